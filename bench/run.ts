@@ -1,0 +1,94 @@
+/**
+ * Benchmarks of the toolchain and the app. Prints medians over several runs; never asserts.
+ *   synth         `tsx main.ts` (the app cdktf.json runs), deep provider imports
+ *   synth-barrel  the same app with the @cdktf/provider-aws barrel preloaded (the baseline)
+ *   validate      `terraform validate` of the synthesized network stack
+ *   plan / apply  against a fresh local AWS (moto server), from empty state each run
+ * Usage: npm run bench [-- --runs N]
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { NetworkStack } from "../stacks/network-stack";
+import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
+import { TerraformRun } from "../test/support/terraform";
+
+const runsArg = process.argv.indexOf("--runs");
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const ROOT = path.join(__dirname, "..");
+
+function timeMs(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const rows: Array<{ name: string; ms: number[] }> = [];
+function measure(name: string, fn: () => void, setup: () => void = () => undefined): number {
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    setup();
+    ms.push(timeMs(fn));
+  }
+  rows.push({ name, ms });
+  const m = median(ms);
+  console.log(
+    `${name.padEnd(14)} median ${(m / 1000).toFixed(2)} s  (runs: ${ms.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
+  );
+  return m;
+}
+
+function synthOnce(extraNodeArgs: string[]): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
+  execFileSync(process.execPath, [...extraNodeArgs, "--import", "tsx", "main.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: outdir,
+      ECS_CDKTF_TARGET: "local",
+      LOCAL_AWS_ENDPOINT: "http://127.0.0.1:4566",
+    },
+    stdio: "ignore",
+  });
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  console.log(`runs per measurement: ${RUNS}; node ${process.version}; ${os.cpus().length} cores`);
+  const deep = measure("synth", () => synthOnce([]));
+  const barrel = measure("synth-barrel", () => synthOnce(["--require", "@cdktf/provider-aws"]));
+  console.log(`synth speed-up of deep imports over the barrel baseline: ${(barrel / deep).toFixed(2)}x`);
+
+  const aws = await startLocalAws();
+  try {
+    const stack = new NetworkStack(new App(), "network", {
+      environment: "bench",
+      region: LOCAL_REGION,
+      target: { kind: "local", endpoint: aws.endpoint },
+    });
+    const tf = TerraformRun.synth(stack).init();
+    measure("validate", () => tf.validate());
+    const fresh = () => {
+      execFileSync("curl", ["-fsS", "-X", "POST", `${aws.endpoint}/moto-api/reset`]);
+      for (const f of fs.readdirSync(tf.dir))
+        if (f.endsWith(".tfstate") || f.endsWith(".tfstate.backup")) fs.rmSync(path.join(tf.dir, f));
+    };
+    measure("plan", () => tf.plan(), fresh);
+    measure("apply", () => tf.apply(), fresh);
+  } finally {
+    await aws.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

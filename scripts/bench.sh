@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Prints benchmark medians (bench/run.ts). Numbers, not a test.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+bash scripts/setup.sh
+load_toolchain_env
+npx tsx bench/run.ts "$@"

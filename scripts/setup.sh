@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One idempotent setup for a fresh clone: npm packages, the Python tool venvs, the Terraform CLI and
+# the hashicorp/aws provider. Everything expensive is cached outside the repo (scripts/lib/common.sh)
+# and reused; nothing is rebuilt when its cache entry exists. Writes $ECS_CDKTF_CACHE/toolchain.env.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+mkdir -p "$ECS_CDKTF_CACHE"
+
+# --- npm (lockfile only) ----------------------------------------------------------------------
+lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
+if [ -f node_modules/.ecs-cdktf-lock-hash ] && [ "$(cat node_modules/.ecs-cdktf-lock-hash)" = "$lock_hash" ]; then
+  log "node_modules matches package-lock.json"
+else
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.ecs-cdktf-lock-hash
+fi
+
+# --- Python venvs, keyed by the hash of their pinned requirements ------------------------------
+python_bin="${PYTHON:-python3}"
+make_venv() { # requirements-file -> prints venv dir
+  local req="$1" dir
+  dir="$ECS_CDKTF_CACHE/venv-$(basename "$req" .txt)-$(sha256sum "$req" | cut -c1-12)"
+  if [ -x "$dir/bin/python" ] && [ -f "$dir/.complete" ]; then
+    log "venv for $req cached at $dir"
+  else
+    log "creating venv for $req at $dir"
+    rm -rf "$dir"
+    "$python_bin" -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
+    touch "$dir/.complete"
+  fi
+  printf '%s\n' "$dir"
+}
+tools_venv="$(make_venv tools/requirements.txt)"
+checkov_venv="$(make_venv tools/requirements-checkov.txt)"
+
+# --- Terraform CLI and provider ----------------------------------------------------------------
+tf_env="$(bash scripts/setup-terraform.sh)"
+
+tmp="$TOOLCHAIN_ENV.tmp"
+{
+  echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
+  printf '%s\n' "$tf_env"
+  echo "export ECS_CDKTF_VENV=\"$tools_venv\""
+  echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""
+  echo "export PATH=\"$tools_venv/bin:\$PATH\""
+} > "$tmp"
+mv "$tmp" "$TOOLCHAIN_ENV"
+log "toolchain ready: $TOOLCHAIN_ENV"

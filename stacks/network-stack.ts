@@ -1,0 +1,55 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Network, NetworkProps } from "../modules/network";
+import { addAwsProvider, AwsTarget } from "./aws-provider";
+
+/** Props of {@link NetworkStack}. */
+export interface NetworkStackProps {
+  /** Environment name, used in tags and names (e.g. `dev`). */
+  readonly environment: string;
+  /**
+   * Region of the stack's provider and of the network.
+   * @default "eu-west-2"
+   */
+  readonly region?: string;
+  /** Real AWS or the local emulator. */
+  readonly target: AwsTarget;
+  /**
+   * Network settings (the region comes from `region`).
+   * @default - the Network module's defaults
+   */
+  readonly network?: Omit<NetworkProps, "region">;
+}
+
+/** Tags every resource of the project's stacks carries. */
+export function projectTags(environment: string): Record<string, string> {
+  return { project: "ecs-cdktf", environment, "managed-by": "cdktf" };
+}
+
+/** A deployable network: provider, the Network module and its outputs. */
+export class NetworkStack extends TerraformStack {
+  /** The network of this stack. */
+  public readonly network: Network;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id);
+    const region = props.region ?? "eu-west-2";
+    addAwsProvider(this, { region, target: props.target, defaultTags: projectTags(props.environment) });
+    this.network = new Network(this, "network", { name: props.environment, ...props.network, region });
+
+    const n = this.network;
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      vpc_id: { value: n.vpcId, description: "VPC id" },
+      vpc_cidr_block: { value: n.vpcCidrBlock, description: "VPC IPv4 CIDR block" },
+      availability_zones: { value: n.availabilityZones, description: "AZ names, in subnet order" },
+      public_subnet_ids: { value: n.publicSubnetIds, description: "Public subnet ids, in AZ order" },
+      private_subnet_ids: { value: n.privateSubnetIds, description: "Private subnet ids, in AZ order" },
+      zone_id: { value: n.zoneId, description: "Private Route 53 zone id" },
+      zone_name: { value: n.zoneName, description: "Private Route 53 zone name" },
+      nat_public_ips: { value: n.natPublicIps, description: "Public IPs of the NAT gateways" },
+    };
+    for (const [name, o] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value: o.value, description: o.description });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import {
+  addAwsProvider,
+  awsProviderVersionConstraint,
+  DEFAULT_AWS_PROVIDER_VERSION_CONSTRAINT,
+  LOCAL_AWS_SERVICES,
+} from "../../stacks/aws-provider";
+import { NetworkStack } from "../../stacks/network-stack";
+
+interface SynthJson {
+  terraform: { required_providers: { aws: { version: string; source: string } } };
+  provider: { aws: Array<Record<string, unknown>> };
+  resource?: Record<string, unknown>;
+}
+
+function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+describe("awsProviderVersionConstraint", () => {
+  test("GIVEN no override THEN the 6.x range the bindings fit", () => {
+    expect(awsProviderVersionConstraint({})).toBe(">= 6.25.0, < 7.0.0");
+    expect(DEFAULT_AWS_PROVIDER_VERSION_CONSTRAINT).toBe(">= 6.25.0, < 7.0.0");
+  });
+  test("GIVEN AWS_PROVIDER_VERSION_CONSTRAINT THEN that exact value", () => {
+    expect(awsProviderVersionConstraint({ AWS_PROVIDER_VERSION_CONSTRAINT: " 6.47.1-dev.x " })).toBe(
+      "6.47.1-dev.x",
+    );
+  });
+  test("GIVEN an empty AWS_PROVIDER_VERSION_CONSTRAINT THEN the default", () => {
+    expect(awsProviderVersionConstraint({ AWS_PROVIDER_VERSION_CONSTRAINT: "" })).toBe(
+      DEFAULT_AWS_PROVIDER_VERSION_CONSTRAINT,
+    );
+  });
+});
+
+describe("addAwsProvider", () => {
+  test("GIVEN the local target THEN dummy credentials, skip flags and every service's endpoint", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    addAwsProvider(stack, {
+      region: "eu-west-2",
+      target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
+    });
+    const provider = synthJson(stack).provider.aws[0]!;
+    expect(provider).toMatchObject({
+      region: "eu-west-2",
+      access_key: "test",
+      secret_key: "test",
+      skip_credentials_validation: true,
+      skip_metadata_api_check: "true",
+      skip_region_validation: true,
+      s3_use_path_style: true,
+    });
+    const endpoints = (provider.endpoints as Array<Record<string, string>>)[0]!;
+    expect(Object.keys(endpoints).sort()).toEqual([...LOCAL_AWS_SERVICES].sort());
+    expect(new Set(Object.values(endpoints))).toEqual(new Set(["http://127.0.0.1:4566"]));
+  });
+
+  test("GIVEN the aws target THEN no endpoints, no static credentials, no skip flags", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    addAwsProvider(stack, { region: "eu-west-1", target: { kind: "aws" } });
+    expect(synthJson(stack).provider.aws[0]).toEqual({ region: "eu-west-1" });
+  });
+
+  test("GIVEN default tags THEN they are the provider's default_tags", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" }, defaultTags: { project: "p" } });
+    expect(synthJson(stack).provider.aws[0]).toEqual({
+      region: "eu-west-2",
+      default_tags: [{ tags: { project: "p" } }],
+    });
+  });
+
+  test("THEN required_providers pins hashicorp/aws with the constraint in force", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
+    expect(synthJson(stack).terraform.required_providers.aws).toEqual({
+      source: "aws",
+      version: awsProviderVersionConstraint(),
+    });
+  });
+});
+
+// A resource type whose service has no local endpoint would be created in real AWS by a "local"
+// deploy. Every type the stacks synthesize must map to a service in LOCAL_AWS_SERVICES.
+const SERVICE_OF_TYPE: ReadonlyArray<[RegExp, (typeof LOCAL_AWS_SERVICES)[number]]> = [
+  [
+    /^aws_(vpc|subnet|internet_gateway|nat_gateway|eip|route|route_table|route_table_association|default_security_group|security_group|flow_log|network_interface|launch_template|vpc_security_group_(ingress|egress)_rule)$/,
+    "ec2",
+  ],
+  [/^aws_route53_/, "route53"],
+  [/^aws_cloudwatch_log_/, "cloudwatchlogs"],
+  [/^aws_iam_/, "iam"],
+];
+
+test("every resource type of the app's stacks has a local endpoint", () => {
+  const stack = new NetworkStack(new App(), "network", {
+    environment: "t",
+    target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
+  });
+  const types = Object.keys(synthJson(stack).resource ?? {});
+  expect(types.length).toBeGreaterThan(5);
+  const unmapped = types.filter(
+    (t) => !SERVICE_OF_TYPE.some(([re, service]) => re.test(t) && LOCAL_AWS_SERVICES.includes(service)),
+  );
+  expect(unmapped).toEqual([]);
+});
