@@ -1,0 +1,144 @@
+import { Annotations, Aspects } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { createFlowLogs } from "./flow-logs";
+import { needsHostDns, renderHostDnsUserData, unwiredLocalZoneWarning } from "./host-dns";
+import { NetworkProps } from "./props";
+import { createRouting } from "./routing";
+import { createSubnets, vpcResolverAddress } from "./subnets";
+import { resolveNetworkConfig } from "./validation";
+
+/**
+ * A VPC with one public and one private subnet per availability zone, an internet gateway, NAT
+ * gateways as chosen, a private Route 53 zone, VPC flow logs and a closed default security group.
+ *
+ * It configures no provider, region, backend or outputs: the stack does.
+ */
+export class Network extends Construct {
+  /** The VPC. */
+  public readonly vpc: Vpc;
+  /** Id of the VPC. */
+  public readonly vpcId: string;
+  /** CIDR block of the VPC (the literal given, or the token). */
+  public readonly vpcCidrBlock: string;
+  /** Availability zone names, in subnet order. */
+  public readonly availabilityZones: string[];
+  /** Public subnets, index `i` in `availabilityZones[i]`. */
+  public readonly publicSubnets: Subnet[];
+  /** Private subnets, index `i` in `availabilityZones[i]`. */
+  public readonly privateSubnets: Subnet[];
+  /** Ids of {@link publicSubnets}. */
+  public readonly publicSubnetIds: string[];
+  /** Ids of {@link privateSubnets}. */
+  public readonly privateSubnetIds: string[];
+  /** Public subnet id by AZ name. */
+  public readonly publicSubnetIdsByAz: Readonly<Record<string, string>>;
+  /** Private subnet id by AZ name. */
+  public readonly privateSubnetIdsByAz: Readonly<Record<string, string>>;
+  /** Id of the public route table. */
+  public readonly publicRouteTableId: string;
+  /** Ids of the private route tables (one per AZ, or one shared for `natGateways: "single"`). */
+  public readonly privateRouteTableIds: string[];
+  /** The private hosted zone, associated with the VPC. */
+  public readonly zone: Route53Zone;
+  /** Id of {@link zone}. */
+  public readonly zoneId: string;
+  /** Name of {@link zone}, e.g. `myorg.local`. */
+  public readonly zoneName: string;
+  /** Public IPs of the NAT gateways (empty for `natGateways: "none"`). */
+  public readonly natPublicIps: string[];
+  /** Log group of the VPC flow logs, when enabled. */
+  public readonly flowLogGroup?: CloudwatchLogGroup;
+  /** The VPC's DNS resolver: the block's base address + 2 (e.g. `172.24.0.2`). */
+  public readonly vpcResolverAddress: string;
+
+  private hostDnsWired = false;
+  private localZoneWarned = false;
+
+  /** Validates `props` (throwing before any resource is created), then builds the network. */
+  public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id);
+    const config = resolveNetworkConfig(id, props);
+    const tagsFor = (suffix: string): Record<string, string> => ({
+      ...config.tags,
+      Name: `${config.name}-${suffix}`,
+    });
+
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: config.cidrBlock,
+      // Private hosted zones answer only in VPCs with both DNS settings on.
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: tagsFor("vpc"),
+    });
+    this.vpcId = this.vpc.id;
+    this.vpcCidrBlock = config.cidrBlock;
+    this.availabilityZones = [...config.availabilityZones];
+
+    // Adopts the VPC's default security group and removes all its rules.
+    new DefaultSecurityGroup(this, "default-sg", {
+      vpcId: this.vpcId,
+      ingress: [],
+      egress: [],
+      tags: tagsFor("default-closed"),
+    });
+
+    const subnets = createSubnets(this, config, this.vpcId, tagsFor);
+    this.publicSubnets = subnets.publicSubnets;
+    this.privateSubnets = subnets.privateSubnets;
+    this.publicSubnetIds = this.publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = this.privateSubnets.map((subnet) => subnet.id);
+    this.publicSubnetIdsByAz = byAz(this.availabilityZones, this.publicSubnetIds);
+    this.privateSubnetIdsByAz = byAz(this.availabilityZones, this.privateSubnetIds);
+
+    const routing = createRouting(this, config, this.vpcId, subnets, tagsFor);
+    this.publicRouteTableId = routing.publicRouteTable.id;
+    this.privateRouteTableIds = routing.privateRouteTables.map((table) => table.id);
+    this.natPublicIps = routing.natEips.map((eip) => eip.publicIp);
+
+    this.zone = new Route53Zone(this, "zone", {
+      name: config.zoneName,
+      comment: `Private zone of ${config.name}`,
+      vpc: [{ vpcId: this.vpcId }],
+      tags: tagsFor("zone"),
+    });
+    this.zoneId = this.zone.zoneId;
+    this.zoneName = config.zoneName;
+    this.vpcResolverAddress = vpcResolverAddress(config);
+
+    if (config.enableFlowLogs) {
+      this.flowLogGroup = createFlowLogs(this, config, this.vpcId, tagsFor).logGroup;
+    }
+
+    // An aspect rather than node.addValidation: Testing.synth runs aspects but not validations.
+    Aspects.of(this).add({
+      visit: (node: IConstruct) => {
+        if (node === this) this.warnIfHostDnsNotWired();
+      },
+    });
+  }
+
+  /**
+   * Bash for EC2 user data that routes {@link zoneName} to the VPC resolver through a
+   * systemd-resolved drop-in (see the README for why `.local` needs it). Calling it marks the
+   * network as wired, which silences the synth-time `.local` warning.
+   */
+  public hostDnsUserData(): string {
+    this.hostDnsWired = true;
+    return renderHostDnsUserData(this.zoneName, this.vpcResolverAddress);
+  }
+
+  private warnIfHostDnsNotWired(): void {
+    if (this.hostDnsWired || this.localZoneWarned || !needsHostDns(this.zoneName)) return;
+    this.localZoneWarned = true;
+    Annotations.of(this).addWarning(unwiredLocalZoneWarning(this.zoneName));
+  }
+}
+
+function byAz(azs: readonly string[], ids: readonly string[]): Readonly<Record<string, string>> {
+  return Object.fromEntries(azs.map((az, i) => [az, ids[i]]));
+}
