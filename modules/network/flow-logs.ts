@@ -34,6 +34,7 @@ export function createFlowLogs(
   const logGroup = new CloudwatchLogGroup(scope, "flow-log-group", {
     name: logGroupName,
     retentionInDays: config.flowLogRetentionDays,
+    kmsKeyId: config.flowLogKmsKeyArn,
     tags: tagsFor("flow-logs"),
   });
 

@@ -16,8 +16,8 @@ export const DEFAULT_NAT_GATEWAYS: NatGateways = "per-az";
 /** Default name of the private Route 53 zone. */
 export const DEFAULT_ZONE_NAME = "myorg.local";
 
-/** Default retention of the VPC flow log group, in days. */
-export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
+/** Default retention of the VPC flow log group, in days (a year: what audits usually ask, and checkov CKV_AWS_338). */
+export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 365;
 
 /**
  * How private subnets reach the internet.
@@ -90,9 +90,16 @@ export interface NetworkProps {
    * Retention of the flow log group: a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90,
    * 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Setting it while
    * `enableFlowLogs` is false is rejected as a contradiction.
-   * @default DEFAULT_FLOW_LOG_RETENTION_DAYS (90)
+   * @default DEFAULT_FLOW_LOG_RETENTION_DAYS (365)
    */
   readonly flowLogRetentionDays?: number;
+
+  /**
+   * ARN of a customer-managed KMS key that encrypts the flow log group. Its key policy must let
+   * `logs.<region>.amazonaws.com` use it. Setting it while `enableFlowLogs` is false is rejected.
+   * @default - CloudWatch Logs' own encryption at rest (no customer-managed key)
+   */
+  readonly flowLogKmsKeyArn?: string;
 
   /**
    * Prefix of Name tags, the flow log group name and the flow log role name: 1 to 24 letters,

@@ -27,6 +27,7 @@ export const MAX_SUBNET_PREFIX = 28;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,23}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_ZONE_NAME_LENGTH = 253;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** {@link NetworkProps} with every default applied, validated. */
 export interface NetworkConfig {
@@ -41,6 +42,7 @@ export interface NetworkConfig {
   readonly zoneName: string;
   readonly enableFlowLogs: boolean;
   readonly flowLogRetentionDays: number;
+  readonly flowLogKmsKeyArn: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -129,6 +131,21 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     );
   }
 
+  const flowLogKmsKeyArn = props.flowLogKmsKeyArn;
+  if (flowLogKmsKeyArn !== undefined) {
+    if (!enableFlowLogs) {
+      fail("flowLogKmsKeyArn", flowLogKmsKeyArn, "be unset when enableFlowLogs is false", "drop one");
+    }
+    if (!Token.isUnresolved(flowLogKmsKeyArn) && !KMS_KEY_ARN.test(flowLogKmsKeyArn)) {
+      fail(
+        "flowLogKmsKeyArn",
+        flowLogKmsKeyArn,
+        "be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>)",
+        "pass the key's ARN, not its id or alias",
+      );
+    }
+  }
+
   return {
     name,
     cidrBlock,
@@ -140,6 +157,7 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     zoneName,
     enableFlowLogs,
     flowLogRetentionDays,
+    flowLogKmsKeyArn,
     tags,
   };
 }

@@ -238,11 +238,11 @@ describe("Network defaults", () => {
     });
   });
 
-  it("sends all VPC traffic to a flow log group kept 90 days", () => {
-    expect(DEFAULT_FLOW_LOG_RETENTION_DAYS).toBe(90);
+  it("sends all VPC traffic to a flow log group kept a year, without a customer-managed key", () => {
+    expect(DEFAULT_FLOW_LOG_RETENTION_DAYS).toBe(365);
     expect(resource(json, CloudwatchLogGroup, "flow-log-group")).toEqual({
       name: "/vpc/net/flow-logs",
-      retention_in_days: 90,
+      retention_in_days: 365,
       tags: { Name: "net-flow-logs" },
     });
     expect(resource(json, FlowLog, "flow-log")).toEqual({
@@ -471,9 +471,15 @@ describe("Network options", () => {
     expect(net.flowLogGroup).toBeUndefined();
   });
 
-  it("GIVEN flowLogRetentionDays 365 THEN the log group keeps logs a year", () => {
-    const { synth } = synthNetwork({ flowLogRetentionDays: 365 });
-    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 365 });
+  it("GIVEN flowLogRetentionDays 30 THEN the log group keeps logs 30 days", () => {
+    const { synth } = synthNetwork({ flowLogRetentionDays: 30 });
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 30 });
+  });
+
+  it("GIVEN flowLogKmsKeyArn THEN the log group is encrypted with that key", () => {
+    const arn = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { synth } = synthNetwork({ flowLogKmsKeyArn: arn });
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: arn });
   });
 
   it("GIVEN a name THEN Name tags, the log group and the role prefix use it", () => {
@@ -808,6 +814,23 @@ describe("Network validation", () => {
       { enableFlowLogs: false, flowLogRetentionDays: 30 },
       "flowLogRetentionDays",
       "30",
+      "be unset when enableFlowLogs is false",
+    ],
+    [
+      "flowLogKmsKeyArn not an ARN",
+      { flowLogKmsKeyArn: "alias/logs" },
+      "flowLogKmsKeyArn",
+      "alias/logs",
+      "be a KMS key ARN",
+    ],
+    [
+      "flowLogKmsKeyArn with flow logs off",
+      {
+        enableFlowLogs: false,
+        flowLogKmsKeyArn: "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      },
+      "flowLogKmsKeyArn",
+      "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
       "be unset when enableFlowLogs is false",
     ],
     [

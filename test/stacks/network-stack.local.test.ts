@@ -159,7 +159,7 @@ describe("NetworkStack applied to the local AWS", () => {
     expect(flow.LogDestinationType).toBe("cloud-watch-logs");
     const logs = new CloudWatchLogsClient(localClientConfig(aws));
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: flow.LogGroupName }));
-    expect(groups.logGroups?.[0]?.retentionInDays).toBe(90);
+    expect(groups.logGroups?.[0]?.retentionInDays).toBe(365);
     logs.destroy();
   });
 
