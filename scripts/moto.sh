@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local AWS: moto server on 127.0.0.1.
+# The local AWS: moto server on 127.0.0.1 (tools/moto_server.py: moto plus fixes of its known gaps).
 #   moto.sh start   start it (or reuse the one already running), wait until it answers, print its endpoint
 #   moto.sh status  print the endpoint if it is running, else exit 1
 #   moto.sh reset   forget every resource (POST /moto-api/reset)
@@ -44,7 +44,7 @@ case "${1:-}" in
   start)
     if port="$(running_port)"; then endpoint_of "$port"; exit 0; fi
     port="${MOTO_PORT:-$(free_port 4566)}"
-    nohup "$ECS_CDKTF_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$run_dir/moto.log" 2>&1 &
+    nohup "$ECS_CDKTF_VENV/bin/python" "$REPO_ROOT/tools/moto_server.py" -H 127.0.0.1 -p "$port" > "$run_dir/moto.log" 2>&1 &
     echo $! > "$pid_file"
     echo "$port" > "$port_file"
     for _ in $(seq 1 100); do

@@ -24,7 +24,7 @@ npx jest --ci --maxWorkers=2 --json --outputFile="$results/jest.json" "$@" || je
 
 log "pytest"
 pytest_rc=0
-"$ECS_CDKTF_VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$results/pytest.xml" src || pytest_rc=$?
+"$ECS_CDKTF_VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$results/pytest.xml" src tools/tests || pytest_rc=$?
 
 # One closing line over both runners. A runner that ran nothing counts as a failure.
 node -e '

@@ -139,6 +139,8 @@ describe("NetworkStack applied to the local AWS", () => {
     }
   });
 
+  // moto 5.2.5 alone would make this zone public and drop the VPC; tools/moto_server.py restores
+  // Route 53's documented behaviour (a VPC in CreateHostedZone makes the zone private).
   test("THEN the private zone is associated with the VPC", async () => {
     const r53 = new Route53Client(localClientConfig(aws));
     const zones = await r53.send(new ListHostedZonesCommand({}));

@@ -47,21 +47,23 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-function motoServerBinary(): string {
+/** moto server plus the project's fixes of its known gaps (tools/moto_server.py). */
+function motoServerCommand(): [string, string] {
   const venv = process.env.ECS_CDKTF_VENV;
   if (!venv) {
     throw new Error(
       "ECS_CDKTF_VENV is not set: run the tests through `npm test` (or source ~/.cache/ecs-cdktf/toolchain.env)",
     );
   }
-  return path.join(venv, "bin", "moto_server");
+  return [path.join(venv, "bin", "python"), path.join(__dirname, "..", "..", "tools", "moto_server.py")];
 }
 
 /** Starts a fresh moto server on a free port and waits until it answers. Never reuses one. */
 export async function startLocalAws(): Promise<LocalAws> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(motoServerBinary(), ["-H", "127.0.0.1", "-p", String(port)], {
+  const [python, server] = motoServerCommand();
+  const child: ChildProcess = spawn(python, [server, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
