@@ -6,11 +6,13 @@ import {
   LOCAL_AWS_SERVICES,
 } from "../../stacks/aws-provider";
 import { NetworkStack } from "../../stacks/network-stack";
+import { typesWithoutLocalEndpoint } from "../support/endpoints";
 
 interface SynthJson {
   terraform: { required_providers: { aws: { version: string; source: string } } };
   provider: { aws: Array<Record<string, unknown>> };
   resource?: Record<string, unknown>;
+  data?: Record<string, unknown>;
 }
 
 function synthJson(stack: TerraformStack): SynthJson {
@@ -81,27 +83,12 @@ describe("addAwsProvider", () => {
   });
 });
 
-// A resource type whose service has no local endpoint would be created in real AWS by a "local"
-// deploy. Every type the stacks synthesize must map to a service in LOCAL_AWS_SERVICES.
-const SERVICE_OF_TYPE: ReadonlyArray<[RegExp, (typeof LOCAL_AWS_SERVICES)[number]]> = [
-  [
-    /^aws_(vpc|subnet|internet_gateway|nat_gateway|eip|route|route_table|route_table_association|default_security_group|security_group|flow_log|network_interface|launch_template|vpc_security_group_(ingress|egress)_rule)$/,
-    "ec2",
-  ],
-  [/^aws_route53_/, "route53"],
-  [/^aws_cloudwatch_log_/, "cloudwatchlogs"],
-  [/^aws_iam_/, "iam"],
-];
-
-test("every resource type of the app's stacks has a local endpoint", () => {
+test("every resource and data source type of the network stack has a local endpoint", () => {
   const stack = new NetworkStack(new App(), "network", {
     environment: "t",
     target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
   });
-  const types = Object.keys(synthJson(stack).resource ?? {});
-  expect(types.length).toBeGreaterThan(5);
-  const unmapped = types.filter(
-    (t) => !SERVICE_OF_TYPE.some(([re, service]) => re.test(t) && LOCAL_AWS_SERVICES.includes(service)),
-  );
-  expect(unmapped).toEqual([]);
+  const json = synthJson(stack);
+  expect(Object.keys(json.resource ?? {}).length).toBeGreaterThan(5);
+  expect(typesWithoutLocalEndpoint(json)).toEqual([]);
 });

@@ -2,8 +2,10 @@ import { App, Testing } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { LOCAL_AWS_SERVICES } from "../../stacks/aws-provider";
+import { typesWithoutLocalEndpoint } from "../support/endpoints";
 import { ClusterStack } from "../../stacks/cluster-stack";
+import { describeFailures, runCheckov } from "../support/checkov";
+import { TerraformRun } from "../support/terraform";
 
 interface SynthJson {
   provider: { aws: Array<Record<string, unknown>> };
@@ -81,36 +83,18 @@ describe("ClusterStack", () => {
   it("passes terraform validate", () => {
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
-});
 
-// A type whose service has no local endpoint would reach real AWS from a "local" deploy.
-const SERVICE_OF_TYPE: ReadonlyArray<[RegExp, (typeof LOCAL_AWS_SERVICES)[number]]> = [
-  [
-    /^aws_(vpc|subnet|internet_gateway|nat_gateway|eip|route|route_table|route_table_association|default_security_group|security_group|flow_log|launch_template|vpc_security_group_(ingress|egress)_rule)$/,
-    "ec2",
-  ],
-  [/^aws_route53_/, "route53"],
-  [/^aws_cloudwatch_log_/, "cloudwatchlogs"],
-  [/^aws_iam_/, "iam"],
-  [/^aws_ecs_/, "ecs"],
-  [/^aws_autoscaling_/, "autoscaling"],
-  [/^aws_ssm_/, "ssm"],
-  [/^aws_caller_identity$/, "sts"],
-];
-// Data sources answered from the provider's own configuration, without an API call.
-const NO_API_DATA_SOURCES = ["aws_partition", "aws_region"];
+  it("passes checkov on the synthesized JSON", () => {
+    const result = runCheckov(TerraformRun.synth(stack).json, "terraform_json");
+    expect(describeFailures(result)).toBe("");
+    expect(result.passed).toBeGreaterThan(30);
+  });
+});
 
 test("GIVEN the local target THEN every resource and data source type has a local endpoint", () => {
   const json = synthJson(new ClusterStack(new App(), "cluster", { environment: "t", target: LOCAL }));
-  const types = [
-    ...Object.keys(json.resource),
-    ...Object.keys(json.data ?? {}).filter((t) => !NO_API_DATA_SOURCES.includes(t)),
-  ];
-  expect(types).toEqual(
+  expect([...Object.keys(json.resource), ...Object.keys(json.data ?? {})]).toEqual(
     expect.arrayContaining(["aws_ecs_cluster", "aws_autoscaling_group", "aws_ssm_parameter"]),
   );
-  const unmapped = types.filter(
-    (t) => !SERVICE_OF_TYPE.some(([re, service]) => re.test(t) && LOCAL_AWS_SERVICES.includes(service)),
-  );
-  expect(unmapped).toEqual([]);
+  expect(typesWithoutLocalEndpoint(json)).toEqual([]);
 });

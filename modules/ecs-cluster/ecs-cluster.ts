@@ -1,0 +1,367 @@
+import { Lazy, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Network } from "../network";
+import { EcsCapacity, EcsCapacityContext } from "./capacity";
+import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
+import {
+  DEFAULT_EGRESS_PORTS,
+  EcsCapacityOptions,
+  EcsClusterProps,
+  PortSpec,
+  SecurityGroupPeer,
+} from "./props";
+import {
+  checkRuleDescription,
+  ClusterConfig,
+  Fail,
+  failFor,
+  PortRange,
+  resolveCapacityConfig,
+  resolveClusterConfig,
+  resolvePortRange,
+} from "./validation";
+
+/** Id of the cluster's own capacity (and the suffix of its default names). */
+export const DEFAULT_CAPACITY_ID = "default";
+
+/** A statement added to the instance role with {@link EcsCluster.grantToInstances}. */
+export interface InstanceGrant {
+  /** Statement id: letters and digits, unique in the role's policy. */
+  readonly sid: string;
+  /** Explicit actions, e.g. `["s3:GetObject"]`: no wildcards. */
+  readonly actions: string[];
+  /** Resource ARNs (patterns allowed), never a bare `*`. */
+  readonly resources: string[];
+  /**
+   * IAM condition block.
+   * @default - none
+   */
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
+}
+
+const SID_PATTERN = /^[A-Za-z0-9]{1,128}$/;
+const EXPLICIT_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
+/**
+ * An ECS cluster whose capacity is an EC2 Auto Scaling group in the network's private subnets,
+ * scaled by an ECS capacity provider: Container Insights on, ECS Exec logged to CloudWatch, a
+ * least-privilege instance role, and an instance security group with no ingress until
+ * {@link allowFrom} opens it. See README.md.
+ *
+ * It configures no provider, region, backend or outputs: the stack does.
+ */
+export class EcsCluster extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: EcsClusterResource;
+  /** Name of the cluster (a reference, so users depend on the cluster). */
+  public readonly clusterName: string;
+  /** ARN of the cluster. */
+  public readonly clusterArn: string;
+  /** The cluster's own capacity (launch template, Auto Scaling group, capacity provider). */
+  public readonly defaultCapacity: EcsCapacity;
+  /** The capacity provider of {@link defaultCapacity}, the cluster's default strategy. */
+  public readonly capacityProvider: EcsCapacityProvider;
+  /** Name of {@link capacityProvider}. */
+  public readonly capacityProviderName: string;
+  /** The Auto Scaling group of {@link defaultCapacity}. */
+  public readonly autoScalingGroup: AutoscalingGroup;
+  /** Its name. */
+  public readonly autoScalingGroupName: string;
+  /** Its ARN. */
+  public readonly autoScalingGroupArn: string;
+  /** The launch template of {@link defaultCapacity}. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** The role of every container instance of the cluster. */
+  public readonly instanceRole: IamRole;
+  /** ARN of {@link instanceRole}. */
+  public readonly instanceRoleArn: string;
+  /** The instance profile holding {@link instanceRole}. */
+  public readonly instanceProfile: IamInstanceProfile;
+  /** The security group of every container instance of the cluster. */
+  public readonly securityGroup: SecurityGroup;
+  /** Id of {@link securityGroup}. */
+  public readonly securityGroupId: string;
+  /** The log group ECS Exec sessions are logged to, `/ecs/<clusterName>/exec`. */
+  public readonly execLogGroup: CloudwatchLogGroup;
+  /** The association of the capacity providers and the default strategy with the cluster. */
+  public readonly clusterCapacityProviders: EcsClusterCapacityProviders;
+
+  private readonly config: ClusterConfig;
+  private readonly network: Network;
+  private readonly capacityContext: EcsCapacityContext;
+  private readonly capacities: EcsCapacity[] = [];
+  private readonly grants: PolicyStatementJson[] = [];
+  private readonly ruleIds = new Set<string>();
+  private readonly fail: Fail;
+
+  /** Validates every prop (throwing before any resource is created), then builds the cluster. */
+  public constructor(scope: Construct, id: string, props: EcsClusterProps) {
+    super(scope, id);
+    this.fail = failFor(`EcsCluster '${id}'`);
+    this.config = resolveClusterConfig(this.fail, id, props);
+    const clusterName = this.config.clusterName;
+    const capacityConfig = resolveCapacityConfig(
+      this.fail,
+      DEFAULT_CAPACITY_ID,
+      clusterName,
+      { field: "network.privateSubnetIds", ids: props.network.privateSubnetIds },
+      props,
+    );
+    this.network = props.network;
+
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const region = new DataAwsRegion(this, "region").region;
+    const account = new DataAwsCallerIdentity(this, "account").accountId;
+
+    this.execLogGroup = new CloudwatchLogGroup(this, "exec-log-group", {
+      name: `/ecs/${clusterName}/exec`,
+      retentionInDays: this.config.execLogRetentionDays,
+      kmsKeyId: this.config.kmsKeyArn,
+      tags: this.tagsFor("exec"),
+    });
+
+    this.cluster = new EcsClusterResource(this, "cluster", {
+      name: clusterName,
+      setting: [{ name: "containerInsights", value: this.config.containerInsights }],
+      configuration: {
+        executeCommandConfiguration: {
+          kmsKeyId: this.config.kmsKeyArn,
+          logging: "OVERRIDE",
+          logConfiguration: {
+            cloudWatchLogGroupName: this.execLogGroup.name,
+            cloudWatchEncryptionEnabled: this.config.kmsKeyArn !== undefined,
+          },
+        },
+      },
+      tags: this.tagsFor("cluster"),
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+
+    const ecsArnPrefix = `arn:${partition}:ecs:${region}:${account}`;
+    const baseStatements = instancePolicyStatements({
+      clusterArn: this.clusterArn,
+      ecsArnPrefix,
+      ecrRepositoryArns: this.config.ecrRepositoryArns ?? [
+        `arn:${partition}:ecr:${region}:${account}:repository/*`,
+      ],
+      // One pattern covers the groups and their streams (`…:log-group:<name>:log-stream:<stream>`).
+      logGroupArns: this.config.logGroupArns ?? [
+        `arn:${partition}:logs:${region}:${account}:log-group:/ecs/${clusterName}/*`,
+      ],
+      enableSessionManager: this.config.enableSessionManager,
+    });
+
+    const namePrefix = Token.isUnresolved(clusterName) ? "ecs-" : `${clusterName.slice(0, 24)}-`;
+    this.instanceRole = new IamRole(this, "instance-role", {
+      namePrefix: `${namePrefix}instance-`,
+      description: `ECS container instances of cluster ${clusterName}`,
+      assumeRolePolicy: ec2AssumeRolePolicy(),
+      tags: this.tagsFor("instance"),
+    });
+    this.instanceRoleArn = this.instanceRole.arn;
+    const instancePolicy = new IamRolePolicy(this, "instance-policy", {
+      role: this.instanceRole.id,
+      name: "ecs-container-instance",
+      // Lazy, so grantToInstances() can add statements after construction.
+      policy: Lazy.stringValue({
+        produce: () =>
+          JSON.stringify({ Version: "2012-10-17", Statement: [...baseStatements, ...this.grants] }),
+      }),
+    });
+    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", {
+      namePrefix: `${namePrefix}instance-`,
+      role: this.instanceRole.name,
+      tags: this.tagsFor("instance"),
+    });
+
+    this.securityGroup = new SecurityGroup(this, "instance-sg", {
+      namePrefix: `${namePrefix}instances-`,
+      description: `ECS container instances of cluster ${clusterName}`,
+      vpcId: props.network.vpcId,
+      tags: this.tagsFor("instances"),
+    });
+    this.securityGroupId = this.securityGroup.id;
+    for (const port of DEFAULT_EGRESS_PORTS) {
+      new VpcSecurityGroupEgressRule(this, `egress-${port}`, {
+        securityGroupId: this.securityGroupId,
+        description: `Instances to any IPv4 address on ${port}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+        tags: this.tagsFor(`egress-${port}`),
+      });
+    }
+
+    this.capacityContext = {
+      clusterName,
+      hostDnsUserData: props.network.hostDnsUserData(),
+      instanceProfileArn: this.instanceProfile.arn,
+      securityGroupId: this.securityGroupId,
+      tags: this.config.tags,
+      dependsOn: [this.cluster, instancePolicy],
+    };
+    this.defaultCapacity = new EcsCapacity(this, DEFAULT_CAPACITY_ID, {
+      config: capacityConfig,
+      context: this.capacityContext,
+    });
+    this.capacities.push(this.defaultCapacity);
+    this.launchTemplate = this.defaultCapacity.launchTemplate;
+    this.autoScalingGroup = this.defaultCapacity.autoScalingGroup;
+    this.autoScalingGroupName = this.defaultCapacity.autoScalingGroupName;
+    this.autoScalingGroupArn = this.defaultCapacity.autoScalingGroupArn;
+    this.capacityProvider = this.defaultCapacity.capacityProvider;
+    this.capacityProviderName = this.defaultCapacity.capacityProviderName;
+
+    // References to each capacity provider and the cluster: destroy removes this association
+    // first, then the providers, then their groups, then the cluster.
+    this.clusterCapacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
+      clusterName: this.clusterName,
+      capacityProviders: Lazy.listValue({ produce: () => this.capacityProviderNames }),
+      defaultCapacityProviderStrategy: [{ capacityProvider: this.capacityProviderName, weight: 1, base: 0 }],
+    });
+  }
+
+  /** Names of every capacity provider of the cluster: its own first, then the added ones. */
+  public get capacityProviderNames(): string[] {
+    return this.capacities.map((capacity) => capacity.capacityProviderName);
+  }
+
+  /**
+   * Adds an Auto Scaling group as extra capacity: its own launch template (with, e.g., custom
+   * `instanceAttributes` for placement constraints), group and capacity provider, registered with
+   * the cluster but not in its default strategy (tasks reach it through an explicit capacity
+   * provider strategy or placement constraint). It shares the cluster's instance role, profile and
+   * security group. Options are validated first; errors read `EcsCapacity '<id>': …`.
+   */
+  public addAutoScalingGroupCapacity(id: string, options: EcsCapacityOptions = {}): EcsCapacity {
+    const fail = failFor(`EcsCapacity '${id}'`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || id === DEFAULT_CAPACITY_ID) {
+      fail("id", id, `be kebab-case and not "${DEFAULT_CAPACITY_ID}"`, "e.g. edge-a");
+    }
+    if (this.capacities.some((capacity) => capacity.node.id === id)) {
+      fail("id", id, "be unique in the cluster", "choose another id");
+    }
+    const config = resolveCapacityConfig(
+      fail,
+      id,
+      this.config.clusterName,
+      { field: "network.privateSubnetIds", ids: this.network.privateSubnetIds },
+      options,
+    );
+    const capacity = new EcsCapacity(this, id, { config, context: this.capacityContext });
+    this.capacities.push(capacity);
+    return capacity;
+  }
+
+  /**
+   * Allows TCP from `peer`'s security group to the instances on `port` (one port or a range), e.g.
+   * a load balancer to the dynamic host ports of bridge-mode tasks (32768–65535). The rule's
+   * Terraform id is derived from the description and ports, so keep both stable.
+   */
+  public allowFrom(
+    peer: SecurityGroupPeer,
+    port: PortSpec,
+    description: string,
+  ): VpcSecurityGroupIngressRule {
+    const range = resolvePortRange(this.fail, port);
+    checkRuleDescription(this.fail, description);
+    const id = this.ruleId("ingress", description, range);
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: peer.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: range.from,
+      toPort: range.to,
+      description,
+      tags: this.tagsFor(id),
+    });
+  }
+
+  /**
+   * Allows TCP from the instances to `peer`'s security group on `port`, for destinations the
+   * default egress (443 and 80 to any IPv4 address) does not cover, e.g. a database on 5432.
+   */
+  public allowTo(peer: SecurityGroupPeer, port: PortSpec, description: string): VpcSecurityGroupEgressRule {
+    const range = resolvePortRange(this.fail, port);
+    checkRuleDescription(this.fail, description);
+    const id = this.ruleId("egress-to", description, range);
+    return new VpcSecurityGroupEgressRule(this, id, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: peer.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: range.from,
+      toPort: range.to,
+      description,
+      tags: this.tagsFor(id),
+    });
+  }
+
+  /**
+   * Adds a statement to the instance role's inline policy, for something every container instance
+   * (not a task: give tasks task roles) must do. Explicit actions only, scoped to ARNs.
+   */
+  public grantToInstances(grant: InstanceGrant): void {
+    const fail = this.fail;
+    if (!SID_PATTERN.test(grant.sid) || this.grants.some((statement) => statement.Sid === grant.sid)) {
+      fail("grant.sid", grant.sid, "be 1 to 128 letters or digits, unique in the role", "rename it");
+    }
+    if (grant.actions.length === 0) fail("grant.actions", grant.actions, "list an action", "add one");
+    for (const action of grant.actions) {
+      if (!EXPLICIT_ACTION_PATTERN.test(action)) {
+        fail("grant.actions", action, "be an explicit service:Action, without wildcards", "list each action");
+      }
+    }
+    if (grant.resources.length === 0) fail("grant.resources", grant.resources, "list a resource", "add one");
+    if (grant.resources.includes("*")) {
+      fail("grant.resources", grant.resources, 'not include "*"', "scope the grant to ARNs");
+    }
+    this.grants.push({
+      Sid: grant.sid,
+      Effect: "Allow",
+      Action: [...grant.actions],
+      Resource: [...grant.resources],
+      ...(grant.condition ? { Condition: grant.condition } : {}),
+    });
+  }
+
+  private tagsFor(suffix: string): Record<string, string> {
+    return { ...this.config.tags, Name: `${this.config.clusterName}-${suffix}` };
+  }
+
+  private ruleId(kind: string, description: string, range: PortRange): string {
+    const slug = description
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40);
+    const ports = range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
+    const id = `${kind}-${slug}-${ports}`;
+    if (this.ruleIds.has(id)) {
+      this.fail(
+        "description",
+        description,
+        `be unique per port (${ports})`,
+        "describe each peer differently",
+      );
+    }
+    this.ruleIds.add(id);
+    return id;
+  }
+}

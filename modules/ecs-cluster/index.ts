@@ -1,0 +1,52 @@
+/**
+ * The EcsCluster module: an ECS cluster with EC2 Auto Scaling capacity behind a capacity provider,
+ * a least-privilege instance role and a closed instance security group. See README.md.
+ * @module
+ */
+export { EcsCluster, DEFAULT_CAPACITY_ID } from "./ecs-cluster";
+export type { InstanceGrant } from "./ecs-cluster";
+export { EcsCapacity, ECS_MANAGED_TAG_KEY } from "./capacity";
+export type { EcsCapacityContext, EcsCapacityProps } from "./capacity";
+export {
+  CONTAINER_INSIGHTS_MODES,
+  DEFAULT_AMI_SSM_PARAMETER,
+  DEFAULT_CONTAINER_INSIGHTS,
+  DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS,
+  DEFAULT_EGRESS_PORTS,
+  DEFAULT_EXEC_LOG_RETENTION_DAYS,
+  DEFAULT_IMDS_HOP_LIMIT,
+  DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
+  DEFAULT_MAX_SIZE,
+  DEFAULT_MAXIMUM_SCALING_STEP_SIZE,
+  DEFAULT_MIN_SIZE,
+  DEFAULT_MINIMUM_SCALING_STEP_SIZE,
+  DEFAULT_ROOT_DEVICE_NAME,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_TARGET_CAPACITY_PERCENT,
+  LOG_RETENTION_DAYS_ALLOWED,
+} from "./props";
+export type {
+  ContainerInsights,
+  EcsCapacityOptions,
+  EcsClusterProps,
+  PortSpec,
+  SecurityGroupPeer,
+} from "./props";
+export {
+  ECR_PULL_ACTIONS,
+  ECS_AGENT_CLUSTER_ACTIONS,
+  ECS_AGENT_CONTAINER_INSTANCE_ACTIONS,
+  LOG_WRITE_ACTIONS,
+  SESSION_MANAGER_ACTIONS,
+  STAR_RESOURCE_ACTIONS,
+} from "./iam";
+export { ECS_CONFIG_FILE } from "./user-data";
+export {
+  CLUSTER_NAME_PATTERN,
+  INSTANCE_TYPE_PATTERN,
+  MAX_INSTANCE_ATTRIBUTES,
+  RESERVED_CAPACITY_PROVIDER_PREFIXES,
+  RESERVED_TAG_KEYS,
+} from "./validation";

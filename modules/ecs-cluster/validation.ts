@@ -1,0 +1,535 @@
+import { Token } from "cdktf";
+import { AutoscalingGroupInitialLifecycleHook } from "@cdktf/provider-aws/lib/autoscaling-group";
+import {
+  CONTAINER_INSIGHTS_MODES,
+  ContainerInsights,
+  DEFAULT_AMI_SSM_PARAMETER,
+  DEFAULT_CONTAINER_INSIGHTS,
+  DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS,
+  DEFAULT_EXEC_LOG_RETENTION_DAYS,
+  DEFAULT_IMDS_HOP_LIMIT,
+  DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
+  DEFAULT_MAX_SIZE,
+  DEFAULT_MAXIMUM_SCALING_STEP_SIZE,
+  DEFAULT_MIN_SIZE,
+  DEFAULT_MINIMUM_SCALING_STEP_SIZE,
+  DEFAULT_ROOT_DEVICE_NAME,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_TARGET_CAPACITY_PERCENT,
+  EcsCapacityOptions,
+  EcsClusterProps,
+  LOG_RETENTION_DAYS_ALLOWED,
+  PortSpec,
+} from "./props";
+
+/** Cluster names: what ECS accepts. */
+export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+/** Instance types such as `t3.small`, `m7g.2xlarge`, `u-6tb1.metal`. */
+export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** Capacity provider names: like cluster names, minus the prefixes ECS reserves. */
+export const CAPACITY_PROVIDER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+/** Prefixes ECS reserves for its own capacity providers (compared case-insensitively). */
+export const RESERVED_CAPACITY_PROVIDER_PREFIXES: readonly string[] = ["aws", "ecs", "fargate"];
+/** Auto Scaling group names (this module keeps out colons and whitespace). */
+export const AUTO_SCALING_GROUP_NAME_PATTERN = /^[^\s:]{1,255}$/;
+const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
+const SSM_PARAMETER_NAME_PATTERN = /^[A-Za-z0-9_./-]{1,2048}$/;
+const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const ECR_REPOSITORY_ARN_PATTERN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/;
+const LOG_GROUP_ARN_PATTERN = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/;
+const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_./\\-]{1,128}$/;
+const ATTRIBUTE_VALUE_PATTERN = /^[A-Za-z0-9_.@/\\:-]([A-Za-z0-9_.@/\\: -]{0,126}[A-Za-z0-9_.@/\\:-])?$/;
+/** Custom attributes ECS allows on one container instance. */
+export const MAX_INSTANCE_ATTRIBUTES = 10;
+const RULE_DESCRIPTION_PATTERN = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+/** Tags the module sets itself. */
+export const RESERVED_TAG_KEYS: readonly string[] = ["Name", "AmazonECSManaged"];
+
+/** Throws `<label>: <field> (<value>) must <must>; <fix>`. */
+export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
+
+/** A {@link Fail} for one construct, e.g. `EcsCluster 'main'`. */
+export function failFor(label: string): Fail {
+  return (field, value, must, fix) => {
+    const shown = typeof value === "string" ? value : JSON.stringify(value);
+    throw new Error(`${label}: ${field} (${shown}) must ${must}; ${fix}`);
+  };
+}
+
+/** {@link EcsCapacityOptions} with every default applied, validated. */
+export interface CapacityConfig {
+  readonly subnetIds: string[];
+  readonly instanceType: string;
+  /** The explicit AMI id, or undefined to read {@link amiSsmParameterName}. */
+  readonly amiId: string | undefined;
+  readonly amiSsmParameterName: string;
+  readonly rootVolumeSizeGib: number;
+  readonly rootDeviceName: string;
+  readonly imdsHopLimit: number;
+  readonly detailedMonitoring: boolean;
+  readonly spot: boolean;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly managedScaling: boolean;
+  readonly managedTerminationProtection: boolean;
+  readonly protectFromScaleIn: boolean;
+  readonly targetCapacityPercent: number;
+  readonly minimumScalingStepSize: number;
+  readonly maximumScalingStepSize: number;
+  readonly instanceWarmupPeriodSeconds: number;
+  readonly instanceRefreshMinHealthyPercentage: number;
+  readonly instanceAttributes: Readonly<Record<string, string>>;
+  readonly containerStopTimeoutSeconds: number;
+  readonly additionalUserData: string | undefined;
+  readonly additionalSecurityGroupIds: string[];
+  readonly initialLifecycleHooks: AutoscalingGroupInitialLifecycleHook[];
+  readonly capacityProviderName: string;
+  readonly autoScalingGroupName: string;
+}
+
+/** The cluster-level part of {@link EcsClusterProps}, with defaults applied, validated. */
+export interface ClusterConfig {
+  readonly clusterName: string;
+  readonly containerInsights: ContainerInsights;
+  readonly execLogRetentionDays: number;
+  readonly kmsKeyArn: string | undefined;
+  /** Undefined: the account/region-wide default the construct builds. */
+  readonly ecrRepositoryArns: string[] | undefined;
+  /** Undefined: the `/ecs/<clusterName>/*` default the construct builds. */
+  readonly logGroupArns: string[] | undefined;
+  readonly enableSessionManager: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+const literal = (value: unknown): boolean => !Token.isUnresolved(value);
+
+/** Checks an integer in `[min, max]`, skipping unresolved tokens. */
+function checkInteger(fail: Fail, field: string, value: number, min: number, max: number, fix: string): void {
+  if (!literal(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    fail(field, value, `be an integer ${range}`, fix);
+  }
+}
+
+/**
+ * Applies defaults to one capacity's options and validates them, throwing on the first problem.
+ * `capacityId` names the capacity in derived names (`<clusterName>-<capacityId>`).
+ */
+export function resolveCapacityConfig(
+  fail: Fail,
+  capacityId: string,
+  clusterName: string,
+  defaultSubnetIds: { readonly field: string; readonly ids: string[] },
+  options: EcsCapacityOptions,
+): CapacityConfig {
+  const subnetField = options.subnetIds === undefined ? defaultSubnetIds.field : "subnetIds";
+  const subnetIds = options.subnetIds ?? defaultSubnetIds.ids;
+  if (literal(subnetIds) && subnetIds.length === 0) {
+    fail(
+      subnetField,
+      subnetIds,
+      "list at least one subnet",
+      options.subnetIds === undefined
+        ? "give the network private subnets or pass subnetIds"
+        : "pass subnet ids or leave subnetIds unset for the network's private subnets",
+    );
+  }
+
+  const instanceType = options.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  if (literal(instanceType) && !INSTANCE_TYPE_PATTERN.test(instanceType)) {
+    fail("instanceType", instanceType, "be an EC2 instance type like t3.small", "fix the type name");
+  }
+
+  if (options.amiId !== undefined && options.amiSsmParameterName !== undefined) {
+    fail("amiId", options.amiId, "be unset when amiSsmParameterName is set", "pass one of them");
+  }
+  const amiId = options.amiId;
+  if (amiId !== undefined && literal(amiId) && !AMI_ID_PATTERN.test(amiId)) {
+    fail("amiId", amiId, "be an AMI id like ami-0123456789abcdef0", "fix the id");
+  }
+  const amiSsmParameterName = options.amiSsmParameterName ?? DEFAULT_AMI_SSM_PARAMETER;
+  if (literal(amiSsmParameterName) && !SSM_PARAMETER_NAME_PATTERN.test(amiSsmParameterName)) {
+    fail(
+      "amiSsmParameterName",
+      amiSsmParameterName,
+      "be an SSM parameter name",
+      `e.g. ${DEFAULT_AMI_SSM_PARAMETER}`,
+    );
+  }
+
+  const rootVolumeSizeGib = options.rootVolumeSizeGib ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
+  checkInteger(
+    fail,
+    "rootVolumeSizeGib",
+    rootVolumeSizeGib,
+    1,
+    16_384,
+    `gp3 volumes hold 1 to 16384 GiB; the ECS AMI needs ${DEFAULT_ROOT_VOLUME_SIZE_GIB}`,
+  );
+  const rootDeviceName = options.rootDeviceName ?? DEFAULT_ROOT_DEVICE_NAME;
+  if (literal(rootDeviceName) && !/^\/dev\/[a-z0-9]+$/.test(rootDeviceName)) {
+    fail("rootDeviceName", rootDeviceName, "be a device name like /dev/xvda", "use the AMI's root device");
+  }
+
+  const imdsHopLimit = options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT;
+  checkInteger(
+    fail,
+    "imdsHopLimit",
+    imdsHopLimit,
+    1,
+    64,
+    "keep 1 unless something outside the instance's own network namespace must read metadata",
+  );
+
+  const { minSize, maxSize, desiredCapacity } = resolveSizes(fail, options);
+
+  const managedScaling = options.managedScaling ?? true;
+  const managedTerminationProtection = options.managedTerminationProtection ?? false;
+  if (managedTerminationProtection && !managedScaling) {
+    fail(
+      "managedTerminationProtection",
+      managedTerminationProtection,
+      "be false when managedScaling is false (ECS needs managed scaling for it)",
+      "enable managedScaling or drop managedTerminationProtection",
+    );
+  }
+  const protectFromScaleIn = options.protectFromScaleIn ?? managedTerminationProtection;
+  if (managedTerminationProtection && !protectFromScaleIn) {
+    fail(
+      "protectFromScaleIn",
+      protectFromScaleIn,
+      "be true when managedTerminationProtection is true (ECS rejects the capacity provider otherwise)",
+      "set protectFromScaleIn: true or leave it unset",
+    );
+  }
+  if (!managedTerminationProtection && protectFromScaleIn) {
+    fail(
+      "protectFromScaleIn",
+      protectFromScaleIn,
+      "be false unless managedTerminationProtection is true (nothing would lift the protection, so scale-in stalls)",
+      "set managedTerminationProtection: true or leave protectFromScaleIn unset",
+    );
+  }
+
+  const targetCapacityPercent = options.targetCapacityPercent ?? DEFAULT_TARGET_CAPACITY_PERCENT;
+  checkInteger(
+    fail,
+    "targetCapacityPercent",
+    targetCapacityPercent,
+    1,
+    100,
+    "100 packs instances fully; lower keeps spare capacity",
+  );
+  const minimumScalingStepSize = options.minimumScalingStepSize ?? DEFAULT_MINIMUM_SCALING_STEP_SIZE;
+  checkInteger(fail, "minimumScalingStepSize", minimumScalingStepSize, 1, 10_000, "e.g. 1");
+  const maximumScalingStepSize = options.maximumScalingStepSize ?? DEFAULT_MAXIMUM_SCALING_STEP_SIZE;
+  checkInteger(fail, "maximumScalingStepSize", maximumScalingStepSize, 1, 10_000, "e.g. 10000");
+  if (
+    literal(minimumScalingStepSize) &&
+    literal(maximumScalingStepSize) &&
+    minimumScalingStepSize > maximumScalingStepSize
+  ) {
+    fail(
+      "minimumScalingStepSize",
+      minimumScalingStepSize,
+      `be ≤ maximumScalingStepSize (${maximumScalingStepSize})`,
+      "lower it or raise maximumScalingStepSize",
+    );
+  }
+  const instanceWarmupPeriodSeconds =
+    options.instanceWarmupPeriodSeconds ?? DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS;
+  checkInteger(
+    fail,
+    "instanceWarmupPeriodSeconds",
+    instanceWarmupPeriodSeconds,
+    0,
+    10_000,
+    `e.g. ${DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS}`,
+  );
+  const instanceRefreshMinHealthyPercentage =
+    options.instanceRefreshMinHealthyPercentage ?? DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE;
+  checkInteger(
+    fail,
+    "instanceRefreshMinHealthyPercentage",
+    instanceRefreshMinHealthyPercentage,
+    0,
+    100,
+    `e.g. ${DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE}`,
+  );
+
+  const instanceAttributes = options.instanceAttributes ?? {};
+  checkInstanceAttributes(fail, instanceAttributes);
+
+  const containerStopTimeoutSeconds =
+    options.containerStopTimeoutSeconds ?? DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS;
+  checkInteger(
+    fail,
+    "containerStopTimeoutSeconds",
+    containerStopTimeoutSeconds,
+    1,
+    3600,
+    `e.g. ${DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS}`,
+  );
+
+  const capacityProviderName = options.capacityProviderName ?? `${clusterName}-${capacityId}`;
+  if (literal(capacityProviderName)) {
+    const fix =
+      options.capacityProviderName === undefined
+        ? "pass capacityProviderName (the default is <clusterName>-<capacity id>)"
+        : "rename it";
+    if (!CAPACITY_PROVIDER_NAME_PATTERN.test(capacityProviderName)) {
+      fail(
+        "capacityProviderName",
+        capacityProviderName,
+        "be 1 to 255 letters, digits, hyphens or underscores",
+        fix,
+      );
+    }
+    const lower = capacityProviderName.toLowerCase();
+    if (RESERVED_CAPACITY_PROVIDER_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
+      fail(
+        "capacityProviderName",
+        capacityProviderName,
+        `not start with ${RESERVED_CAPACITY_PROVIDER_PREFIXES.join(", ")} (reserved by ECS)`,
+        fix,
+      );
+    }
+  }
+  const autoScalingGroupName = options.autoScalingGroupName ?? `${clusterName}-${capacityId}`;
+  if (literal(autoScalingGroupName) && !AUTO_SCALING_GROUP_NAME_PATTERN.test(autoScalingGroupName)) {
+    fail(
+      "autoScalingGroupName",
+      autoScalingGroupName,
+      "be 1 to 255 characters without colons or whitespace",
+      options.autoScalingGroupName === undefined ? "pass autoScalingGroupName" : "rename it",
+    );
+  }
+
+  return {
+    subnetIds: [...subnetIds],
+    instanceType,
+    amiId,
+    amiSsmParameterName,
+    rootVolumeSizeGib,
+    rootDeviceName,
+    imdsHopLimit,
+    detailedMonitoring: options.detailedMonitoring ?? false,
+    spot: options.spot ?? false,
+    minSize,
+    maxSize,
+    desiredCapacity,
+    managedScaling,
+    managedTerminationProtection,
+    protectFromScaleIn,
+    targetCapacityPercent,
+    minimumScalingStepSize,
+    maximumScalingStepSize,
+    instanceWarmupPeriodSeconds,
+    instanceRefreshMinHealthyPercentage,
+    instanceAttributes: { ...instanceAttributes },
+    containerStopTimeoutSeconds,
+    additionalUserData: options.additionalUserData,
+    additionalSecurityGroupIds: [...(options.additionalSecurityGroupIds ?? [])],
+    initialLifecycleHooks: [...(options.initialLifecycleHooks ?? [])],
+    capacityProviderName,
+    autoScalingGroupName,
+  };
+}
+
+function resolveSizes(
+  fail: Fail,
+  options: EcsCapacityOptions,
+): { minSize: number; maxSize: number; desiredCapacity: number } {
+  const minSize = options.minSize ?? DEFAULT_MIN_SIZE;
+  checkInteger(fail, "minSize", minSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 0 or 1");
+  const maxSize =
+    options.maxSize ?? (literal(minSize) && minSize > DEFAULT_MAX_SIZE ? minSize : DEFAULT_MAX_SIZE);
+  checkInteger(fail, "maxSize", maxSize, 1, Number.MAX_SAFE_INTEGER, "a group needs room for one instance");
+  const desiredCapacity = options.desiredCapacity ?? minSize;
+  checkInteger(fail, "desiredCapacity", desiredCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. minSize");
+  if (literal(minSize) && literal(maxSize) && minSize > maxSize) {
+    fail("minSize", minSize, `be ≤ maxSize (${maxSize})`, "lower minSize or raise maxSize");
+  }
+  if (literal(desiredCapacity) && literal(minSize) && desiredCapacity < minSize) {
+    fail("desiredCapacity", desiredCapacity, `be ≥ minSize (${minSize})`, "raise it or lower minSize");
+  }
+  if (literal(desiredCapacity) && literal(maxSize) && desiredCapacity > maxSize) {
+    fail("desiredCapacity", desiredCapacity, `be ≤ maxSize (${maxSize})`, "lower it or raise maxSize");
+  }
+  return { minSize, maxSize, desiredCapacity };
+}
+
+function checkInstanceAttributes(fail: Fail, attributes: Readonly<Record<string, string>>): void {
+  const entries = Object.entries(attributes);
+  if (entries.length > MAX_INSTANCE_ATTRIBUTES) {
+    fail(
+      "instanceAttributes",
+      attributes,
+      `have at most ${MAX_INSTANCE_ATTRIBUTES} entries (ECS's limit per container instance)`,
+      "drop some",
+    );
+  }
+  for (const [name, value] of entries) {
+    if (literal(name) && !ATTRIBUTE_NAME_PATTERN.test(name)) {
+      fail(
+        "instanceAttributes",
+        name,
+        "have names of 1 to 128 letters, digits, hyphens, underscores, periods or slashes",
+        "rename the attribute",
+      );
+    }
+    if (literal(value) && !ATTRIBUTE_VALUE_PATTERN.test(value)) {
+      fail(
+        `instanceAttributes.${name}`,
+        value,
+        "be 1 to 128 letters, digits, spaces or -_.@/\\: characters, not starting or ending with a space",
+        "change the value",
+      );
+    }
+  }
+}
+
+/** Applies defaults to the cluster-level props and validates them. */
+export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterProps): ClusterConfig {
+  const clusterName = props.clusterName ?? id;
+  if (literal(clusterName) && !CLUSTER_NAME_PATTERN.test(clusterName)) {
+    fail(
+      "clusterName",
+      clusterName,
+      "be 1 to 255 letters, digits, hyphens or underscores",
+      props.clusterName === undefined ? "pass clusterName or use a kebab-case construct id" : "rename it",
+    );
+  }
+
+  const containerInsights = props.containerInsights ?? DEFAULT_CONTAINER_INSIGHTS;
+  if (!CONTAINER_INSIGHTS_MODES.includes(containerInsights)) {
+    fail(
+      "containerInsights",
+      containerInsights,
+      `be one of ${CONTAINER_INSIGHTS_MODES.join(", ")}`,
+      "pick one of them",
+    );
+  }
+
+  const execLogRetentionDays = props.execLogRetentionDays ?? DEFAULT_EXEC_LOG_RETENTION_DAYS;
+  if (literal(execLogRetentionDays) && !LOG_RETENTION_DAYS_ALLOWED.includes(execLogRetentionDays)) {
+    fail(
+      "execLogRetentionDays",
+      execLogRetentionDays,
+      `be a CloudWatch Logs retention (${LOG_RETENTION_DAYS_ALLOWED.join(", ")})`,
+      "pick the nearest allowed value",
+    );
+  }
+
+  const kmsKeyArn = props.kmsKeyArn;
+  if (kmsKeyArn !== undefined && literal(kmsKeyArn) && !KMS_KEY_ARN_PATTERN.test(kmsKeyArn)) {
+    fail(
+      "kmsKeyArn",
+      kmsKeyArn,
+      "be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>)",
+      "pass the key's ARN, not its id or alias",
+    );
+  }
+
+  checkArns(
+    fail,
+    "ecrRepositoryArns",
+    props.ecrRepositoryArns,
+    ECR_REPOSITORY_ARN_PATTERN,
+    "arn:aws:ecr:<region>:<account>:repository/<name>",
+  );
+  checkArns(
+    fail,
+    "logGroupArns",
+    props.logGroupArns,
+    LOG_GROUP_ARN_PATTERN,
+    "arn:aws:logs:<region>:<account>:log-group:<name>",
+  );
+
+  const tags = props.tags ?? {};
+  for (const key of RESERVED_TAG_KEYS) {
+    if (key in tags) {
+      fail(
+        "tags",
+        tags,
+        `not set ${key} (the module sets it)`,
+        key === "Name" ? "set clusterName instead" : `drop ${key}`,
+      );
+    }
+  }
+
+  return {
+    clusterName,
+    containerInsights,
+    execLogRetentionDays,
+    kmsKeyArn,
+    ecrRepositoryArns: props.ecrRepositoryArns === undefined ? undefined : [...props.ecrRepositoryArns],
+    logGroupArns: props.logGroupArns === undefined ? undefined : [...props.logGroupArns],
+    enableSessionManager: props.enableSessionManager ?? true,
+    tags,
+  };
+}
+
+function checkArns(
+  fail: Fail,
+  field: string,
+  arns: string[] | undefined,
+  pattern: RegExp,
+  example: string,
+): void {
+  if (arns === undefined || !literal(arns)) return;
+  for (const arn of arns) {
+    if (literal(arn) && !pattern.test(arn)) {
+      fail(
+        field,
+        arn,
+        `hold ARNs like ${example} (wildcards allowed in the name, never a bare *)`,
+        "fix the ARN",
+      );
+    }
+  }
+}
+
+/** A validated TCP port range. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Validates a port or range for a security group rule. */
+export function resolvePortRange(fail: Fail, port: PortSpec): PortRange {
+  const range = typeof port === "number" ? { from: port, to: port } : { from: port.from, to: port.to };
+  for (const [field, value] of [
+    ["port.from", range.from],
+    ["port.to", range.to],
+  ] as const) {
+    checkInteger(
+      fail,
+      typeof port === "number" ? "port" : field,
+      value,
+      1,
+      65_535,
+      "use a TCP port from 1 to 65535",
+    );
+  }
+  if (range.from > range.to) {
+    fail("port.from", range.from, `be ≤ port.to (${range.to})`, "swap them");
+  }
+  return range;
+}
+
+/** Validates a security group rule description (AWS's character set, 1 to 255 characters). */
+export function checkRuleDescription(fail: Fail, description: string): void {
+  if (literal(description) && !RULE_DESCRIPTION_PATTERN.test(description)) {
+    fail(
+      "description",
+      description,
+      "be 1 to 255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+      'say who the peer is, e.g. "from the public ALB"',
+    );
+  }
+}
