@@ -2,8 +2,8 @@
  * Benchmarks of the toolchain and the app. Prints medians over several runs; never asserts.
  *   synth         `tsx main.ts` (the app cdktf.json runs), deep provider imports
  *   synth-barrel  the same app with the @cdktf/provider-aws barrel preloaded (the baseline)
- *   validate      `terraform validate` of the synthesized network stack
- *   plan / apply  against a fresh local AWS (moto server), from empty state each run
+ *   validate      `terraform validate`, per stack (network; network + cluster)
+ *   plan / apply  per stack, against a fresh local AWS (moto server), from empty state each run
  * Usage: npm run bench [-- --runs N]
  */
 import { execFileSync } from "node:child_process";
@@ -11,7 +11,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
+import { TerraformStack } from "cdktf";
+import { ClusterStack } from "../stacks/cluster-stack";
 import { NetworkStack } from "../stacks/network-stack";
+import { AwsTarget } from "../stacks/aws-provider";
 import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
 import { TerraformRun } from "../test/support/terraform";
 
@@ -67,22 +70,30 @@ async function main(): Promise<void> {
   const barrel = measure("synth-barrel", () => synthOnce(["--require", "@cdktf/provider-aws"]));
   console.log(`synth speed-up of deep imports over the barrel baseline: ${(barrel / deep).toFixed(2)}x`);
 
+  const stacks: Array<[string, (app: App, target: AwsTarget) => TerraformStack]> = [
+    [
+      "network",
+      (app, target) =>
+        new NetworkStack(app, "network", { environment: "bench", region: LOCAL_REGION, target }),
+    ],
+    [
+      "net+cluster",
+      (app, target) => new ClusterStack(app, "ecs", { environment: "bench", region: LOCAL_REGION, target }),
+    ],
+  ];
   const aws = await startLocalAws();
   try {
-    const stack = new NetworkStack(new App(), "network", {
-      environment: "bench",
-      region: LOCAL_REGION,
-      target: { kind: "local", endpoint: aws.endpoint },
-    });
-    const tf = TerraformRun.synth(stack).init();
-    measure("validate", () => tf.validate());
-    const fresh = () => {
-      execFileSync("curl", ["-fsS", "-X", "POST", `${aws.endpoint}/moto-api/reset`]);
-      for (const f of fs.readdirSync(tf.dir))
-        if (f.endsWith(".tfstate") || f.endsWith(".tfstate.backup")) fs.rmSync(path.join(tf.dir, f));
-    };
-    measure("plan", () => tf.plan(), fresh);
-    measure("apply", () => tf.apply(), fresh);
+    for (const [name, build] of stacks) {
+      const tf = TerraformRun.synth(build(new App(), { kind: "local", endpoint: aws.endpoint })).init();
+      measure(`validate ${name}`, () => tf.validate());
+      // Back to an empty account between runs by destroying (not timed). moto's reset API was
+      // tried first: after several resets an apply hung waiting on EC2 (NAT/EIP) in moto.
+      const fresh = () => {
+        if (fs.existsSync(path.join(tf.dir, "terraform.tfstate"))) tf.destroy();
+      };
+      measure(`plan ${name}`, () => tf.plan(), fresh);
+      measure(`apply ${name}`, () => tf.apply(), fresh);
+    }
   } finally {
     await aws.stop();
   }

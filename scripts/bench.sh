@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$REPO_ROOT"
 bash scripts/setup.sh
 load_toolchain_env
-npx tsx bench/run.ts "$@"
+run_tmp="$(mktemp -d)"
+trap 'rm -rf "$run_tmp"' EXIT
+TMPDIR="$run_tmp" npx tsx bench/run.ts "$@"

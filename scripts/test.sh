@@ -16,7 +16,11 @@ npx eslint --max-warnings 0 .
 npx prettier --check . > /dev/null || { npx prettier --check .; die "prettier: run 'npm run format'"; }
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+# cdktf's Testing.fullSynth leaves one directory per call under the temp dir: keep them in one
+# place per run, and remove it at the end.
+run_tmp="$(mktemp -d)"
+trap 'rm -rf "$results" "$run_tmp"' EXIT
+export TMPDIR="$run_tmp"
 
 log "jest"
 jest_rc=0

@@ -14,6 +14,9 @@ export interface PlanJson {
   readonly planned_values?: unknown;
 }
 
+/** Longest any single terraform command may run. */
+const TERRAFORM_TIMEOUT_MS = 8 * 60_000;
+
 /** Runs the real Terraform CLI (with the toolchain's provider mirror) in a synthesized stack dir. */
 export class TerraformRun {
   /** Synthesizes `stack` with cdktf (validations included) and returns a runner for its directory. */
@@ -44,6 +47,9 @@ export class TerraformRun {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
         maxBuffer: 256 * 1024 * 1024,
+        // A hung provider call fails the test instead of blocking the suite.
+        timeout: TERRAFORM_TIMEOUT_MS,
+        killSignal: "SIGKILL",
       });
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string; message: string };
