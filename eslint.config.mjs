@@ -15,7 +15,8 @@ export default tseslint.config(
           paths: [
             {
               name: "@cdktf/provider-aws",
-              message: "Import provider classes by deep path, e.g. @cdktf/provider-aws/lib/vpc (the barrel costs ~4 s).",
+              message:
+                "Import provider classes by deep path, e.g. @cdktf/provider-aws/lib/vpc (the barrel costs ~4 s).",
             },
           ],
         },
