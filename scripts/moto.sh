@@ -16,7 +16,7 @@ port_file="$run_dir/moto.port"
 mkdir -p "$run_dir"
 
 endpoint_of() { printf 'http://127.0.0.1:%s\n' "$1"; }
-answers() { curl -fsS --max-time 2 -o /dev/null "$(endpoint_of "$1")/moto-api/data.json" 2>/dev/null; }
+answers() { curl -fsS --max-time 2 -o /dev/null "$(endpoint_of "$1")/moto-api/" 2>/dev/null; }
 running_port() {
   [ -f "$pid_file" ] && [ -f "$port_file" ] || return 1
   kill -0 "$(cat "$pid_file")" 2>/dev/null || return 1

@@ -40,7 +40,7 @@ function freePort(): Promise<number> {
 
 async function answers(endpoint: string): Promise<boolean> {
   try {
-    const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
     return res.ok;
   } catch {
     return false;

@@ -29,7 +29,7 @@ def _start(argv: list[str]) -> tuple[subprocess.Popen[bytes], str]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2)
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2)
             return proc, endpoint
         except OSError:
             time.sleep(0.2)
