@@ -10,13 +10,21 @@ tools/tests/test_moto_server.py that fails once moto fixes the behaviour itself 
    private hosted zone, specify the VPC"); hashicorp/aws sends the VPC and no
    HostedZoneConfig.PrivateZone. moto makes such a zone public and drops the VPC, so every plan
    after an apply would show the association as drift. The fix infers PrivateZone from the VPC.
+2. EC2 CreateLaunchTemplate with TagSpecifications (moto 5.2.5). The request's top-level
+   TagSpecifications tag the launch template itself; moto also copies them into the template's
+   LaunchTemplateData, so DescribeLaunchTemplateVersions reports a "launch-template" tag
+   specification that real EC2 never returns. Every plan then saw drift, made a new template
+   version and updated the Auto Scaling group (whose instance refresh moto cannot start, so the
+   apply hung). The fix keeps the data's TagSpecifications exactly as requested.
 """
 
 from __future__ import annotations
 
 import sys
+import copy
 from typing import Any
 
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.route53.responses import Route53
 
 _create_hosted_zone = Route53.create_hosted_zone
@@ -34,6 +42,23 @@ def _create_hosted_zone_private_when_vpc_given(self: Route53) -> Any:
 
 
 Route53.create_hosted_zone = _create_hosted_zone_private_when_vpc_given  # type: ignore[method-assign]
+
+_create_launch_template = LaunchTemplates.create_launch_template
+
+
+def _create_launch_template_data_as_requested(self: LaunchTemplates) -> Any:
+    requested = copy.deepcopy(self._get_param("LaunchTemplateData", {}).get("TagSpecifications"))
+    result = _create_launch_template(self)
+    template = self.ec2_backend.get_launch_template_by_name(self._get_param("LaunchTemplateName"))
+    for version in template.versions:
+        if requested:
+            version.data["TagSpecifications"] = requested
+        else:
+            version.data.pop("TagSpecifications", None)
+    return result
+
+
+LaunchTemplates.create_launch_template = _create_launch_template_data_as_requested  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from moto.server import main

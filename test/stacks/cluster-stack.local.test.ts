@@ -75,27 +75,6 @@ function changesOf(run: TerraformRun): ResourceChange[] {
   return (plan.resource_changes ?? []).filter((rc) => rc.change.actions.join(",") !== "no-op");
 }
 
-/** Attributes whose planned value differs from the prior state (or becomes unknown). */
-function changedAttributes(rc: ResourceChange): string[] {
-  const { before, after, after_unknown: unknown } = rc.change;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys]
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k] === true)
-    .sort();
-}
-
-/**
- * moto stores the tags CreateLaunchTemplate gives the template itself as a `launch-template` entry of
- * the template data's TagSpecifications (moto/ec2/responses/launch_templates.py); AWS does not. The
- * provider then plans to remove that entry, which makes a new template version, which updates the
- * group. This drops that entry, to compare the rest.
- */
-function withoutMotoTemplateTags(tagSpecifications: unknown): unknown {
-  return (tagSpecifications as { resource_type: string }[]).filter(
-    (t) => t.resource_type !== "launch-template",
-  );
-}
-
 interface StateResource {
   readonly address: string;
   readonly mode: string;
@@ -370,26 +349,11 @@ describe("ClusterStack applied to the local AWS", () => {
     ]);
   });
 
-  test("WHEN planned again THEN nothing changes but moto's launch template tag artifact", () => {
+  // moto 5.2.5 alone reports the template's own tags inside its data, which made every plan
+  // update the template and the group; tools/moto_server.py keeps the data as requested.
+  test("WHEN planned again THEN nothing changes", () => {
     tf.plan();
-    const changes = changesOf(tf);
-    // Desired capacity (set by ECS on AWS) is ignored; ECS, IAM, the security group: no drift at all.
-    expect(changes.map((rc) => `${rc.type} ${rc.change.actions.join(",")}`).sort()).toEqual([
-      "aws_autoscaling_group update",
-      "aws_launch_template update",
-    ]);
-    const template = changes.find((rc) => rc.type === "aws_launch_template")!;
-    expect(changedAttributes(template)).toEqual(["default_version", "latest_version", "tag_specifications"]);
-    expect(withoutMotoTemplateTags(template.change.before.tag_specifications)).toEqual(
-      template.change.after.tag_specifications,
-    );
-    const group = changes.find((rc) => rc.type === "aws_autoscaling_group")!;
-    // The version follows the template; moto models no capacity reservations, so the provider
-    // fills in an empty preference while it updates the group anyway.
-    expect(changedAttributes(group)).toEqual(["capacity_reservation_specification", "launch_template"]);
-    const templateRef = { ...(group.change.before.launch_template as Record<string, unknown>[])[0] };
-    delete templateRef.version;
-    expect(group.change.after.launch_template).toEqual([templateRef]);
+    expect(changesOf(tf).map((rc) => `${rc.address} ${rc.change.actions.join(",")}`)).toEqual([]);
   });
 
   test("WHEN the instance type changes THEN the template gets a new version and the group is updated in place", () => {

@@ -71,3 +71,28 @@ def test_zone_with_vpc_is_private_and_associated_only_with_the_fix(server: tuple
         # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
         assert got["private"] is False
         assert got["vpcs"] is None
+
+
+def test_launch_template_data_keeps_only_the_requested_tag_specifications(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    kw = {"region_name": "eu-west-2", "endpoint_url": endpoint, "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    ec2 = boto3.client("ec2", **kw)
+    name = f"lt{time.monotonic_ns()}"
+    # As hashicorp/aws sends it: tags of the template itself at the top level, instance tags in the data.
+    ec2.create_launch_template(
+        LaunchTemplateName=name,
+        LaunchTemplateData={
+            "InstanceType": "t3.small",
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "i"}]}],
+        },
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "Name", "Value": "lt"}]}],
+    )
+    data = ec2.describe_launch_template_versions(LaunchTemplateName=name)["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    resource_types = sorted(t["ResourceType"] for t in data["TagSpecifications"])
+    template = ec2.describe_launch_templates(LaunchTemplateNames=[name])["LaunchTemplates"][0]
+    assert template["Tags"] == [{"Key": "Name", "Value": "lt"}]
+    if kind == "patched":
+        assert resource_types == ["instance"]
+    else:
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        assert resource_types == ["instance", "launch-template"]
