@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Provides the Terraform CLI and the hashicorp/aws provider, idempotently, cached outside the repo.
 #
-# Terraform CLI: the binary on PATH when its version matches .terraform-version; otherwise one
-#   built from the github.com/hashicorp/terraform Go module at that version (cached).
+# Terraform CLI: the binary on PATH when its version matches .terraform-version; otherwise
+#   OpenTofu (pinned below) built from its Go module and cached. Terraform itself cannot be built
+#   from the Go proxy: its remote-state backends are nested modules that its go.mod replaces with
+#   local directories, and module zips leave nested modules out.
 # hashicorp/aws: from the Terraform registry when it is reachable; otherwise built from its Go
 #   module at the commit pinned in toolchain/provider-aws.env and installed into a filesystem
 #   mirror (cached by commit; never rebuilt when present).
@@ -15,6 +17,9 @@ set -euo pipefail
 . "$REPO_ROOT/toolchain/provider-aws.env"
 
 TF_VERSION="$(tr -d ' \n' < "$REPO_ROOT/.terraform-version")"
+# The fallback CLI: OpenTofu of the same generation (reads the same JSON, TF_CLI_CONFIG_FILE and
+# filesystem mirrors).
+OPENTOFU_VERSION=1.10.7
 GO_BUILD_PARALLELISM="${GO_BUILD_PARALLELISM:-2}"
 mkdir -p "$ECS_CDKTF_CACHE"
 
@@ -30,14 +35,20 @@ go_module_dir() {
 # Builds the main package of a downloaded module inside a writable copy (the module cache is
 # read-only, and building in place would not honour the module's own go.mod replace lines).
 # Prints a progress line every 100 packages: the provider is ~2,000 packages and takes a while.
-go_build_module() { # module version workdir output
-  local module="$1" version="$2" work="$3" out="$4" src
+go_build_module() { # module version workdir output [package]
+  local module="$1" version="$2" work="$3" out="$4" package="${5:-.}" src
   src="$(go_module_dir "$module" "$version")"
   rm -rf "$work" && mkdir -p "$(dirname "$work")"
   cp -r "$src" "$work" && chmod -R u+w "$work"
-  log "building $module@$version (go build -p $GO_BUILD_PARALLELISM); progress every 100 packages"
+  # Build with the Go toolchain the module itself names (its toolchain line, else its go line),
+  # fetched from the Go module proxy when it is not the local one: a newer Go can reject an older
+  # module's go.mod (Go 1.26 refuses Terraform 1.11's `godebug tlskyber`).
+  local toolchain
+  toolchain="$(sed -n 's/^toolchain \(go[0-9.]*\)$/\1/p' "$work/go.mod")"
+  [ -n "$toolchain" ] || toolchain="go$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$work/go.mod")"
+  log "building $module@$version with $toolchain (go build -p $GO_BUILD_PARALLELISM); progress every 100 packages"
   local start=$SECONDS
-  (cd "$work" && go build -v -p "$GO_BUILD_PARALLELISM" -trimpath -ldflags '-s -w' -o "$out.tmp" . 2>&1) |
+  (cd "$work" && GOTOOLCHAIN="$toolchain" go build -v -p "$GO_BUILD_PARALLELISM" -trimpath -ldflags '-s -w' -o "$out.tmp" "$package" 2>&1) |
     awk -v s="$start" '{ n++; if (n % 100 == 0) { printf "  ... %d packages compiled\n", n; fflush() } }
       /^#|error|cannot|undefined/ { print; fflush() }' >&2
   [ -x "$out.tmp" ] || die "build of $module@$version failed"
@@ -53,13 +64,13 @@ if command -v terraform >/dev/null 2>&1 &&
   terraform_bin="$(command -v terraform)"
   log "terraform $TF_VERSION found at $terraform_bin"
 else
-  terraform_bin="$ECS_CDKTF_CACHE/terraform/$TF_VERSION/terraform"
+  terraform_bin="$ECS_CDKTF_CACHE/opentofu/$OPENTOFU_VERSION/tofu"
   if [ -x "$terraform_bin" ]; then
-    log "terraform $TF_VERSION cached at $terraform_bin"
+    log "no terraform $TF_VERSION on PATH: using OpenTofu $OPENTOFU_VERSION cached at $terraform_bin"
   else
-    log "no terraform $TF_VERSION on PATH: building it from its Go module"
-    go_build_module github.com/hashicorp/terraform "v$TF_VERSION" \
-      "$ECS_CDKTF_CACHE/terraform/$TF_VERSION/src" "$terraform_bin"
+    log "no terraform $TF_VERSION on PATH: building OpenTofu $OPENTOFU_VERSION from its Go module"
+    go_build_module github.com/opentofu/opentofu "v$OPENTOFU_VERSION" \
+      "$ECS_CDKTF_CACHE/opentofu/$OPENTOFU_VERSION/src" "$terraform_bin" ./cmd/tofu
   fi
 fi
 
@@ -87,16 +98,19 @@ else
     go_build_module "$PROVIDER_AWS_GO_MODULE" "$PROVIDER_AWS_GO_MODULE_VERSION" \
       "$ECS_CDKTF_CACHE/provider-build/$PROVIDER_AWS_COMMIT" "$bin"
   fi
+  # OpenTofu resolves "hashicorp/aws" on its own registry host: the same binary serves both.
+  tofu_dest="$mirror/registry.opentofu.org/hashicorp/aws/$PROVIDER_AWS_MIRROR_VERSION"
+  if [ ! -e "$tofu_dest/$target" ]; then mkdir -p "$tofu_dest" && ln -sfn "$dest" "$tofu_dest/$target"; fi
   cat > "$rc" <<EOF
 # written by scripts/setup-terraform.sh: offline mode, hashicorp/aws from a filesystem mirror
 # built from commit $PROVIDER_AWS_COMMIT ($PROVIDER_AWS_GO_MODULE_VERSION).
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/aws"]
+    include = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
+    exclude = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"]
   }
 }
 EOF

@@ -3,7 +3,7 @@
 #
 # Everything built or downloaded lives OUTSIDE the repo, so a fresh clone (CI) reuses it:
 #   $ECS_CDKTF_CACHE (default ~/.cache/ecs-cdktf)
-#     terraform/<version>/terraform      Terraform CLI built from its Go module (only if none on PATH)
+#     opentofu/<version>/tofu            OpenTofu built from its Go module (only if no terraform on PATH)
 #     provider-build/<commit>/           scratch copy of the provider's Go module, then the binary
 #     mirror/registry.terraform.io/...   Terraform filesystem mirror holding hashicorp/aws
 #     terraformrc                        CLI config pointing at that mirror (TF_CLI_CONFIG_FILE)
