@@ -1,0 +1,683 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from "cdktf";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { EcsCluster, STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
+import { Network } from "../../modules/network";
+import {
+  bundleAttacher,
+  DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+  DEFAULT_LAMBDA_LOG_RETENTION_DAYS,
+  DLQ_MESSAGE_RETENTION_SECONDS,
+  EVENT_RETRY_ATTEMPTS,
+  LAMBDA_ASYNC_RETRY_ATTEMPTS,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  LAUNCH_LIFECYCLE_DETAIL_TYPE,
+  LIFECYCLE_HOOK_NAME,
+  lambdaAsyncEventAgeSeconds,
+  lambdaTimeoutSeconds,
+  maximumEventAgeSeconds,
+  STATIC_IP_STAR_RESOURCE_ACTIONS,
+  StaticIp,
+  StaticIpProps,
+} from "../../modules/static-ip";
+import { addAwsProvider } from "../../stacks/aws-provider";
+import {
+  describeFindings,
+  IamScan,
+  lintIam,
+  lintSynthesizedIam,
+  scanIam,
+  unusedStarResourceActions,
+} from "../support/iam";
+
+type Block = Record<string, unknown>;
+interface SynthJson {
+  readonly resource?: Record<string, Record<string, Block>>;
+}
+type TfType = { readonly tfResourceType: string };
+interface Statement {
+  readonly Sid: string;
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const AZ_A = "eu-west-2a";
+const AZ_B = "eu-west-2b";
+
+type Options = Omit<StaticIpProps, "network" | "cluster">;
+
+interface Built {
+  readonly stack: TerraformStack;
+  readonly net: Network;
+  readonly cluster: EcsCluster;
+  readonly staticIp: StaticIp;
+}
+
+/** A stack with an AWS provider, a default Network ("net"), an EcsCluster ("main") and a StaticIp ("sip"). */
+function build(options: Options = {}): Built {
+  const stack = new TerraformStack(Testing.app(), "stack");
+  addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
+  const net = new Network(stack, "net");
+  const cluster = new EcsCluster(stack, "main", { network: net });
+  const staticIp = new StaticIp(stack, "sip", { network: net, cluster, ...options });
+  return { stack, net, cluster, staticIp };
+}
+
+function synth(options: Options = {}): { synth: string; json: SynthJson; built: Built } {
+  const built = build(options);
+  const out = Testing.synth(built.stack);
+  return { synth: out, json: JSON.parse(out) as SynthJson, built };
+}
+
+function resources(json: SynthJson, type: TfType): Record<string, Block> {
+  return json.resource?.[type.tfResourceType] ?? {};
+}
+
+function matching(json: SynthJson, type: TfType, idPart: string): [string, Block][] {
+  return Object.entries(resources(json, type)).filter(([id]) => id.includes(idPart));
+}
+
+function resource(json: SynthJson, type: TfType, idPart: string): Block {
+  const found = matching(json, type, idPart);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type.tfResourceType} ~ ${idPart}, found ${found.length}`);
+  return found[0][1];
+}
+
+function address(json: SynthJson, type: TfType, idPart: string): string {
+  const found = matching(json, type, idPart);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type.tfResourceType} ~ ${idPart}, found ${found.length}`);
+  return `${type.tfResourceType}.${found[0][0]}`;
+}
+
+function ref(json: SynthJson, type: TfType, idPart: string, attribute = "id"): string {
+  return `\${${address(json, type, idPart)}.${attribute}}`;
+}
+
+function statements(json: SynthJson): Statement[] {
+  const policy = resource(json, IamRolePolicy, "sip_lambda-policy");
+  return (JSON.parse(String(policy.policy)) as { Statement: Statement[] }).Statement;
+}
+
+function statement(json: SynthJson, sid: string): Statement {
+  const found = statements(json).find((s) => s.Sid === sid);
+  if (found === undefined) throw new Error(`no statement ${sid}`);
+  return found;
+}
+
+/** Resolves tokens to the Terraform expressions they synthesize to. */
+function resolveIn(stack: TerraformStack, value: unknown): unknown {
+  return Tokenization.resolve(value, {
+    scope: stack,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  });
+}
+
+const CLUSTER_NAME = "${aws_ecs_cluster.main_cluster_8387A3C1.name}";
+const NAME = `${CLUSTER_NAME}-static-ip`;
+
+describe("StaticIp defaults", () => {
+  // GIVEN a network with two AZs and a cluster; WHEN a StaticIp is added with no options
+  const { synth: out, json } = synth();
+
+  it("creates one ENI per AZ in that AZ's public subnet, with the edge security group, tagged", () => {
+    expect(matching(json, NetworkInterface, "sip_eni-")).toHaveLength(2);
+    [
+      [AZ_A, "public-subnet-0"],
+      [AZ_B, "public-subnet-1"],
+    ].forEach(([az, subnet]) => {
+      expect(resource(json, NetworkInterface, `sip_eni-${az}`)).toEqual(
+        expect.objectContaining({
+          subnet_id: `\${aws_subnet.${matching(json, { tfResourceType: "aws_subnet" }, `net_${subnet}`)[0][0]}.id}`,
+          security_groups: [ref(json, SecurityGroup, "sip_edge-sg")],
+          tags: { Name: `${NAME}-${az}` },
+        }),
+      );
+    });
+  });
+
+  it("opens only port 80 from 0.0.0.0/0 on the ENIs' own security group", () => {
+    expect(out).toHaveResourceWithProperties(SecurityGroup, {
+      vpc_id: ref(json, { tfResourceType: "aws_vpc" }, "net_vpc"),
+      name_prefix: `${NAME}-edge-`,
+      tags: { Name: `${NAME}-edge` },
+    });
+    const rules = matching(json, VpcSecurityGroupIngressRule, "sip_edge-ingress");
+    expect(rules).toHaveLength(1);
+    expect(rules[0][1]).toEqual(
+      expect.objectContaining({
+        security_group_id: ref(json, SecurityGroup, "sip_edge-sg"),
+        cidr_ipv4: "0.0.0.0/0",
+        ip_protocol: "tcp",
+        from_port: 80,
+        to_port: 80,
+      }),
+    );
+  });
+
+  it("creates a VPC EIP per AZ protected from destroy, associated with that AZ's ENI", () => {
+    for (const az of [AZ_A, AZ_B]) {
+      expect(resource(json, Eip, `sip_eip-${az}`)).toEqual({
+        domain: "vpc",
+        lifecycle: { prevent_destroy: true },
+        tags: { Name: `${NAME}-${az}` },
+      });
+      expect(resource(json, EipAssociation, `sip_eip-association-${az}`)).toEqual({
+        allocation_id: ref(json, Eip, `sip_eip-${az}_`, "allocation_id"),
+        network_interface_id: ref(json, NetworkInterface, `sip_eni-${az}`),
+      });
+    }
+  });
+
+  it("adds one edge capacity per AZ: private subnet of the AZ, 1 instance, no managed scaling, role=edge, launch hook", () => {
+    [
+      [AZ_A, "private-subnet-0"],
+      [AZ_B, "private-subnet-1"],
+    ].forEach(([az, subnet]) => {
+      const group = resource(json, AutoscalingGroup, `main_edge-${az}_asg`);
+      expect(group).toEqual(
+        expect.objectContaining({
+          name: `main-edge-${az}`,
+          min_size: 1,
+          max_size: 1,
+          desired_capacity: 1,
+          vpc_zone_identifier: [
+            `\${aws_subnet.${matching(json, { tfResourceType: "aws_subnet" }, `net_${subnet}`)[0][0]}.id}`,
+          ],
+          initial_lifecycle_hook: [
+            {
+              name: LIFECYCLE_HOOK_NAME,
+              lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+              heartbeat_timeout: DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+              default_result: "ABANDON",
+              notification_metadata: JSON.stringify({ az }),
+            },
+          ],
+        }),
+      );
+      // The group waits for everything that handles its first launch event.
+      expect(group.depends_on).toEqual(
+        expect.arrayContaining([
+          address(json, LambdaFunction, "sip_attacher_"),
+          address(json, CloudwatchEventTarget, "sip_launch-target"),
+          address(json, LambdaPermission, "sip_launch-permission"),
+          address(json, IamRolePolicy, "sip_lambda-policy"),
+          address(json, EipAssociation, `sip_eip-association-${az}`),
+        ]),
+      );
+      expect(resource(json, EcsCapacityProvider, `main_edge-${az}_capacity-provider`)).toEqual(
+        expect.objectContaining({
+          auto_scaling_group_provider: expect.objectContaining({
+            managed_scaling: expect.objectContaining({ status: "DISABLED" }),
+          }) as unknown,
+        }),
+      );
+      const userData = Buffer.from(
+        String(resource(json, LaunchTemplate, `main_edge-${az}_launch-template`).user_data),
+        "base64",
+      ).toString("utf8");
+      expect(userData).toContain('ECS_INSTANCE_ATTRIBUTES={"role":"edge"}');
+    });
+  });
+
+  it("exposes the EIPs, public IPs, ENI ids and edge capacities by AZ", () => {
+    const { staticIp, stack } = build();
+    expect(Object.keys(staticIp.eips)).toEqual([AZ_A, AZ_B]);
+    expect(Object.keys(staticIp.publicIps)).toEqual([AZ_A, AZ_B]);
+    expect(Object.keys(staticIp.networkInterfaceIds)).toEqual([AZ_A, AZ_B]);
+    expect(Object.keys(staticIp.edgeCapacities)).toEqual([AZ_A, AZ_B]);
+    expect(staticIp.edgeAutoScalingGroupNames).toEqual({
+      [AZ_A]: `main-edge-${AZ_A}`,
+      [AZ_B]: `main-edge-${AZ_B}`,
+    });
+    expect(resolveIn(stack, staticIp.publicIps[AZ_A])).toMatch(
+      /^\$\{aws_eip\.sip_eip-eu-west-2a_[0-9A-F]+\.public_ip\}$/,
+    );
+    expect(resolveIn(stack, staticIp.networkInterfaceIds[AZ_B])).toMatch(
+      /^\$\{aws_network_interface\.sip_eni-eu-west-2b_/,
+    );
+    expect(resolveIn(stack, staticIp.lambdaFunctionName)).toMatch(
+      /^\$\{aws_lambda_function\.sip_attacher_[0-9A-F]+\.function_name\}$/,
+    );
+    expect(resolveIn(stack, staticIp.deadLetterQueueName)).toMatch(
+      /^\$\{aws_sqs_queue\.sip_dlq_[0-9A-F]+\.name\}$/,
+    );
+  });
+
+  it("creates the Lambda: nodejs22.x, index.handler, timeout below the heartbeat, ENI_BY_AZ and heartbeat in env, DLQ", () => {
+    const fn = resource(json, LambdaFunction, "sip_attacher_");
+    expect(fn).toEqual(
+      expect.objectContaining({
+        function_name: NAME,
+        runtime: LAMBDA_RUNTIME,
+        handler: LAMBDA_HANDLER,
+        role: ref(json, IamRole, "sip_lambda-role", "arn"),
+        timeout: 290,
+        environment: {
+          variables: {
+            ENI_BY_AZ: `\${jsonencode({"${AZ_A}" = ${address(json, NetworkInterface, `sip_eni-${AZ_A}`)}.id, "${AZ_B}" = ${address(json, NetworkInterface, `sip_eni-${AZ_B}`)}.id})}`,
+            HEARTBEAT_TIMEOUT_SECONDS: String(DEFAULT_HEARTBEAT_TIMEOUT_SECONDS),
+          },
+        },
+        dead_letter_config: { target_arn: ref(json, SqsQueue, "sip_dlq_", "arn") },
+        logging_config: {
+          log_format: "Text",
+          log_group: ref(json, CloudwatchLogGroup, "sip_lambda-logs", "name"),
+        },
+        depends_on: [
+          address(json, CloudwatchLogGroup, "sip_lambda-logs"),
+          address(json, IamRolePolicy, "sip_lambda-policy"),
+        ],
+      }),
+    );
+    expect(Number(fn.timeout)).toBeLessThan(DEFAULT_HEARTBEAT_TIMEOUT_SECONDS);
+    expect(String(fn.filename)).toMatch(/^assets\/sip_attacher-code_[0-9A-F]+\/[0-9A-F]+\/archive\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
+    expect(out).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      function_name: ref(json, LambdaFunction, "sip_attacher_", "function_name"),
+      maximum_retry_attempts: LAMBDA_ASYNC_RETRY_ATTEMPTS,
+      maximum_event_age_in_seconds: 290,
+    });
+  });
+
+  it("creates the log group /aws/lambda/<name> with 365 days retention", () => {
+    expect(out).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/lambda/${NAME}`,
+      retention_in_days: DEFAULT_LAMBDA_LOG_RETENTION_DAYS,
+    });
+  });
+
+  it("creates an encrypted dead-letter queue that only the rule may send to", () => {
+    expect(out).toHaveResourceWithProperties(SqsQueue, {
+      name: `${NAME}-dlq`,
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: DLQ_MESSAGE_RETENTION_SECONDS,
+    });
+    const policy = JSON.parse(String(resource(json, SqsQueuePolicy, "sip_dlq-policy").policy)) as {
+      Statement: Block[];
+    };
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: ref(json, SqsQueue, "sip_dlq_", "arn"),
+        Condition: {
+          ArnEquals: { "aws:SourceArn": ref(json, CloudwatchEventRule, "sip_launch-rule", "arn") },
+        },
+      },
+    ]);
+  });
+
+  it("matches the edge groups' launch lifecycle actions and targets the Lambda with retries and the DLQ", () => {
+    const rule = resource(json, CloudwatchEventRule, "sip_launch-rule");
+    expect(JSON.parse(String(rule.event_pattern))).toEqual({
+      source: ["aws.autoscaling"],
+      "detail-type": [LAUNCH_LIFECYCLE_DETAIL_TYPE],
+      detail: { AutoScalingGroupName: [`main-edge-${AZ_A}`, `main-edge-${AZ_B}`] },
+    });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      rule: ref(json, CloudwatchEventRule, "sip_launch-rule", "name"),
+      arn: ref(json, LambdaFunction, "sip_attacher_", "arn"),
+      retry_policy: { maximum_retry_attempts: EVENT_RETRY_ATTEMPTS, maximum_event_age_in_seconds: 290 },
+      dead_letter_config: { arn: ref(json, SqsQueue, "sip_dlq_", "arn") },
+    });
+    expect(out).toHaveResourceWithProperties(LambdaPermission, {
+      action: "lambda:InvokeFunction",
+      principal: "events.amazonaws.com",
+      function_name: ref(json, LambdaFunction, "sip_attacher_", "function_name"),
+      source_arn: ref(json, CloudwatchEventRule, "sip_launch-rule", "arn"),
+    });
+  });
+
+  it("alarms on Lambda errors and on messages in the DLQ, without actions", () => {
+    const errors = resource(json, CloudwatchMetricAlarm, "sip_lambda-errors-alarm");
+    expect(errors).toEqual(
+      expect.objectContaining({
+        namespace: "AWS/Lambda",
+        metric_name: "Errors",
+        dimensions: { FunctionName: ref(json, LambdaFunction, "sip_attacher_", "function_name") },
+        statistic: "Sum",
+        threshold: 0,
+        comparison_operator: "GreaterThanThreshold",
+      }),
+    );
+    const dlq = resource(json, CloudwatchMetricAlarm, "sip_dlq-alarm");
+    expect(dlq).toEqual(
+      expect.objectContaining({
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: ref(json, SqsQueue, "sip_dlq_", "name") },
+        threshold: 0,
+        comparison_operator: "GreaterThanThreshold",
+      }),
+    );
+    expect(errors.alarm_actions).toBeUndefined();
+    expect(dlq.alarm_actions).toBeUndefined();
+  });
+
+  it("trusts only Lambda (of this account) with the role", () => {
+    const trust = JSON.parse(String(resource(json, IamRole, "sip_lambda-role").assume_role_policy)) as {
+      Statement: Block[];
+    };
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
+    ]);
+  });
+
+  it("scopes the role: ENIs, edge instances by group tag, edge group ARNs, its log group, its DLQ", () => {
+    expect(statement(json, "Describe")).toEqual(
+      expect.objectContaining({ Action: Object.keys(STATIC_IP_STAR_RESOURCE_ACTIONS), Resource: "*" }),
+    );
+    expect(statement(json, "MoveStaticIpEnis").Resource).toEqual([
+      ref(json, NetworkInterface, `sip_eni-${AZ_A}`, "arn"),
+      ref(json, NetworkInterface, `sip_eni-${AZ_B}`, "arn"),
+    ]);
+    const toInstances = statement(json, "MoveToEdgeInstances");
+    expect(toInstances.Action).toEqual(["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface"]);
+    expect(toInstances.Resource).toMatch(
+      /^arn:\$\{data\.aws_partition\..+\}:ec2:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\}:instance\/\*$/,
+    );
+    expect(toInstances.Condition).toEqual({
+      StringEquals: {
+        "aws:ResourceTag/aws:autoscaling:groupName": [`main-edge-${AZ_A}`, `main-edge-${AZ_B}`],
+      },
+    });
+    const complete = statement(json, "CompleteEdgeLifecycleActions");
+    expect(complete.Action).toEqual(["autoscaling:CompleteLifecycleAction"]);
+    expect(complete.Resource).toHaveLength(2);
+    expect((complete.Resource as string[])[0]).toMatch(
+      /:autoScalingGroup:\*:autoScalingGroupName\/main-edge-eu-west-2a$/,
+    );
+    expect(statement(json, "Logs")).toEqual(
+      expect.objectContaining({
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${ref(json, CloudwatchLogGroup, "sip_lambda-logs", "arn")}:*`,
+      }),
+    );
+    expect(statement(json, "DeadLetterQueue")).toEqual(
+      expect.objectContaining({
+        Action: ["sqs:SendMessage"],
+        Resource: ref(json, SqsQueue, "sip_dlq_", "arn"),
+      }),
+    );
+  });
+
+  it("passes the IAM lint: no wildcard actions, '*' only for STATIC_IP_STAR_RESOURCE_ACTIONS", () => {
+    const scan = scanIam(out);
+    const own: IamScan = {
+      policies: scan.policies.filter((p) => p.location.includes(".sip_")),
+      managedPolicies: scan.managedPolicies.filter((m) => m.location.includes(".sip_")),
+      unparsed: scan.unparsed.filter((u) => u.location.includes(".sip_")),
+    };
+    // The role policy, its trust policy and the queue policy.
+    expect(own.policies.map((p) => p.location).sort()).toEqual([
+      `${address(json, IamRole, "sip_lambda-role")}.assume_role_policy`,
+      `${address(json, IamRolePolicy, "sip_lambda-policy")}.policy`,
+      `${address(json, SqsQueuePolicy, "sip_dlq-policy")}.policy`,
+    ]);
+    const options = { allowedStarResourceActions: STATIC_IP_STAR_RESOURCE_ACTIONS };
+    expect(describeFindings(lintIam(own, options))).toBe("");
+    expect(unusedStarResourceActions(own, options)).toEqual([]);
+    // The whole stack, with the cluster's own allow-list for its instance role.
+    const all = {
+      allowedStarResourceActions: { ...STATIC_IP_STAR_RESOURCE_ACTIONS, ...STAR_RESOURCE_ACTIONS },
+    };
+    expect(describeFindings(lintSynthesizedIam(out, all))).toBe("");
+  });
+});
+
+describe("StaticIp options", () => {
+  it("limits to the given AZs", () => {
+    const { json } = synth({ availabilityZones: [AZ_B] });
+    expect(matching(json, NetworkInterface, "sip_eni-").map(([id]) => id)).toEqual([
+      expect.stringContaining(`sip_eni-${AZ_B}`),
+    ]);
+    expect(matching(json, Eip, "sip_eip-")).toHaveLength(1);
+    expect(matching(json, AutoscalingGroup, "main_edge-")).toHaveLength(1);
+    expect(JSON.parse(String(resource(json, CloudwatchEventRule, "sip_launch-rule").event_pattern))).toEqual(
+      expect.objectContaining({ detail: { AutoScalingGroupName: [`main-edge-${AZ_B}`] } }),
+    );
+  });
+
+  it("derives the hook, Lambda timeout and event ages from heartbeatTimeoutSeconds", () => {
+    const { synth: out, json } = synth({ heartbeatTimeoutSeconds: 1200 });
+    expect(resource(json, AutoscalingGroup, `main_edge-${AZ_A}_asg`).initial_lifecycle_hook).toEqual([
+      expect.objectContaining({ heartbeat_timeout: 1200 }),
+    ]);
+    expect(out).toHaveResourceWithProperties(LambdaFunction, {
+      timeout: 890,
+      environment: { variables: expect.objectContaining({ HEARTBEAT_TIMEOUT_SECONDS: "1200" }) as unknown },
+    });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      retry_policy: { maximum_retry_attempts: EVENT_RETRY_ATTEMPTS, maximum_event_age_in_seconds: 1190 },
+    });
+    expect(out).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_event_age_in_seconds: 1190,
+    });
+  });
+
+  it.each([
+    [30, 20, 60, 60],
+    [300, 290, 290, 290],
+    [900, 890, 890, 890],
+    [7200, 890, 7190, 7190],
+  ])(
+    "heartbeat %i → Lambda timeout %i, rule event age %i, async event age %i",
+    (hb, timeout, age, asyncAge) => {
+      expect(lambdaTimeoutSeconds(hb)).toBe(timeout);
+      expect(lambdaTimeoutSeconds(hb)).toBeLessThan(hb);
+      expect(maximumEventAgeSeconds(hb)).toBe(age);
+      expect(lambdaAsyncEventAgeSeconds(hb)).toBe(asyncAge);
+    },
+  );
+
+  it("opens every proxy port", () => {
+    const { json } = synth({ proxyPorts: [80, 443] });
+    const ports = matching(json, VpcSecurityGroupIngressRule, "sip_edge-ingress").map(([, b]) => [
+      b.from_port,
+      b.to_port,
+      b.cidr_ipv4,
+    ]);
+    expect(ports.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [80, 80, "0.0.0.0/0"],
+      [443, 443, "0.0.0.0/0"],
+    ]);
+  });
+
+  it("passes instanceType and amiId to the edge launch templates", () => {
+    const { json } = synth({ instanceType: "t3.micro", amiId: "ami-0123456789abcdef0" });
+    for (const az of [AZ_A, AZ_B]) {
+      expect(resource(json, LaunchTemplate, `main_edge-${az}_launch-template`)).toEqual(
+        expect.objectContaining({ instance_type: "t3.micro", image_id: "ami-0123456789abcdef0" }),
+      );
+    }
+  });
+
+  it("uses name for the Lambda, log group, role, queue, rule and alarms", () => {
+    const { synth: out } = synth({ name: "prod-edge" });
+    expect(out).toHaveResourceWithProperties(LambdaFunction, { function_name: "prod-edge" });
+    expect(out).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/lambda/prod-edge" });
+    expect(out).toHaveResourceWithProperties(IamRole, { name: "prod-edge" });
+    expect(out).toHaveResourceWithProperties(SqsQueue, { name: "prod-edge-dlq" });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { name: "prod-edge-launch" });
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "prod-edge-errors" });
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "prod-edge-dlq-messages" });
+  });
+
+  it("sets the log retention", () => {
+    expect(synth({ lambdaLogRetentionDays: 30 }).synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      retention_in_days: 30,
+    });
+  });
+
+  it("drops prevent_destroy only with allowEipDestroy", () => {
+    const { json } = synth({ allowEipDestroy: true });
+    expect(resource(json, Eip, `sip_eip-${AZ_A}_`).lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("sets alarm actions", () => {
+    const { json } = synth({ alarmActions: ["arn:aws:sns:eu-west-2:123456789012:ops"] });
+    for (const id of ["sip_lambda-errors-alarm", "sip_dlq-alarm"]) {
+      expect(resource(json, CloudwatchMetricAlarm, id).alarm_actions).toEqual([
+        "arn:aws:sns:eu-west-2:123456789012:ops",
+      ]);
+    }
+  });
+
+  it("adds tags next to Name", () => {
+    const { json } = synth({ tags: { team: "edge" } });
+    expect(resource(json, Eip, `sip_eip-${AZ_A}_`).tags).toEqual({ team: "edge", Name: `${NAME}-${AZ_A}` });
+    expect(resource(json, NetworkInterface, `sip_eni-${AZ_A}`).tags).toEqual({
+      team: "edge",
+      Name: `${NAME}-${AZ_A}`,
+    });
+    expect(resource(json, LambdaFunction, "sip_attacher_").tags).toEqual({ team: "edge", Name: NAME });
+    expect(resource(json, SqsQueue, "sip_dlq_").tags).toEqual({ team: "edge", Name: `${NAME}-dlq` });
+  });
+});
+
+describe("StaticIp validation", () => {
+  it.each<[string, Options, RegExp]>([
+    [
+      "zero AZs",
+      { availabilityZones: [] },
+      /^StaticIp 'sip': availabilityZones \(\[\]\) must name at least one AZ; /,
+    ],
+    [
+      "an AZ not in the network",
+      { availabilityZones: ["eu-west-2c"] },
+      /^StaticIp 'sip': availabilityZones \(eu-west-2c\) must be an AZ of the network \(eu-west-2a, eu-west-2b\)/,
+    ],
+    [
+      "a duplicate AZ",
+      { availabilityZones: [AZ_A, AZ_A] },
+      /availabilityZones \(\["eu-west-2a","eu-west-2a"\]\) must name each AZ once/,
+    ],
+    [
+      "heartbeat too short",
+      { heartbeatTimeoutSeconds: 29 },
+      /heartbeatTimeoutSeconds \(29\) must be an integer from 30 to 7200/,
+    ],
+    [
+      "heartbeat too long",
+      { heartbeatTimeoutSeconds: 7201 },
+      /heartbeatTimeoutSeconds \(7201\) must be an integer from 30 to 7200/,
+    ],
+    [
+      "heartbeat not an integer",
+      { heartbeatTimeoutSeconds: 60.5 },
+      /heartbeatTimeoutSeconds \(60.5\) must be an integer/,
+    ],
+    ["no proxy port", { proxyPorts: [] }, /proxyPorts \(\[\]\) must name at least one port/],
+    ["port 0", { proxyPorts: [0] }, /proxyPorts \(0\) must be an integer from 1 to 65535/],
+    ["port 65536", { proxyPorts: [65536] }, /proxyPorts \(65536\) must be an integer from 1 to 65535/],
+    [
+      "a port clash",
+      { proxyPorts: [443, 80, 443] },
+      /proxyPorts \(\[443,80,443\]\) must name each port once \(443 clashes/,
+    ],
+    ["a bad instance type", { instanceType: "large" }, /instanceType \(large\) must be an EC2 instance type/],
+    ["an empty AMI id", { amiId: " " }, /amiId \( \) must not be empty/],
+    ["a bad name", { name: "has space" }, /name \(has space\) must be 1 to 60 letters/],
+    [
+      "a bad log retention",
+      { lambdaLogRetentionDays: 42 },
+      /lambdaLogRetentionDays \(42\) must be a CloudWatch Logs retention value/,
+    ],
+    ["a Name tag", { tags: { Name: "x" } }, /tags \(\{"Name":"x"\}\) must not set Name/],
+  ])("rejects %s", (_case, options, message) => {
+    expect(() => build(options)).toThrow(message);
+  });
+
+  it("rejects an AZ without a public subnet, before creating anything", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const net = new Network(stack, "net");
+    const cluster = new EcsCluster(stack, "main", { network: net });
+    const partial = Object.create(net) as Network;
+    Object.defineProperty(partial, "publicSubnetIdsByAz", {
+      value: { [AZ_A]: net.publicSubnetIdsByAz[AZ_A] },
+    });
+    expect(
+      () => new StaticIp(stack, "sip", { network: partial, cluster, availabilityZones: [AZ_B] }),
+    ).toThrow(/availabilityZones \(eu-west-2b\) must have a public subnet in the network/);
+    expect(stack.node.tryFindChild("sip")).toBeUndefined();
+    expect(cluster.capacityProviderNames).toHaveLength(1);
+  });
+});
+
+describe("StaticIp twice on one cluster", () => {
+  it("rejects the second before it creates anything", () => {
+    const { stack, net, cluster } = build({ availabilityZones: [AZ_A] });
+    expect(() => new StaticIp(stack, "second", { network: net, cluster, name: "second" })).toThrow(
+      /^StaticIp 'second': availabilityZones \(eu-west-2a\) must not have an edge capacity in the cluster already \(edge-eu-west-2a\); use one StaticIp per cluster$/,
+    );
+    expect(stack.node.tryFindChild("second")).toBeUndefined();
+  });
+});
+
+describe("StaticIp Lambda asset", () => {
+  it("bundles handler.ts into index.js with the AWS SDK left external", () => {
+    const dir = bundleAttacher();
+    expect(fs.readdirSync(dir)).toEqual(["index.js"]);
+    const code = fs.readFileSync(path.join(dir, "index.js"), "utf8");
+    expect(code).toMatch(/require\("@aws-sdk\/client-ec2"\)/);
+    expect(code).toMatch(/require\("@aws-sdk\/client-auto-scaling"\)/);
+    expect(code).toContain("ENI_BY_AZ");
+  });
+
+  it("ships an archive containing index.js in the synthesized stack", () => {
+    const { stack } = build();
+    const outdir = Testing.fullSynth(stack);
+    const fn = Object.values(
+      (JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "stack", "cdk.tf.json"), "utf8")) as SynthJson)
+        .resource?.aws_lambda_function ?? {},
+    )[0];
+    const zip = path.join(outdir, "stacks", "stack", String(fn.filename));
+    expect(fs.existsSync(zip)).toBe(true);
+    const listing = execFileSync(
+      "python3",
+      ["-c", "import sys,zipfile;print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", zip],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(listing.trim().split("\n")).toEqual(["index.js"]);
+  });
+});
+
+describe("StaticIp Terraform", () => {
+  it("is valid Terraform with the real provider", () => {
+    const { stack } = build({
+      proxyPorts: [80, 443],
+      tags: { team: "edge" },
+      alarmActions: ["arn:aws:sns:eu-west-2:123456789012:ops"],
+    });
+    expect(Testing.fullSynth(stack)).toBeValidTerraform();
+  });
+});
