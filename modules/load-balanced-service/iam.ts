@@ -1,0 +1,234 @@
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { ECR_PULL_ACTIONS, LOG_WRITE_ACTIONS } from "../ecs-cluster";
+import { Fail } from "./validation";
+
+/** The service principal ECS tasks (and the agent acting for them) assume roles as. */
+export const ECS_TASKS_SERVICE_PRINCIPAL = "ecs-tasks.amazonaws.com";
+
+/** Reads SSM parameters for `secrets` (resource: parameter ARNs). */
+export const SSM_SECRET_ACTIONS: readonly string[] = ["ssm:GetParameters"];
+/** Reads Secrets Manager secrets for `secrets` (resource: secret ARNs). */
+export const SECRETS_MANAGER_SECRET_ACTIONS: readonly string[] = ["secretsmanager:GetSecretValue"];
+/** Decrypts secrets encrypted with a customer-managed key (resource: key ARNs). */
+export const KMS_DECRYPT_ACTIONS: readonly string[] = ["kms:Decrypt"];
+
+/** ECS Exec's channels between the SSM agent in the container and Session Manager. */
+export const EXEC_CHANNEL_ACTIONS: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
+/** ECS Exec session logging to the cluster's exec log group (resource: that group). */
+export const EXEC_LOG_ACTIONS: readonly string[] = [
+  "logs:CreateLogStream",
+  "logs:DescribeLogStreams",
+  "logs:PutLogEvents",
+];
+
+/**
+ * Every action the module's roles hold on `Resource: "*"`, and why: AWS supports no narrower
+ * resource for them. The IAM lint allows `"*"` for these actions and nothing else.
+ */
+export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
+  "ecr:GetAuthorizationToken":
+    "execution role, image pulls from ECR: the registry token is account-wide; the action supports no resource types",
+  "ssmmessages:CreateControlChannel":
+    "task role with enableExecuteCommand: ECS Exec's control channel; ssmmessages has no resource types",
+  "ssmmessages:CreateDataChannel":
+    "task role with enableExecuteCommand: an ECS Exec session's data channel; ssmmessages has no resource types",
+  "ssmmessages:OpenControlChannel":
+    "task role with enableExecuteCommand: ECS Exec's control channel; ssmmessages has no resource types",
+  "ssmmessages:OpenDataChannel":
+    "task role with enableExecuteCommand: an ECS Exec session's data channel; ssmmessages has no resource types",
+};
+
+/** One identity policy statement (Allow, explicit actions). */
+export interface PolicyStatementJson {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
+}
+
+/**
+ * A trust policy for ECS tasks. With a guard, only ECS in that account may assume the role (the
+ * confused-deputy conditions AWS documents for task roles).
+ */
+export function ecsTasksAssumeRolePolicy(confusedDeputyGuard?: {
+  readonly account: string;
+  readonly ecsArnPrefix: string;
+}): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EcsTasksAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: ECS_TASKS_SERVICE_PRINCIPAL },
+        Action: "sts:AssumeRole",
+        ...(confusedDeputyGuard
+          ? {
+              Condition: {
+                ArnLike: { "aws:SourceArn": `${confusedDeputyGuard.ecsArnPrefix}:*` },
+                StringEquals: { "aws:SourceAccount": confusedDeputyGuard.account },
+              },
+            }
+          : {}),
+      },
+    ],
+  });
+}
+
+/** What the execution role is scoped to. */
+export interface ExecutionRoleScope {
+  /** ECR repository the image comes from, if any. */
+  readonly repositoryArn: string | undefined;
+  /** The service's log group ARN. */
+  readonly logGroupArn: string;
+  readonly ssmParameterArns: readonly string[];
+  readonly secretArns: readonly string[];
+  readonly kmsKeyArns: readonly string[];
+}
+
+/**
+ * The execution role's statements: what the ECS agent does for the task before it starts (pull
+ * the image, create the log stream, read the secrets) and nothing else.
+ */
+export function executionRoleStatements(scope: ExecutionRoleScope): PolicyStatementJson[] {
+  const statements: PolicyStatementJson[] = [];
+  if (scope.repositoryArn !== undefined) {
+    statements.push(
+      { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Sid: "EcrPull", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: [scope.repositoryArn] },
+    );
+  }
+  statements.push({
+    Sid: "WriteLogs",
+    Effect: "Allow",
+    Action: [...LOG_WRITE_ACTIONS],
+    Resource: [scope.logGroupArn, `${scope.logGroupArn}:log-stream:*`],
+  });
+  if (scope.ssmParameterArns.length > 0) {
+    statements.push({
+      Sid: "ReadSsmParameters",
+      Effect: "Allow",
+      Action: [...SSM_SECRET_ACTIONS],
+      Resource: [...scope.ssmParameterArns],
+    });
+  }
+  if (scope.secretArns.length > 0) {
+    statements.push({
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: [...SECRETS_MANAGER_SECRET_ACTIONS],
+      Resource: [...scope.secretArns],
+    });
+  }
+  if (scope.kmsKeyArns.length > 0) {
+    statements.push({
+      Sid: "DecryptSecrets",
+      Effect: "Allow",
+      Action: [...KMS_DECRYPT_ACTIONS],
+      Resource: [...scope.kmsKeyArns],
+    });
+  }
+  return statements;
+}
+
+/** The task role statements ECS Exec needs, logging to the cluster's exec log group. */
+export function execCommandStatements(execLogGroupArn: string, logsArnPrefix: string): PolicyStatementJson[] {
+  return [
+    { Sid: "EcsExecChannels", Effect: "Allow", Action: [...EXEC_CHANNEL_ACTIONS], Resource: "*" },
+    {
+      Sid: "EcsExecFindLogGroup",
+      Effect: "Allow",
+      Action: ["logs:DescribeLogGroups"],
+      Resource: [`${logsArnPrefix}:log-group:*`],
+    },
+    {
+      Sid: "EcsExecWriteLogs",
+      Effect: "Allow",
+      Action: [...EXEC_LOG_ACTIONS],
+      Resource: [execLogGroupArn, `${execLogGroupArn}:log-stream:*`],
+    },
+  ];
+}
+
+/** Explicit IAM actions: `service:Action`, no wildcard. */
+export const EXPLICIT_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
+/** Condition block of a grant, e.g. `{ StringEquals: { "cloudwatch:namespace": "app" } }`. */
+export type GrantCondition = Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
+
+/**
+ * The task role's inline policy: empty (no policy resource at all) until the first grant, then one
+ * `aws_iam_role_policy` whose document grows with each grant.
+ */
+export class TaskRoleGrants {
+  /** Called once, when the policy resource is created (by the first grant, or at once). */
+  public onPolicyCreated?: (policy: IamRolePolicy) => void;
+  private readonly statements: PolicyStatementJson[];
+  private policy?: IamRolePolicy;
+
+  /** `base`: statements the module itself adds (ECS Exec); they create the policy at once. */
+  public constructor(
+    private readonly scope: Construct,
+    private readonly roleId: string,
+    private readonly fail: Fail,
+    base: readonly PolicyStatementJson[],
+  ) {
+    this.statements = [...base];
+    if (this.statements.length > 0) this.ensurePolicy();
+  }
+
+  /** Every statement of the task role, in order. */
+  public get all(): readonly PolicyStatementJson[] {
+    return [...this.statements];
+  }
+
+  /** The policy resource, once a statement exists. */
+  public get resource(): IamRolePolicy | undefined {
+    return this.policy;
+  }
+
+  /** Adds `actions` on `resources`; rejects wildcard actions and a bare `"*"` resource. */
+  public grant(actions: readonly string[], resources: readonly string[], condition?: GrantCondition): void {
+    const fail = this.fail;
+    if (actions.length === 0) fail("actions", actions, "list at least one action", 'e.g. ["s3:GetObject"]');
+    for (const action of actions) {
+      if (!EXPLICIT_ACTION_PATTERN.test(action)) {
+        fail("actions", action, "be an explicit service:Action, without wildcards", "list each action");
+      }
+    }
+    if (resources.length === 0) fail("resources", resources, "list at least one resource", "add an ARN");
+    if (resources.includes("*")) {
+      fail("resources", resources, 'not include "*"', "scope the grant to ARNs (patterns are fine)");
+    }
+    this.statements.push({
+      Sid: `Grant${this.statements.length}`,
+      Effect: "Allow",
+      Action: [...actions],
+      Resource: [...resources],
+      ...(condition ? { Condition: condition } : {}),
+    });
+    this.ensurePolicy();
+  }
+
+  private ensurePolicy(): void {
+    if (this.policy) return;
+    this.policy = new IamRolePolicy(this.scope, "task-policy", {
+      role: this.roleId,
+      name: "task",
+      // Lazy, so later grants land in the same document.
+      policy: Lazy.stringValue({
+        produce: () => JSON.stringify({ Version: "2012-10-17", Statement: this.statements }),
+      }),
+    });
+    this.onPolicyCreated?.(this.policy);
+  }
+}

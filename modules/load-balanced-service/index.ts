@@ -1,0 +1,67 @@
+/**
+ * The LoadBalancedService module: an Application Load Balancer shared by container services on an
+ * EcsCluster, each with its own target group, listener rule, task definition, ECS service and auto
+ * scaling; and WorkerService, the same without a load balancer. See README.md.
+ * @module
+ */
+export { LoadBalancer, HTTP_PORT, HTTPS_PORT, NO_ROUTE_RESPONSE } from "./load-balancer";
+export type { RuleConflict, RuleReservation } from "./load-balancer";
+export { LoadBalancedService } from "./load-balanced-service";
+export { WorkerService } from "./worker-service";
+export {
+  DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
+  DEFAULT_CONTAINER_NAME,
+  DEFAULT_CONTAINER_PORT,
+  DEFAULT_CPU_UNITS,
+  DEFAULT_DEPLOYMENT_MAXIMUM_PERCENT,
+  DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
+  DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+  DEFAULT_DESIRED_COUNT,
+  DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+  DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
+  DEFAULT_HEALTH_CHECK_PATH,
+  DEFAULT_HEALTH_CHECK_SUCCESS_CODES,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
+  DEFAULT_HEALTHY_THRESHOLD_COUNT,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_INTERNET_INGRESS_CIDRS,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MAX_IMAGE_COUNT,
+  DEFAULT_MEMORY_LIMIT_MIB,
+  DEFAULT_MEMORY_RESERVATION_MIB,
+  DEFAULT_PLACEMENT_STRATEGIES,
+  DEFAULT_SCALE_IN_COOLDOWN_SECONDS,
+  DEFAULT_SCALE_OUT_COOLDOWN_SECONDS,
+  DEFAULT_SSL_POLICY,
+  DEFAULT_TARGET_CPU_UTILIZATION_PERCENT,
+  DEFAULT_UNHEALTHY_THRESHOLD_COUNT,
+  DEFAULT_WRITABLE_PATHS,
+  DYNAMIC_HOST_PORT_RANGE,
+  MAX_CPU_UNITS,
+  MIN_CONTAINER_MEMORY_MIB,
+  MIN_CPU_UNITS,
+} from "./props";
+export type {
+  AutoScalingOptions,
+  CapacityProviderStrategyItem,
+  ContainerHealthCheck,
+  ContainerServiceProps,
+  ContainerVolume,
+  LoadBalancedAutoScalingOptions,
+  LoadBalancedServiceProps,
+  LoadBalancerProps,
+  PlacementConstraint,
+  PlacementStrategy,
+  WorkerServiceProps,
+} from "./props";
+export {
+  ECS_TASKS_SERVICE_PRINCIPAL,
+  EXEC_CHANNEL_ACTIONS,
+  EXEC_LOG_ACTIONS,
+  KMS_DECRYPT_ACTIONS,
+  SECRETS_MANAGER_SECRET_ACTIONS,
+  SSM_SECRET_ACTIONS,
+  STAR_RESOURCE_ACTIONS,
+} from "./iam";
+export type { GrantCondition } from "./iam";
+export { ELB_ACCOUNT_IDS, ELB_LOG_DELIVERY_SERVICE_PRINCIPAL } from "./access-logs";

@@ -1,0 +1,173 @@
+import { Construct } from "constructs";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { GrantCondition } from "./iam";
+import { describeRuleConflict, LoadBalancer } from "./load-balancer";
+import { LoadBalancedServiceProps } from "./props";
+import { resolveRoutingConfig } from "./routing-config";
+import { resolveContainerServiceConfig } from "./service-config";
+import { failFor, Fail } from "./validation";
+import { createWorkload, Workload } from "./workload";
+
+/**
+ * A container service on an {@link EcsCluster} behind a shared {@link LoadBalancer}: its own
+ * target group (health check on `/health`, 30 s deregistration delay) and listener rule (by path
+ * and/or host, with a priority unique on the load balancer), an ECR repository, a log group, a
+ * scoped execution role and an empty task role, a bridge-mode task definition with a dynamic host
+ * port, and an ECS service with rolling deployments, a circuit breaker with rollback, placement
+ * over AZs and optional target-tracking auto scaling. See README.md.
+ *
+ * Instances accept traffic from the load balancer's security group only, on the dynamic host port
+ * range. It configures no provider, region, backend or outputs: the stack does.
+ */
+export class LoadBalancedService extends Construct {
+  /** The load balancer routing to this service. */
+  public readonly loadBalancer: LoadBalancer;
+  /** The service's target group (instance targets, registered by ECS). */
+  public readonly targetGroup: LbTargetGroup;
+  /** ARN of {@link targetGroup}. */
+  public readonly targetGroupArn: string;
+  /** The service's listener rules: one per listener serving traffic (HTTPS, and HTTP unless it redirects). */
+  public readonly listenerRules: LbListenerRule[];
+  /** The ECS service. */
+  public readonly service: EcsService;
+  /** Name of the ECS service (a reference, so users depend on it). */
+  public readonly serviceName: string;
+  /** The task definition. */
+  public readonly taskDefinition: EcsTaskDefinition;
+  /** ARN (with revision) of {@link taskDefinition}. */
+  public readonly taskDefinitionArn: string;
+  /** Name of the service's container. */
+  public readonly containerName: string;
+  /** Port the container listens on. */
+  public readonly containerPort: number;
+  /** The image the container runs. */
+  public readonly image: string;
+  /** The log group the container logs to, `/ecs/<cluster>/<serviceName>`. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** Name of {@link logGroup}. */
+  public readonly logGroupName: string;
+  /** The ECR repository, when the image comes from it (`imageTag`). */
+  public readonly repository?: EcrRepository;
+  /** URL of {@link repository}, to push images to. */
+  public readonly repositoryUrl?: string;
+  /** The role the ECS agent uses for this service's tasks (pull, logs, secrets). */
+  public readonly executionRole: IamRole;
+  /** The role the containers' code gets: no permissions until {@link grantTaskRole}. */
+  public readonly taskRole: IamRole;
+  /** The auto scaling target, with `autoScaling`. */
+  public readonly scalableTarget?: AppautoscalingTarget;
+  /** The CPU target tracking policy, with `autoScaling`. */
+  public readonly cpuScalingPolicy?: AppautoscalingPolicy;
+  /** The requests-per-target tracking policy, with `autoScaling.targetRequestsPerTarget`. */
+  public readonly requestCountScalingPolicy?: AppautoscalingPolicy;
+
+  private readonly workload: Workload;
+
+  /** Validates every prop (throwing before any resource is created), then builds the service. */
+  public constructor(scope: Construct, id: string, props: LoadBalancedServiceProps) {
+    super(scope, id);
+    const owner = `LoadBalancedService '${id}'`;
+    const fail: Fail = failFor(owner);
+    const config = resolveContainerServiceConfig(fail, id, props, props.autoScaling);
+    const routing = resolveRoutingConfig(fail, props);
+    const lb = props.loadBalancer;
+    const rule = {
+      priority: routing.rulePriority,
+      hostHeaders: routing.hostHeaders,
+      pathPatterns: routing.pathPatterns,
+    };
+    const conflict = lb.findRuleConflict(rule);
+    if (conflict) throw new Error(`${owner}: ${describeRuleConflict(conflict, lb.node.id)}`);
+    lb.reserveRule({ owner, ...rule });
+
+    this.loadBalancer = lb;
+    this.containerName = config.containerName;
+    this.containerPort = routing.containerPort;
+    lb.allowTrafficTo(props.cluster);
+
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      name: routing.targetGroupName,
+      // Bridge mode: ECS registers each task's instance with its dynamic host port.
+      targetType: "instance",
+      port: routing.containerPort,
+      protocol: "HTTP",
+      protocolVersion: "HTTP1",
+      vpcId: lb.vpcId,
+      deregistrationDelay: `${routing.deregistrationDelaySeconds}`,
+      healthCheck: {
+        enabled: true,
+        path: routing.healthCheckPath,
+        port: "traffic-port",
+        protocol: "HTTP",
+        matcher: routing.healthCheckSuccessCodes,
+        interval: routing.healthCheckIntervalSeconds,
+        timeout: routing.healthCheckTimeoutSeconds,
+        healthyThreshold: routing.healthyThresholdCount,
+        unhealthyThreshold: routing.unhealthyThresholdCount,
+      },
+      stickiness:
+        routing.stickinessDurationSeconds === undefined
+          ? { type: "lb_cookie", enabled: false }
+          : { type: "lb_cookie", enabled: true, cookieDuration: routing.stickinessDurationSeconds },
+      tags: { ...config.tags, Name: config.serviceName },
+      // A changed port or protocol replaces the group: the new one must exist before the rule moves.
+      lifecycle: routing.targetGroupName === undefined ? { createBeforeDestroy: true } : undefined,
+    });
+    this.targetGroupArn = this.targetGroup.arn;
+
+    const conditions: LbListenerRuleCondition[] = [
+      ...(routing.pathPatterns.length > 0 ? [{ pathPattern: { values: routing.pathPatterns } }] : []),
+      ...(routing.hostHeaders.length > 0 ? [{ hostHeader: { values: routing.hostHeaders } }] : []),
+    ];
+    this.listenerRules = lb.serviceListeners.map(
+      (listener) =>
+        new LbListenerRule(this, `rule-${listener.node.id}`, {
+          listenerArn: listener.arn,
+          priority: routing.rulePriority,
+          action: [{ type: "forward", targetGroupArn: this.targetGroupArn }],
+          condition: conditions,
+          tags: { ...config.tags, Name: `${config.serviceName}-${listener.node.id}` },
+        }),
+    );
+
+    this.workload = createWorkload(this, props.cluster, config, fail, {
+      targetGroupArn: this.targetGroupArn,
+      containerPort: routing.containerPort,
+      healthCheckGracePeriodSeconds: routing.healthCheckGracePeriodSeconds,
+      requestCountResourceLabel: `${lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      dependsOn: this.listenerRules,
+    });
+    const w = this.workload;
+    this.service = w.service;
+    this.serviceName = w.service.name;
+    this.taskDefinition = w.taskDefinition;
+    this.taskDefinitionArn = w.taskDefinition.arn;
+    this.image = w.image;
+    this.logGroup = w.logGroup;
+    this.logGroupName = w.logGroup.name;
+    this.repository = w.repository;
+    this.repositoryUrl = w.repository?.repositoryUrl;
+    this.executionRole = w.executionRole;
+    this.taskRole = w.taskRole;
+    this.scalableTarget = w.scalableTarget;
+    this.cpuScalingPolicy = w.cpuScalingPolicy;
+    this.requestCountScalingPolicy = w.requestCountScalingPolicy;
+  }
+
+  /**
+   * Lets the containers' code call `actions` on `resources` (ARNs or ARN patterns), through the
+   * task role. Explicit actions only (`s3:GetObject`, never `s3:*` or `s3:Get*`) and never a bare
+   * `"*"` resource. Errors read `LoadBalancedService '<id>': …`.
+   */
+  public grantTaskRole(actions: string[], resources: string[], condition?: GrantCondition): void {
+    this.workload.taskRoleGrants.grant(actions, resources, condition);
+  }
+}

@@ -1,0 +1,641 @@
+import { EcsCluster } from "../ecs-cluster";
+import { Network } from "../network";
+import type { LoadBalancer } from "./load-balancer";
+
+// ---------------------------------------------------------------------------------------------
+// Defaults
+// ---------------------------------------------------------------------------------------------
+
+/** Default CIDR blocks an internet-facing load balancer accepts HTTP(S) from: the whole internet. */
+export const DEFAULT_INTERNET_INGRESS_CIDRS: readonly string[] = ["0.0.0.0/0"];
+
+/** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only, forward-secret ciphers. */
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Default idle timeout of the load balancer, seconds (AWS's default). */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
+/** Default retention of access log objects in their bucket, days. */
+export const DEFAULT_ACCESS_LOGS_RETENTION_DAYS = 90;
+
+/**
+ * Host ports Docker picks from for `hostPort: 0` in bridge mode. The ECS-optimized Amazon Linux
+ * 2023 AMI uses the kernel's ephemeral range (32768–60999); older agents and Docker versions used
+ * 49153–65535. One range covers both, and it is all the load balancer needs to reach on instances.
+ */
+export const DYNAMIC_HOST_PORT_RANGE = { from: 32768, to: 65535 } as const;
+
+/** Default container (and target group) port: the Flask service's 8080. */
+export const DEFAULT_CONTAINER_PORT = 8080;
+
+/** Default name of the service's (single) container. */
+export const DEFAULT_CONTAINER_NAME = "app";
+
+/** Default CPU units reserved for the container (1024 = one vCPU). */
+export const DEFAULT_CPU_UNITS = 256;
+
+/** Default soft memory limit (`memoryReservation`), MiB: what placement reserves. */
+export const DEFAULT_MEMORY_RESERVATION_MIB = 256;
+
+/** Default hard memory limit (`memory`), MiB: the container is killed above it. */
+export const DEFAULT_MEMORY_LIMIT_MIB = 512;
+
+/** Fewest CPU units this module accepts for a container (an eighth of a vCPU). */
+export const MIN_CPU_UNITS = 128;
+
+/** Most CPU units this module accepts for a container (10 vCPU, ECS's per-container maximum). */
+export const MAX_CPU_UNITS = 10_240;
+
+/** Smallest memory ECS accepts for a container, MiB. */
+export const MIN_CONTAINER_MEMORY_MIB = 6;
+
+/** Default writable paths on an otherwise read-only root filesystem. */
+export const DEFAULT_WRITABLE_PATHS: readonly string[] = ["/tmp"];
+
+/** Default retention of the service's log group, days (a year, which checkov's CKV_AWS_338 asks for). */
+export const DEFAULT_LOG_RETENTION_DAYS = 365;
+
+/** Default number of images the ECR lifecycle policy keeps (older ones expire). */
+export const DEFAULT_MAX_IMAGE_COUNT = 30;
+
+/** Default number of tasks. */
+export const DEFAULT_DESIRED_COUNT = 2;
+
+/** Default upper limit of running tasks during a deployment, percent of the desired count. */
+export const DEFAULT_DEPLOYMENT_MAXIMUM_PERCENT = 200;
+
+/** Default lower limit of healthy tasks during a deployment, percent of the desired count. */
+export const DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT = 50;
+
+/** Default placement: spread over AZs first, then pack by memory on the fewest instances. */
+export const DEFAULT_PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = [
+  { type: "spread", field: "attribute:ecs.availability-zone" },
+  { type: "binpack", field: "memory" },
+];
+
+/** Default health check path of the target group. */
+export const DEFAULT_HEALTH_CHECK_PATH = "/health";
+/** Default seconds between target health checks. */
+export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 15;
+/** Default seconds before a health check without answer fails. */
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+/** Default consecutive successes before a target is healthy. */
+export const DEFAULT_HEALTHY_THRESHOLD_COUNT = 2;
+/** Default consecutive failures before a target is unhealthy. */
+export const DEFAULT_UNHEALTHY_THRESHOLD_COUNT = 2;
+/** Default HTTP codes a healthy target answers. */
+export const DEFAULT_HEALTH_CHECK_SUCCESS_CODES = "200";
+
+/**
+ * Default seconds the load balancer keeps draining a deregistering target. AWS's default (300)
+ * made every rolling update wait five minutes per batch; the Flask service finishes requests in
+ * well under 30 s (gunicorn's graceful timeout is 20 s).
+ */
+export const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 30;
+
+/** Default seconds ECS ignores failing load balancer health checks of a new task. */
+export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 60;
+
+/** Default average CPU utilisation target tracking aims for, percent. */
+export const DEFAULT_TARGET_CPU_UTILIZATION_PERCENT = 60;
+/** Default seconds after a scale-in before the next one. */
+export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
+/** Default seconds after a scale-out before the next one. */
+export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
+
+// ---------------------------------------------------------------------------------------------
+// Load balancer
+// ---------------------------------------------------------------------------------------------
+
+/** Props of {@link LoadBalancer}. */
+export interface LoadBalancerProps {
+  /** The network: public subnets (or private ones with `internal`) hold the load balancer. */
+  readonly network: Network;
+
+  /**
+   * Name of the load balancer: 1 to 32 letters, digits and hyphens, not starting or ending with a
+   * hyphen nor starting with `internal-`. Unique per account and region.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * An internal load balancer in the private subnets (reachable from the VPC only) instead of an
+   * internet-facing one in the public subnets.
+   * @default false
+   */
+  readonly internal?: boolean;
+
+  /**
+   * IPv4 CIDR blocks allowed to connect on port 80 (and 443 with a certificate). The default for an
+   * internet-facing load balancer is `0.0.0.0/0`, the whole internet: that is what a public website
+   * needs. Narrow it for an office-only or partner-only endpoint.
+   * @default - DEFAULT_INTERNET_INGRESS_CIDRS (["0.0.0.0/0"]), or the VPC's CIDR block when `internal`
+   */
+  readonly ingressCidrs?: string[];
+
+  /**
+   * ARN of an ACM certificate (`arn:aws:acm:<region>:<account>:certificate/<id>`). With it the load
+   * balancer gets an HTTPS listener on 443 and services are routed there.
+   * @default - no HTTPS listener; services are routed on the HTTP listener
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * TLS policy of the HTTPS listener (an `ELBSecurityPolicy-…` name). Needs `certificateArn`.
+   * @default DEFAULT_SSL_POLICY ("ELBSecurityPolicy-TLS13-1-2-2021-06")
+   */
+  readonly sslPolicy?: string;
+
+  /**
+   * Answer every HTTP request with a 301 redirect to HTTPS. Needs `certificateArn`. When false
+   * with a certificate, services are routed on both listeners.
+   * @default - true with a certificate, false without
+   */
+  readonly redirectHttpToHttps?: boolean;
+
+  /**
+   * Refuse to delete the load balancer (AWS's `deletion_protection.enabled`): `destroy` fails
+   * until an apply turns it off. On by default, like the static IPs: a replaced load balancer
+   * gets a new DNS name, which breaks every CNAME pointing at it.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Seconds a connection may stay idle (1 to 4000). Keep targets' keep-alive above it (the Flask
+   * service's gunicorn keeps 75 s).
+   * @default DEFAULT_IDLE_TIMEOUT_SECONDS (60)
+   */
+  readonly idleTimeoutSeconds?: number;
+
+  /**
+   * Write access logs to a new S3 bucket (SSE-S3 encrypted, as ALB log delivery requires; public
+   * access blocked; TLS-only; writable by the regional Elastic Load Balancing account only).
+   * @default false
+   */
+  readonly enableAccessLogs?: boolean;
+
+  /**
+   * Days access log objects are kept (an integer from 1 to 3650). Needs `enableAccessLogs`.
+   * @default DEFAULT_ACCESS_LOGS_RETENTION_DAYS (90)
+   */
+  readonly accessLogsRetentionDays?: number;
+
+  /**
+   * Region of the load balancer, used to pick the principal that writes access logs (the
+   * regional Elastic Load Balancing account, or the log delivery service principal in regions
+   * opened since August 2022). Needs `enableAccessLogs`.
+   * @default - derived from the network's first availability zone (`eu-west-2a` → `eu-west-2`)
+   */
+  readonly region?: string;
+
+  /**
+   * ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Tags added to every taggable resource, next to `Name` (so `Name` itself is rejected).
+   * @default - none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services (shared by LoadBalancedService and WorkerService)
+// ---------------------------------------------------------------------------------------------
+
+/** A volume bind-mounted into the container. */
+export interface ContainerVolume {
+  /** Volume name: 1 to 255 letters, digits, hyphens and underscores, unique in the task. */
+  readonly name: string;
+  /** Absolute path in the container. */
+  readonly containerPath: string;
+  /**
+   * Absolute path on the container instance to mount.
+   * @default - an empty Docker-managed directory that lives as long as the task
+   */
+  readonly hostPath?: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** The container's own health check (run by Docker, reported to ECS). */
+export interface ContainerHealthCheck {
+  /**
+   * The command: `["CMD", "executable", "arg", …]` or `["CMD-SHELL", "shell command"]`, e.g.
+   * `["CMD", "python", "/app/healthcheck.py"]` for the Flask service.
+   */
+  readonly command: string[];
+  /**
+   * Seconds between checks (5 to 300).
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds before a check fails (2 to 60).
+   * @default 5
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the container is unhealthy (1 to 10).
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after start during which failures do not count (0 to 300).
+   * @default 0
+   */
+  readonly startPeriodSeconds?: number;
+}
+
+/** One entry of a capacity provider strategy. */
+export interface CapacityProviderStrategyItem {
+  /** Name of a capacity provider of the cluster (e.g. `cluster.capacityProviderName`). */
+  readonly capacityProvider: string;
+  /**
+   * Relative share of tasks (0 to 1000).
+   * @default 1
+   */
+  readonly weight?: number;
+  /**
+   * Tasks placed on this provider before weights apply (0 to 100000; only one entry may set it).
+   * @default 0
+   */
+  readonly base?: number;
+}
+
+/** A task placement strategy, applied in order. */
+export interface PlacementStrategy {
+  /** `spread` over a field's values, `binpack` on a resource, or `random`. */
+  readonly type: "spread" | "binpack" | "random";
+  /**
+   * `spread`: `instanceId`, `host` or an attribute such as `attribute:ecs.availability-zone`;
+   * `binpack`: `cpu` or `memory`; `random`: none.
+   * @default - none
+   */
+  readonly field?: string;
+}
+
+/** A task placement constraint. */
+export type PlacementConstraint =
+  /** Only instances matching a cluster query language expression, e.g. `attribute:role == edge`. */
+  | { readonly type: "memberOf"; readonly expression: string }
+  /** Each task on a different instance. */
+  | { readonly type: "distinctInstance" };
+
+/** Service auto scaling shared by every service kind. */
+export interface AutoScalingOptions {
+  /** Fewest tasks (an integer ≥ 0). */
+  readonly minCapacity: number;
+  /** Most tasks (an integer ≥ 1 and ≥ minCapacity). */
+  readonly maxCapacity: number;
+  /**
+   * Average CPU utilisation of the service that target tracking keeps (1 to 100 percent).
+   * @default DEFAULT_TARGET_CPU_UTILIZATION_PERCENT (60)
+   */
+  readonly targetCpuUtilizationPercent?: number;
+  /**
+   * Seconds after a scale-in before another (0 to 3600).
+   * @default DEFAULT_SCALE_IN_COOLDOWN_SECONDS (300)
+   */
+  readonly scaleInCooldownSeconds?: number;
+  /**
+   * Seconds after a scale-out before another (0 to 3600).
+   * @default DEFAULT_SCALE_OUT_COOLDOWN_SECONDS (60)
+   */
+  readonly scaleOutCooldownSeconds?: number;
+}
+
+/** Auto scaling of a load-balanced service: CPU and, optionally, requests per target. */
+export interface LoadBalancedAutoScalingOptions extends AutoScalingOptions {
+  /**
+   * Requests per minute per task that target tracking keeps (`ALBRequestCountPerTarget`, an
+   * integer ≥ 1). Both policies run; the one asking for more tasks wins.
+   * @default - no request count policy
+   */
+  readonly targetRequestsPerTarget?: number;
+}
+
+/** Props every service kind shares: image, container, task, IAM, ECS service, scaling. */
+export interface ContainerServiceProps {
+  /** The cluster the service runs on. */
+  readonly cluster: EcsCluster;
+
+  /**
+   * Name of the ECS service: 1 to 255 letters, digits, hyphens and underscores, unique in the
+   * cluster. Also names the log group, the repository, the task family and the roles.
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+
+  /**
+   * Tag of the image in the service's own ECR repository, e.g. a git SHA. Tags are immutable, so
+   * every release pushes a new tag and changes this value. Exactly one of `imageTag` and `image`.
+   * @default - none: required unless `image` is given
+   */
+  readonly imageTag?: string;
+
+  /**
+   * A full image reference from another registry or repository, e.g.
+   * `public.ecr.aws/docker/library/nginx:1.27`. No ECR repository is created then. Exactly one of
+   * `imageTag` and `image`.
+   * @default - `<the service's repository URL>:<imageTag>`
+   */
+  readonly image?: string;
+
+  /**
+   * ARN of the private ECR repository `image` lives in, so the execution role may pull from it.
+   * Only with `image`.
+   * @default - no ECR pull permission (public registries need none)
+   */
+  readonly imageRepositoryArn?: string;
+
+  /**
+   * Name of the ECR repository created for `imageTag`: lower-case, up to 256 characters.
+   * @default - `<cluster name>/<serviceName>`
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * Images the repository keeps; older ones expire (lifecycle policy, an integer from 1 to 10000).
+   * @default DEFAULT_MAX_IMAGE_COUNT (30)
+   */
+  readonly maxImageCount?: number;
+
+  /**
+   * Let `destroy` delete the repository with its images.
+   * @default false
+   */
+  readonly repositoryForceDelete?: boolean;
+
+  /**
+   * KMS key (ARN) encrypting the repository.
+   * @default - the AWS-managed key `aws/ecr` (encryption type KMS)
+   */
+  readonly repositoryKmsKeyArn?: string;
+
+  /**
+   * Name of the container: 1 to 255 letters, digits, hyphens and underscores.
+   * @default DEFAULT_CONTAINER_NAME ("app")
+   */
+  readonly containerName?: string;
+
+  /**
+   * CPU units reserved for the container (1024 = one vCPU). With the EC2 launch type ECS accepts
+   * almost any value; this module keeps it from {@link MIN_CPU_UNITS} (128) to
+   * {@link MAX_CPU_UNITS} (10240).
+   * @default DEFAULT_CPU_UNITS (256)
+   */
+  readonly cpuUnits?: number;
+
+  /**
+   * Soft memory limit, MiB (`memoryReservation`): what placement reserves on an instance; the
+   * container may use more up to `memoryLimitMiB`. At least 6, at most `memoryLimitMiB`.
+   * @default DEFAULT_MEMORY_RESERVATION_MIB (256)
+   */
+  readonly memoryReservationMiB?: number;
+
+  /**
+   * Hard memory limit, MiB (`memory`): the container is killed above it. At least
+   * `memoryReservationMiB`.
+   * @default DEFAULT_MEMORY_LIMIT_MIB (512)
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Plain environment variables. Names: letters, digits and `_`, not starting with a digit.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /**
+   * Environment variables filled from secrets at task start, by ARN: SSM parameters
+   * (`arn:aws:ssm:…:parameter/…`) or Secrets Manager secrets (`arn:aws:secretsmanager:…:secret:…`,
+   * optionally with `:<json-key>:<version-stage>:<version-id>`). The execution role may read exactly
+   * these.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+
+  /**
+   * KMS keys (ARNs) the secrets are encrypted with, when not the AWS-managed ones; the execution
+   * role may decrypt with exactly these.
+   * @default - none
+   */
+  readonly secretsKmsKeyArns?: string[];
+
+  /**
+   * Overrides the image's `ENTRYPOINT`.
+   * @default - the image's
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * Overrides the image's `CMD`.
+   * @default - the image's
+   */
+  readonly command?: string[];
+
+  /**
+   * Volumes mounted into the container.
+   * @default - none
+   */
+  readonly volumes?: ContainerVolume[];
+
+  /**
+   * Mount the container's root filesystem read-only. `writablePaths` stay writable.
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Absolute paths that get an empty, writable, task-lifetime volume each (for a read-only root).
+   * @default DEFAULT_WRITABLE_PATHS (["/tmp"])
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * The container's own health check.
+   * @default - none (the load balancer's health check still applies to load-balanced services)
+   */
+  readonly containerHealthCheck?: ContainerHealthCheck;
+
+  /**
+   * Retention of the log group `/ecs/<cluster name>/<serviceName>`, a CloudWatch Logs value.
+   * @default DEFAULT_LOG_RETENTION_DAYS (365)
+   */
+  readonly logRetentionDays?: number;
+
+  /**
+   * KMS key (ARN) encrypting the log group; its key policy must allow CloudWatch Logs.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
+
+  /**
+   * Number of tasks (an integer ≥ 0). With `autoScaling` it is the count at creation only, from
+   * `minCapacity` to `maxCapacity`; auto scaling owns it afterwards.
+   * @default - DEFAULT_DESIRED_COUNT (2), or `autoScaling.minCapacity` (at least 1)
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Most running tasks during a deployment, percent of the desired count (an integer from 100 to 1000).
+   * @default DEFAULT_DEPLOYMENT_MAXIMUM_PERCENT (200)
+   */
+  readonly deploymentMaximumPercent?: number;
+
+  /**
+   * Fewest healthy tasks during a deployment, percent of the desired count (an integer from 0 to
+   * 100, below `deploymentMaximumPercent`).
+   * @default DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT (50)
+   */
+  readonly deploymentMinimumHealthyPercent?: number;
+
+  /**
+   * Capacity provider strategy of the service (1 to 20 entries).
+   * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy)
+   */
+  readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
+
+  /**
+   * Placement strategies, in order (at most 5).
+   * @default DEFAULT_PLACEMENT_STRATEGIES (spread over AZs, then binpack memory)
+   */
+  readonly placementStrategies?: PlacementStrategy[];
+
+  /**
+   * Placement constraints (at most 10), e.g. `{ type: "memberOf", expression: "attribute:role == edge" }`
+   * for instances with that custom attribute (see `EcsCapacityOptions.instanceAttributes`).
+   * @default - none
+   */
+  readonly placementConstraints?: PlacementConstraint[];
+
+  /**
+   * ECS Exec into the containers. Needs a writable root filesystem (the SSM agent writes to it),
+   * so it is rejected with `readonlyRootFilesystem`.
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Tags added to every taggable resource, next to `Name` (so `Name` itself is rejected); ECS
+   * propagates the service's tags to its tasks.
+   * @default - none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link WorkerService}: a service without a load balancer (queue consumers and the like). */
+export interface WorkerServiceProps extends ContainerServiceProps {
+  /**
+   * Service auto scaling on CPU; Terraform then ignores the desired count.
+   * @default - none: `desiredCount` tasks
+   */
+  readonly autoScaling?: AutoScalingOptions;
+}
+
+/** Props of {@link LoadBalancedService}. */
+export interface LoadBalancedServiceProps extends ContainerServiceProps {
+  /** The load balancer (shared with other services) that routes to this service. */
+  readonly loadBalancer: LoadBalancer;
+
+  /**
+   * Priority of the service's listener rule (an integer from 1 to 50000, lower first), unique on
+   * the load balancer.
+   */
+  readonly rulePriority: number;
+
+  /**
+   * Path patterns the rule matches (1 to 3; each starting with `/`, at most 128 characters, `*`
+   * and `?` wildcards). Unique per host set on the load balancer.
+   * @default - ["/*"] when `hostHeaders` is not set; none (every path of the hosts) otherwise
+   */
+  readonly pathPatterns?: string[];
+
+  /**
+   * Host names the rule matches (1 to 3; `*` and `?` wildcards), e.g. `api.example.com`.
+   * @default - any host
+   */
+  readonly hostHeaders?: string[];
+
+  /**
+   * Port the container listens on (1 to 65535); Docker maps it to a dynamic host port.
+   * @default DEFAULT_CONTAINER_PORT (8080)
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Path the target group health check requests; must start with `/`.
+   * @default DEFAULT_HEALTH_CHECK_PATH ("/health")
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Seconds between target health checks (5 to 300).
+   * @default DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS (15)
+   */
+  readonly healthCheckIntervalSeconds?: number;
+
+  /**
+   * Seconds before a health check fails (2 to 120, below the interval).
+   * @default DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS (5)
+   */
+  readonly healthCheckTimeoutSeconds?: number;
+
+  /**
+   * Consecutive successes that make a target healthy (2 to 10).
+   * @default DEFAULT_HEALTHY_THRESHOLD_COUNT (2)
+   */
+  readonly healthyThresholdCount?: number;
+
+  /**
+   * Consecutive failures that make a target unhealthy (2 to 10).
+   * @default DEFAULT_UNHEALTHY_THRESHOLD_COUNT (2)
+   */
+  readonly unhealthyThresholdCount?: number;
+
+  /**
+   * HTTP codes of a healthy answer: `200`, `200,204` or `200-299`.
+   * @default DEFAULT_HEALTH_CHECK_SUCCESS_CODES ("200")
+   */
+  readonly healthCheckSuccessCodes?: string;
+
+  /**
+   * Seconds a deregistering target keeps serving in-flight requests (0 to 3600).
+   * @default DEFAULT_DEREGISTRATION_DELAY_SECONDS (30)
+   */
+  readonly deregistrationDelaySeconds?: number;
+
+  /**
+   * Sticky sessions: the load balancer's cookie (`lb_cookie`) pins a client to a target for this
+   * many seconds (1 to 604800).
+   * @default - no stickiness
+   */
+  readonly stickinessDurationSeconds?: number;
+
+  /**
+   * Seconds ECS ignores failing load balancer health checks of a new task (0 to 2147483647).
+   * @default DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS (60)
+   */
+  readonly healthCheckGracePeriodSeconds?: number;
+
+  /**
+   * Name of the target group (1 to 32 letters, digits and hyphens; unique per account and region).
+   * @default - a unique name Terraform generates (`tf-…`); the `Name` tag is `<serviceName>`
+   */
+  readonly targetGroupName?: string;
+
+  /**
+   * Service auto scaling on CPU and, optionally, on requests per target; Terraform then ignores
+   * the desired count.
+   * @default - none: `desiredCount` tasks
+   */
+  readonly autoScaling?: LoadBalancedAutoScalingOptions;
+}

@@ -1,0 +1,276 @@
+import { Token } from "cdktf";
+import { cidrProblem } from "../network/cidr";
+import {
+  DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_INTERNET_INGRESS_CIDRS,
+  DEFAULT_SSL_POLICY,
+  LoadBalancerProps,
+} from "./props";
+
+/** Throws `<label>: <field> (<value>) must <must>; <fix>`. */
+export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
+
+/** A {@link Fail} for one construct, e.g. `LoadBalancedService 'web'`. */
+export function failFor(label: string): Fail {
+  return (field, value, must, fix) => {
+    const shown = typeof value === "string" ? value : JSON.stringify(value);
+    throw new Error(`${label}: ${field} (${shown}) must ${must}; ${fix}`);
+  };
+}
+
+/** Whether `value` is known at synth time (not an unresolved token). */
+export const literal = (value: unknown): boolean => !Token.isUnresolved(value);
+
+/** Checks an integer in `[min, max]`, skipping unresolved tokens. */
+export function checkInteger(
+  fail: Fail,
+  field: string,
+  value: number,
+  min: number,
+  max: number,
+  fix: string,
+): void {
+  if (!literal(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    fail(field, value, `be an integer ${range}`, fix);
+  }
+}
+
+/** Checks a literal string against a pattern, skipping unresolved tokens. */
+export function checkPattern(
+  fail: Fail,
+  field: string,
+  value: string,
+  pattern: RegExp,
+  must: string,
+  fix: string,
+): void {
+  if (literal(value) && !pattern.test(value)) fail(field, value, must, fix);
+}
+
+/** Rejects a `Name` tag: each resource gets its own. */
+export function checkTags(fail: Fail, tags: Readonly<Record<string, string>>, fix: string): void {
+  if ("Name" in tags) {
+    fail("tags", tags, "not set Name (each resource gets its own Name tag)", fix);
+  }
+}
+
+/** ACM certificate ARNs. */
+export const ACM_CERTIFICATE_ARN_PATTERN =
+  /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+/** KMS key ARNs. */
+export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** Load balancer names: what ELB accepts. */
+export const LOAD_BALANCER_NAME_PATTERN = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
+/** Region names such as `eu-west-2`. */
+export const REGION_NAME_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;
+const WEB_ACL_ARN_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/\s]+\/[^/\s]+$/;
+const MAX_ACCESS_LOGS_RETENTION_DAYS = 3650;
+
+/** {@link LoadBalancerProps} with every default applied, validated. */
+export interface LoadBalancerConfig {
+  readonly name: string;
+  readonly internal: boolean;
+  readonly subnetIds: string[];
+  readonly ingressCidrs: string[];
+  readonly certificateArn: string | undefined;
+  readonly sslPolicy: string;
+  readonly redirectHttpToHttps: boolean;
+  readonly deletionProtection: boolean;
+  readonly idleTimeoutSeconds: number;
+  readonly enableAccessLogs: boolean;
+  readonly accessLogsRetentionDays: number;
+  /** Literal region (for the log delivery principal); undefined without access logs. */
+  readonly region: string | undefined;
+  readonly webAclArn: string | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Applies defaults to {@link LoadBalancerProps} and validates them, throwing on the first problem
+ * before any resource exists. Literal checks are skipped for unresolved tokens.
+ */
+export function resolveLoadBalancerConfig(
+  fail: Fail,
+  id: string,
+  props: LoadBalancerProps,
+): LoadBalancerConfig {
+  const name = props.name ?? id;
+  checkPattern(
+    fail,
+    "name",
+    name,
+    LOAD_BALANCER_NAME_PATTERN,
+    "be 1 to 32 letters, digits or hyphens, not starting or ending with a hyphen nor starting with internal-",
+    props.name === undefined ? "pass `name` or use a shorter construct id" : "shorten or rename it",
+  );
+
+  const internal = props.internal ?? false;
+  const subnetField = internal ? "network.privateSubnetIds" : "network.publicSubnetIds";
+  const subnetIds = internal ? props.network.privateSubnetIds : props.network.publicSubnetIds;
+  if (literal(subnetIds) && subnetIds.length < 2) {
+    fail(
+      subnetField,
+      subnetIds,
+      "list subnets in at least two availability zones (an ALB needs two)",
+      "give the network azCount 2 or more",
+    );
+  }
+
+  const ingressCidrs =
+    props.ingressCidrs ?? (internal ? [props.network.vpcCidrBlock] : [...DEFAULT_INTERNET_INGRESS_CIDRS]);
+  if (literal(ingressCidrs)) {
+    if (ingressCidrs.length === 0) {
+      fail(
+        "ingressCidrs",
+        ingressCidrs,
+        "list at least one CIDR block",
+        'e.g. ["0.0.0.0/0"] for the internet',
+      );
+    }
+    const seen = new Set<string>();
+    for (const cidr of ingressCidrs) {
+      if (!literal(cidr)) continue;
+      const problem = cidrProblem(cidr);
+      if (problem) fail("ingressCidrs", cidr, problem, "fix the block, e.g. 203.0.113.0/24");
+      if (seen.has(cidr)) fail("ingressCidrs", cidr, "be listed once", "remove the duplicate");
+      seen.add(cidr);
+    }
+  }
+
+  const certificateArn = props.certificateArn;
+  if (certificateArn !== undefined) {
+    checkPattern(
+      fail,
+      "certificateArn",
+      certificateArn,
+      ACM_CERTIFICATE_ARN_PATTERN,
+      "be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+      "request or import the certificate in ACM, in the load balancer's region, and pass its ARN",
+    );
+  }
+  if (props.sslPolicy !== undefined && certificateArn === undefined) {
+    fail(
+      "sslPolicy",
+      props.sslPolicy,
+      "be unset without certificateArn (no HTTPS listener)",
+      "pass certificateArn or drop sslPolicy",
+    );
+  }
+  const sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
+  checkPattern(
+    fail,
+    "sslPolicy",
+    sslPolicy,
+    SSL_POLICY_PATTERN,
+    "be an ELBSecurityPolicy-… name",
+    `e.g. ${DEFAULT_SSL_POLICY}`,
+  );
+  if (props.redirectHttpToHttps === true && certificateArn === undefined) {
+    fail(
+      "redirectHttpToHttps",
+      props.redirectHttpToHttps,
+      "be false without certificateArn (there is no HTTPS listener to redirect to)",
+      "pass certificateArn or drop redirectHttpToHttps",
+    );
+  }
+  const redirectHttpToHttps = props.redirectHttpToHttps ?? certificateArn !== undefined;
+
+  const idleTimeoutSeconds = props.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+  checkInteger(
+    fail,
+    "idleTimeoutSeconds",
+    idleTimeoutSeconds,
+    1,
+    4000,
+    `e.g. ${DEFAULT_IDLE_TIMEOUT_SECONDS}`,
+  );
+
+  const enableAccessLogs = props.enableAccessLogs ?? false;
+  if (!enableAccessLogs && props.accessLogsRetentionDays !== undefined) {
+    fail(
+      "accessLogsRetentionDays",
+      props.accessLogsRetentionDays,
+      "be unset when enableAccessLogs is false",
+      "drop one",
+    );
+  }
+  if (!enableAccessLogs && props.region !== undefined) {
+    fail(
+      "region",
+      props.region,
+      "be unset when enableAccessLogs is false (only access logs use it)",
+      "drop one",
+    );
+  }
+  const accessLogsRetentionDays = props.accessLogsRetentionDays ?? DEFAULT_ACCESS_LOGS_RETENTION_DAYS;
+  checkInteger(
+    fail,
+    "accessLogsRetentionDays",
+    accessLogsRetentionDays,
+    1,
+    MAX_ACCESS_LOGS_RETENTION_DAYS,
+    `e.g. ${DEFAULT_ACCESS_LOGS_RETENTION_DAYS}`,
+  );
+  const region = enableAccessLogs ? resolveRegion(fail, props) : undefined;
+
+  const webAclArn = props.webAclArn;
+  if (webAclArn !== undefined) {
+    checkPattern(
+      fail,
+      "webAclArn",
+      webAclArn,
+      WEB_ACL_ARN_PATTERN,
+      "be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+      "pass the ARN of a REGIONAL web ACL",
+    );
+  }
+
+  const tags = props.tags ?? {};
+  checkTags(fail, tags, "set the `name` prop instead");
+
+  return {
+    name,
+    internal,
+    subnetIds: [...subnetIds],
+    ingressCidrs: [...ingressCidrs],
+    certificateArn,
+    sslPolicy,
+    redirectHttpToHttps,
+    deletionProtection: props.deletionProtection ?? true,
+    idleTimeoutSeconds,
+    enableAccessLogs,
+    accessLogsRetentionDays,
+    region,
+    webAclArn,
+    tags,
+  };
+}
+
+function resolveRegion(fail: Fail, props: LoadBalancerProps): string {
+  if (props.region !== undefined) {
+    if (!literal(props.region) || !REGION_NAME_PATTERN.test(props.region)) {
+      fail(
+        "region",
+        props.region,
+        "be a literal region name like eu-west-2 (it picks the log delivery principal at synth time)",
+        "pass the region as a string",
+      );
+    }
+    return props.region;
+  }
+  const firstAz = props.network.availabilityZones[0];
+  const derived = firstAz !== undefined && literal(firstAz) ? firstAz.replace(/[a-z]$/, "") : undefined;
+  if (derived === undefined || !REGION_NAME_PATTERN.test(derived)) {
+    fail(
+      "region",
+      props.region,
+      "be known at synth time to pick the access log principal (the network's zones are not literal)",
+      "pass `region`",
+    );
+  }
+  return derived;
+}

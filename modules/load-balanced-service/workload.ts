@@ -1,0 +1,290 @@
+import { dependable, ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { EcsCluster } from "../ecs-cluster";
+import { renderContainerDefinition } from "./container-definition";
+import {
+  ecsTasksAssumeRolePolicy,
+  execCommandStatements,
+  executionRoleStatements,
+  TaskRoleGrants,
+} from "./iam";
+import { ContainerServiceConfig } from "./service-config";
+import { Fail } from "./validation";
+
+/** How a load-balanced service attaches its tasks to a target group. */
+export interface WorkloadLoadBalancing {
+  readonly targetGroupArn: string;
+  readonly containerPort: number;
+  readonly healthCheckGracePeriodSeconds: number;
+  /** `<load balancer ARN suffix>/<target group ARN suffix>`, for `ALBRequestCountPerTarget`. */
+  readonly requestCountResourceLabel: string;
+  /**
+   * What the ECS service waits for: ECS rejects a target group that no listener (rule) uses yet.
+   */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** The resources of one service, shared by every service kind. */
+export interface Workload {
+  readonly repository: EcrRepository | undefined;
+  readonly image: string;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+  readonly taskRoleGrants: TaskRoleGrants;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  readonly scalableTarget: AppautoscalingTarget | undefined;
+  readonly cpuScalingPolicy: AppautoscalingPolicy | undefined;
+  readonly requestCountScalingPolicy: AppautoscalingPolicy | undefined;
+}
+
+/** ECR lifecycle policy keeping the newest `count` images. */
+export function keepLastImagesPolicy(count: number): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Keep the newest ${count} images`,
+        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: count },
+        action: { type: "expire" },
+      },
+    ],
+  });
+}
+
+/**
+ * Creates, in `scope`, what every service kind has: the ECR repository (for `imageTag`), the log
+ * group, the execution and task roles, the task definition (bridge mode), the ECS service and its
+ * auto scaling. `loadBalancing` attaches the service to a target group.
+ */
+export function createWorkload(
+  scope: Construct,
+  cluster: EcsCluster,
+  config: ContainerServiceConfig,
+  fail: Fail,
+  loadBalancing?: WorkloadLoadBalancing,
+): Workload {
+  const name = config.serviceName;
+  const tagsFor = (suffix: string): Record<string, string> => ({ ...config.tags, Name: `${name}-${suffix}` });
+  const partition = new DataAwsPartition(scope, "partition").partition;
+  const region = new DataAwsRegion(scope, "region").region;
+  const account = new DataAwsCallerIdentity(scope, "account").accountId;
+
+  let repository: EcrRepository | undefined;
+  let image: string;
+  let repositoryArn: string | undefined;
+  if (config.image.kind === "repository") {
+    repository = new EcrRepository(scope, "repository", {
+      name: config.image.repositoryName ?? `${cluster.clusterName}/${name}`,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: config.repositoryKmsKeyArn }],
+      forceDelete: config.repositoryForceDelete,
+      tags: tagsFor("repository"),
+    });
+    new EcrLifecyclePolicy(scope, "repository-lifecycle", {
+      repository: repository.name,
+      policy: keepLastImagesPolicy(config.maxImageCount),
+    });
+    image = `${repository.repositoryUrl}:${config.image.tag}`;
+    repositoryArn = repository.arn;
+  } else {
+    image = config.image.image;
+    repositoryArn = config.image.repositoryArn;
+  }
+
+  const logGroup = new CloudwatchLogGroup(scope, "log-group", {
+    name: `/ecs/${cluster.clusterName}/${name}`,
+    retentionInDays: config.logRetentionDays,
+    kmsKeyId: config.logKmsKeyArn,
+    tags: tagsFor("logs"),
+  });
+
+  const namePrefix = Token.isUnresolved(name) ? "svc" : name.slice(0, 24);
+  const executionRole = new IamRole(scope, "execution-role", {
+    namePrefix: `${namePrefix}-exec-`,
+    description: `ECS agent for service ${name}: image pull, logs, secrets`,
+    // AWS documents the execution role's trust without conditions; see README, "IAM".
+    assumeRolePolicy: ecsTasksAssumeRolePolicy(),
+    tags: tagsFor("execution"),
+  });
+  const secretArns = (kind: "ssm" | "secretsmanager"): string[] => [
+    ...new Set(
+      config.secrets.filter((s) => s.kind === kind || s.kind === "unknown").map((s) => s.resourceArn),
+    ),
+  ];
+  const executionPolicy = new IamRolePolicy(scope, "execution-policy", {
+    role: executionRole.id,
+    name: "ecs-task-execution",
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: executionRoleStatements({
+        repositoryArn,
+        logGroupArn: logGroup.arn,
+        ssmParameterArns: secretArns("ssm"),
+        secretArns: secretArns("secretsmanager"),
+        kmsKeyArns: config.secretsKmsKeyArns,
+      }),
+    }),
+  });
+
+  const ecsArnPrefix = `arn:${partition}:ecs:${region}:${account}`;
+  const taskRole = new IamRole(scope, "task-role", {
+    namePrefix: `${namePrefix}-task-`,
+    description: `Tasks of service ${name}`,
+    assumeRolePolicy: ecsTasksAssumeRolePolicy({ account, ecsArnPrefix }),
+    tags: tagsFor("task"),
+  });
+  const taskRoleGrants = new TaskRoleGrants(
+    scope,
+    taskRole.id,
+    fail,
+    config.enableExecuteCommand
+      ? execCommandStatements(cluster.execLogGroup.arn, `arn:${partition}:logs:${region}:${account}`)
+      : [],
+  );
+
+  const container = renderContainerDefinition(config, {
+    image,
+    logGroupName: logGroup.name,
+    region,
+    containerPort: loadBalancing?.containerPort,
+  });
+  const taskDefinition = new EcsTaskDefinition(scope, "task-definition", {
+    family: `${cluster.clusterName}-${name}`,
+    networkMode: "bridge",
+    requiresCompatibilities: ["EC2"],
+    executionRoleArn: executionRole.arn,
+    taskRoleArn: taskRole.arn,
+    containerDefinitions: JSON.stringify([container]),
+    volume: config.volumes.map((v) => ({ name: v.name, hostPath: v.hostPath })),
+    tags: tagsFor("task"),
+  });
+
+  const autoScaling = config.autoScaling;
+  const service = new EcsService(scope, "service", {
+    name,
+    cluster: cluster.clusterArn,
+    taskDefinition: taskDefinition.arn,
+    desiredCount: config.desiredCount,
+    deploymentMaximumPercent: config.deploymentMaximumPercent,
+    deploymentMinimumHealthyPercent: config.deploymentMinimumHealthyPercent,
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    // Explicit even for the cluster's default: AWS reports the strategy it used, and the provider
+    // would otherwise plan to remove it on every run (which it refuses without a new deployment).
+    capacityProviderStrategy: (
+      config.capacityProviderStrategy ?? [
+        { capacityProvider: cluster.capacityProviderName, weight: 1, base: 0 },
+      ]
+    ).map((item) => ({ capacityProvider: item.capacityProvider, weight: item.weight, base: item.base })),
+    orderedPlacementStrategy: config.placementStrategies.map((s) => ({ type: s.type, field: s.field })),
+    placementConstraints:
+      config.placementConstraints.length > 0
+        ? config.placementConstraints.map((c) =>
+            c.type === "memberOf" ? { type: c.type, expression: c.expression } : { type: c.type },
+          )
+        : undefined,
+    loadBalancer: loadBalancing && [
+      {
+        targetGroupArn: loadBalancing.targetGroupArn,
+        containerName: config.containerName,
+        containerPort: loadBalancing.containerPort,
+      },
+    ],
+    healthCheckGracePeriodSeconds: loadBalancing?.healthCheckGracePeriodSeconds,
+    enableExecuteCommand: config.enableExecuteCommand,
+    enableEcsManagedTags: true,
+    propagateTags: "SERVICE",
+    waitForSteadyState: false,
+    tags: tagsFor("service"),
+    dependsOn: [
+      // The capacity provider must be associated with the cluster before a strategy names it.
+      cluster.clusterCapacityProviders,
+      // Tasks need the execution role's permissions from their first start to their last stop.
+      executionPolicy,
+      ...(taskRoleGrants.resource ? [taskRoleGrants.resource] : []),
+      ...(loadBalancing?.dependsOn ?? []),
+    ],
+    // Auto scaling owns the desired count once it exists.
+    lifecycle: autoScaling ? { ignoreChanges: ["desired_count"] } : undefined,
+  });
+
+  let scalableTarget: AppautoscalingTarget | undefined;
+  let cpuScalingPolicy: AppautoscalingPolicy | undefined;
+  let requestCountScalingPolicy: AppautoscalingPolicy | undefined;
+  if (autoScaling) {
+    scalableTarget = new AppautoscalingTarget(scope, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${cluster.clusterName}/${service.name}`,
+      minCapacity: autoScaling.minCapacity,
+      maxCapacity: autoScaling.maxCapacity,
+      tags: tagsFor("scaling"),
+    });
+    const target = scalableTarget;
+    const trackingPolicy = (
+      id: string,
+      metric: string,
+      value: number,
+      resourceLabel?: string,
+    ): AppautoscalingPolicy =>
+      new AppautoscalingPolicy(scope, id, {
+        name: `${name}-${id}`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: value,
+          scaleInCooldown: autoScaling.scaleInCooldownSeconds,
+          scaleOutCooldown: autoScaling.scaleOutCooldownSeconds,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+        },
+      });
+    cpuScalingPolicy = trackingPolicy(
+      "cpu-scaling",
+      "ECSServiceAverageCPUUtilization",
+      autoScaling.targetCpuUtilizationPercent,
+    );
+    if (autoScaling.targetRequestsPerTarget !== undefined && loadBalancing) {
+      requestCountScalingPolicy = trackingPolicy(
+        "request-count-scaling",
+        "ALBRequestCountPerTarget",
+        autoScaling.targetRequestsPerTarget,
+        loadBalancing.requestCountResourceLabel,
+      );
+    }
+  }
+
+  // A grant made after construction creates the task policy then: the service must wait for it too.
+  taskRoleGrants.onPolicyCreated = (policy) => {
+    service.dependsOn = [...(service.dependsOn ?? []), dependable(policy)];
+  };
+
+  return {
+    repository,
+    image,
+    logGroup,
+    executionRole,
+    taskRole,
+    taskRoleGrants,
+    taskDefinition,
+    service,
+    scalableTarget,
+    cpuScalingPolicy,
+    requestCountScalingPolicy,
+  };
+}
