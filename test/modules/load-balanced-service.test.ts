@@ -1260,6 +1260,65 @@ describe("LoadBalancedService", () => {
     });
   });
 
+  it("GIVEN services on two clusters THEN the ALB reaches each cluster's instances, once per cluster", () => {
+    const { json } = synthWorld(({ scope, net, cluster, lb }) => {
+      const batch = new EcsCluster(scope, "batch", { network: net });
+      new LoadBalancedService(scope, "web", { cluster, loadBalancer: lb, rulePriority: 1, imageTag: "v1" });
+      new LoadBalancedService(scope, "api", {
+        cluster,
+        loadBalancer: lb,
+        rulePriority: 2,
+        pathPatterns: ["/api/*"],
+        imageTag: "v1",
+      });
+      new LoadBalancedService(scope, "jobs", {
+        cluster: batch,
+        loadBalancer: lb,
+        rulePriority: 3,
+        pathPatterns: ["/jobs/*"],
+        imageTag: "v1",
+      });
+    });
+    const egress = blocks(json, "aws_vpc_security_group_egress_rule", "alb_").map((r) =>
+      String(r.referenced_security_group_id),
+    );
+    expect(egress.sort()).toEqual([
+      expect.stringMatching(/aws_security_group\.apps_instance-sg/),
+      expect.stringMatching(/aws_security_group\.batch_instance-sg/),
+    ]);
+    expect(blocks(json, "aws_vpc_security_group_ingress_rule", "apps_")).toHaveLength(1);
+    expect(blocks(json, "aws_vpc_security_group_ingress_rule", "batch_")).toHaveLength(1);
+  });
+
+  it("GIVEN a reserved rule WHEN another owner reserves the same priority directly THEN the load balancer refuses", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const { lb } = makeWorld(stack);
+    lb.reserveRule({
+      owner: "LoadBalancedService 'a'",
+      priority: 5,
+      hostHeaders: [],
+      pathPatterns: ["/a/*"],
+    });
+    expect(() =>
+      lb.reserveRule({
+        owner: "LoadBalancedService 'b'",
+        priority: 5,
+        hostHeaders: [],
+        pathPatterns: ["/b/*"],
+      }),
+    ).toThrow(
+      "LoadBalancedService 'b': rulePriority (5) must be unique on load balancer 'alb'; choose another priority (LoadBalancedService 'a' holds it)",
+    );
+    expect(
+      lb.findRuleConflict({ priority: 6, hostHeaders: ["x.example.com"], pathPatterns: ["/a/*"] }),
+    ).toBeUndefined();
+    expect(lb.findRuleConflict({ priority: 6, hostHeaders: [], pathPatterns: ["/a/*"] })).toEqual({
+      field: "pathPatterns",
+      value: "/a/*",
+      holder: "LoadBalancedService 'a'",
+    });
+  });
+
   describe("GIVEN a second service conflicting with the first", () => {
     const second = (props: ServiceOptions): (() => void) =>
       building(({ scope, cluster, lb }) => {
