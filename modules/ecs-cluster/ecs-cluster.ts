@@ -18,6 +18,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Network } from "../network";
 import { EcsCapacity, EcsCapacityContext } from "./capacity";
 import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
+import { policyDocument } from "../shared/iam";
 import {
   DEFAULT_EGRESS_PORTS,
   EcsCapacityOptions,
@@ -180,8 +181,7 @@ export class EcsCluster extends Construct {
       name: "ecs-container-instance",
       // Lazy, so grantToInstances() can add statements after construction.
       policy: Lazy.stringValue({
-        produce: () =>
-          JSON.stringify({ Version: "2012-10-17", Statement: [...baseStatements, ...this.grants] }),
+        produce: () => policyDocument([...baseStatements, ...this.grants]),
       }),
     });
     this.instanceProfile = new IamInstanceProfile(this, "instance-profile", {

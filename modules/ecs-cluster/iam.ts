@@ -1,3 +1,7 @@
+import { allowOn, PolicyStatementJson, serviceAssumeRolePolicy } from "../shared/iam";
+
+export type { PolicyStatementJson } from "../shared/iam";
+
 /** Actions the ECS container agent calls on its own cluster (resource: the cluster ARN). */
 export const ECS_AGENT_CLUSTER_ACTIONS: readonly string[] = [
   "ecs:RegisterContainerInstance",
@@ -65,15 +69,6 @@ export const SESSION_MANAGER_ACTIONS: readonly string[] = Object.keys(STAR_RESOU
 /** The service principal of EC2 instance roles. */
 export const EC2_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
 
-/** One IAM policy statement as JSON (identity policies: Allow, explicit actions). */
-export interface PolicyStatementJson {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
-}
-
 /** What the instance role's statements are scoped to. */
 export interface InstancePolicyScope {
   readonly clusterArn: string;
@@ -113,22 +108,10 @@ export function instancePolicyStatements(scope: InstancePolicyScope): PolicyStat
       Resource: "*",
     },
   ];
-  if (scope.ecrRepositoryArns.length > 0) {
-    statements.push({
-      Sid: "EcrPull",
-      Effect: "Allow",
-      Action: [...ECR_PULL_ACTIONS],
-      Resource: [...scope.ecrRepositoryArns],
-    });
-  }
-  if (scope.logGroupArns.length > 0) {
-    statements.push({
-      Sid: "AwslogsWrite",
-      Effect: "Allow",
-      Action: [...LOG_WRITE_ACTIONS],
-      Resource: [...scope.logGroupArns],
-    });
-  }
+  statements.push(
+    ...allowOn("EcrPull", ECR_PULL_ACTIONS, scope.ecrRepositoryArns),
+    ...allowOn("AwslogsWrite", LOG_WRITE_ACTIONS, scope.logGroupArns),
+  );
   if (scope.enableSessionManager) {
     statements.push({
       Sid: "SessionManager",
@@ -142,15 +125,5 @@ export function instancePolicyStatements(scope: InstancePolicyScope): PolicyStat
 
 /** The trust policy of an EC2 instance role. */
 export function ec2AssumeRolePolicy(): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "Ec2AssumeRole",
-        Effect: "Allow",
-        Principal: { Service: EC2_SERVICE_PRINCIPAL },
-        Action: "sts:AssumeRole",
-      },
-    ],
-  });
+  return serviceAssumeRolePolicy("Ec2AssumeRole", EC2_SERVICE_PRINCIPAL);
 }

@@ -3,6 +3,15 @@ import { Construct } from "constructs";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { ECR_PULL_ACTIONS, LOG_WRITE_ACTIONS } from "../ecs-cluster";
 import { Fail } from "./validation";
+import {
+  allowOn,
+  PolicyCondition,
+  policyDocument,
+  PolicyStatementJson,
+  serviceAssumeRolePolicy,
+} from "../shared/iam";
+
+export type { PolicyStatementJson } from "../shared/iam";
 
 /** The service principal ECS tasks (and the agent acting for them) assume roles as. */
 export const ECS_TASKS_SERVICE_PRINCIPAL = "ecs-tasks.amazonaws.com";
@@ -46,15 +55,6 @@ export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
     "task role with enableExecuteCommand: an ECS Exec session's data channel; ssmmessages has no resource types",
 };
 
-/** One identity policy statement (Allow, explicit actions). */
-export interface PolicyStatementJson {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
-}
-
 /**
  * A trust policy for ECS tasks. With a guard, only ECS in that account may assume the role (the
  * confused-deputy conditions AWS documents for task roles).
@@ -63,25 +63,14 @@ export function ecsTasksAssumeRolePolicy(confusedDeputyGuard?: {
   readonly account: string;
   readonly ecsArnPrefix: string;
 }): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "EcsTasksAssumeRole",
-        Effect: "Allow",
-        Principal: { Service: ECS_TASKS_SERVICE_PRINCIPAL },
-        Action: "sts:AssumeRole",
-        ...(confusedDeputyGuard
-          ? {
-              Condition: {
-                ArnLike: { "aws:SourceArn": `${confusedDeputyGuard.ecsArnPrefix}:*` },
-                StringEquals: { "aws:SourceAccount": confusedDeputyGuard.account },
-              },
-            }
-          : {}),
-      },
-    ],
-  });
+  return serviceAssumeRolePolicy(
+    "EcsTasksAssumeRole",
+    ECS_TASKS_SERVICE_PRINCIPAL,
+    confusedDeputyGuard && {
+      ArnLike: { "aws:SourceArn": `${confusedDeputyGuard.ecsArnPrefix}:*` },
+      StringEquals: { "aws:SourceAccount": confusedDeputyGuard.account },
+    },
+  );
 }
 
 /** What the execution role is scoped to. */
@@ -113,30 +102,11 @@ export function executionRoleStatements(scope: ExecutionRoleScope): PolicyStatem
     Action: [...LOG_WRITE_ACTIONS],
     Resource: [scope.logGroupArn, `${scope.logGroupArn}:log-stream:*`],
   });
-  if (scope.ssmParameterArns.length > 0) {
-    statements.push({
-      Sid: "ReadSsmParameters",
-      Effect: "Allow",
-      Action: [...SSM_SECRET_ACTIONS],
-      Resource: [...scope.ssmParameterArns],
-    });
-  }
-  if (scope.secretArns.length > 0) {
-    statements.push({
-      Sid: "ReadSecrets",
-      Effect: "Allow",
-      Action: [...SECRETS_MANAGER_SECRET_ACTIONS],
-      Resource: [...scope.secretArns],
-    });
-  }
-  if (scope.kmsKeyArns.length > 0) {
-    statements.push({
-      Sid: "DecryptSecrets",
-      Effect: "Allow",
-      Action: [...KMS_DECRYPT_ACTIONS],
-      Resource: [...scope.kmsKeyArns],
-    });
-  }
+  statements.push(
+    ...allowOn("ReadSsmParameters", SSM_SECRET_ACTIONS, scope.ssmParameterArns),
+    ...allowOn("ReadSecrets", SECRETS_MANAGER_SECRET_ACTIONS, scope.secretArns),
+    ...allowOn("DecryptSecrets", KMS_DECRYPT_ACTIONS, scope.kmsKeyArns),
+  );
   return statements;
 }
 
@@ -163,7 +133,7 @@ export function execCommandStatements(execLogGroupArn: string, logsArnPrefix: st
 export const EXPLICIT_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 
 /** Condition block of a grant, e.g. `{ StringEquals: { "cloudwatch:namespace": "app" } }`. */
-export type GrantCondition = Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
+export type GrantCondition = PolicyCondition;
 
 /**
  * The task role's inline policy: empty (no policy resource at all) until the first grant, then one
@@ -226,7 +196,7 @@ export class TaskRoleGrants {
       name: "task",
       // Lazy, so later grants land in the same document.
       policy: Lazy.stringValue({
-        produce: () => JSON.stringify({ Version: "2012-10-17", Statement: this.statements }),
+        produce: () => policyDocument(this.statements),
       }),
     });
     this.onPolicyCreated?.(this.policy);

@@ -13,6 +13,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EcsCluster } from "../ecs-cluster";
+import { policyDocument } from "../shared/iam";
 import { renderContainerDefinition } from "./container-definition";
 import {
   ecsTasksAssumeRolePolicy,
@@ -129,16 +130,15 @@ export function createWorkload(
   const executionPolicy = new IamRolePolicy(scope, "execution-policy", {
     role: executionRole.id,
     name: "ecs-task-execution",
-    policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: executionRoleStatements({
+    policy: policyDocument(
+      executionRoleStatements({
         repositoryArn,
         logGroupArn: logGroup.arn,
         ssmParameterArns: secretArns("ssm"),
         secretArns: secretArns("secretsmanager"),
         kmsKeyArns: config.secretsKmsKeyArns,
       }),
-    }),
+    ),
   });
 
   const ecsArnPrefix = `arn:${partition}:ecs:${region}:${account}`;
