@@ -16,15 +16,39 @@ tools/tests/test_moto_server.py that fails once moto fixes the behaviour itself 
    specification that real EC2 never returns. Every plan then saw drift, made a new template
    version and updated the Auto Scaling group (whose instance refresh moto cannot start, so the
    apply hung). The fix keeps the data's TagSpecifications exactly as requested.
+3. ECS CreateService (moto 5.2.5). moto drops deploymentConfiguration, capacityProviderStrategy,
+   placementStrategy, placementConstraints, healthCheckGracePeriodSeconds, enableExecuteCommand
+   and enableECSManagedTags (only UpdateService stores them), so DescribeServices shows none of
+   what the service was created with. It also answers `networkConfiguration: {}` for a service
+   created without one (bridge or host mode), where ECS omits the field; hashicorp/aws then reads
+   an awsvpcConfiguration that is not there and crashes. The fix stores those parameters the way
+   moto's own UpdateService does and leaves an absent networkConfiguration absent.
+4. Application Auto Scaling tags (moto 5.2.5). moto has no ListTagsForResource, TagResource or
+   UntagResource and ignores RegisterScalableTarget's Tags; hashicorp/aws reads a scalable target's
+   tags after every create and retried ListTagsForResource until it timed out. The fix keeps the
+   tags on the scalable target: given when it is registered (AWS: "to tag new scalable targets when
+   you register them"), changed by TagResource/UntagResource, listed by ListTagsForResource, gone
+   with the target; an ARN that names no target is a ResourceNotFoundException, as on AWS.
+5. EC2 security group rules that reference a group (moto 5.2.5). The rule's description is kept
+   with the referenced group, but DescribeSecurityGroupRules reads it only from a CIDR range, so
+   such a rule has no Description and every plan after an apply showed it as drift. The fix reads
+   the description from either.
 """
 
 from __future__ import annotations
 
-import sys
 import copy
+import json
+import sys
 from typing import Any
 
+from moto.applicationautoscaling.models import FakeScalableTarget
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.exceptions import JsonRESTError
+from moto.core.utils import camelcase_to_underscores
+from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.responses.launch_templates import LaunchTemplates
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.responses import Route53
 
 _create_hosted_zone = Route53.create_hosted_zone
@@ -59,6 +83,90 @@ def _create_launch_template_data_as_requested(self: LaunchTemplates) -> Any:
 
 
 LaunchTemplates.create_launch_template = _create_launch_template_data_as_requested  # type: ignore[method-assign]
+
+# 3. ECS CreateService keeps what it is sent (as UpdateService does) and omits an absent
+#    networkConfiguration.
+_SERVICE_PARAMETERS_MOTO_DROPS = (
+    "deploymentConfiguration",
+    "capacityProviderStrategy",
+    "placementStrategy",
+    "placementConstraints",
+    "healthCheckGracePeriodSeconds",
+    "enableExecuteCommand",
+    "enableECSManagedTags",
+)
+_create_service = EC2ContainerServiceResponse.create_service
+
+
+def _create_service_keeping_parameters(self: EC2ContainerServiceResponse) -> Any:
+    result = _create_service(self)
+    service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+    for name in _SERVICE_PARAMETERS_MOTO_DROPS:
+        value = self._get_param(name)
+        if value is not None:
+            setattr(service, camelcase_to_underscores(name), value)
+    if self._get_param("networkConfiguration") is None:
+        service.network_configuration = None
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _create_service_keeping_parameters  # type: ignore[method-assign]
+
+
+# 4. Application Auto Scaling: tags of scalable targets, kept on the target.
+def _scalable_target_by_arn(self: ApplicationAutoScalingResponse, arn: str) -> FakeScalableTarget:
+    for by_resource in self.applicationautoscaling_backend.targets.values():
+        for target in by_resource.values():
+            if target.arn == arn:
+                return target
+    raise JsonRESTError("ResourceNotFoundException", f"No scalable target found for {arn}")
+
+
+def _target_tags(target: FakeScalableTarget) -> dict[str, str]:
+    if not hasattr(target, "tags"):
+        target.tags = {}  # type: ignore[attr-defined]
+    return target.tags  # type: ignore[attr-defined, no-any-return]
+
+
+_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _register_scalable_target_with_tags(self: ApplicationAutoScalingResponse) -> str:
+    existed = self.applicationautoscaling_backend._scalable_target_exists(
+        self._get_param("ResourceId"), self._get_param("ScalableDimension")
+    )
+    body = _register_scalable_target(self)
+    if not existed:
+        arn = json.loads(body)["ScalableTargetARN"]
+        _target_tags(_scalable_target_by_arn(self, arn)).update(self._get_param("Tags") or {})
+    return body
+
+
+def _list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
+    return json.dumps({"Tags": _target_tags(_scalable_target_by_arn(self, self._get_param("ResourceARN")))})
+
+
+def _tag_resource(self: ApplicationAutoScalingResponse) -> str:
+    _target_tags(_scalable_target_by_arn(self, self._get_param("ResourceARN"))).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def _untag_resource(self: ApplicationAutoScalingResponse) -> str:
+    tags = _target_tags(_scalable_target_by_arn(self, self._get_param("ResourceARN")))
+    for key in self._get_param("TagKeys") or []:
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target_with_tags  # type: ignore[method-assign]
+ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource  # type: ignore[attr-defined]
+ApplicationAutoScalingResponse.tag_resource = _tag_resource  # type: ignore[attr-defined]
+ApplicationAutoScalingResponse.untag_resource = _untag_resource  # type: ignore[attr-defined]
+
+# 5. The description of a security group rule that references a group rather than a CIDR range.
+SecurityGroupRule.description = property(  # type: ignore[assignment, method-assign]
+    lambda self: self.ip_range.get("Description") or self.source_group.get("Description")
+)
 
 if __name__ == "__main__":
     from moto.server import main

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 
 SERVER = Path(__file__).resolve().parents[1] / "moto_server.py"
@@ -96,3 +97,146 @@ def test_launch_template_data_keeps_only_the_requested_tag_specifications(server
     else:
         # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
         assert resource_types == ["instance", "launch-template"]
+
+
+def _clients(endpoint: str, *services: str) -> list:
+    kw = {"region_name": "eu-west-2", "endpoint_url": endpoint, "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    return [boto3.client(s, **kw) for s in services]
+
+
+def _bridge_service(endpoint: str, **create_args: object) -> tuple[str, str, dict]:
+    """A cluster with one bridge-mode service created with `create_args`; (cluster, service, described)."""
+    (ecs,) = _clients(endpoint, "ecs")
+    cluster = f"c{time.monotonic_ns()}"
+    ecs.create_cluster(clusterName=cluster)
+    family = ecs.register_task_definition(
+        family=f"td{time.monotonic_ns()}",
+        networkMode="bridge",
+        requiresCompatibilities=["EC2"],
+        containerDefinitions=[
+            {"name": "app", "image": "nginx", "memory": 128, "portMappings": [{"containerPort": 8080, "hostPort": 0}]}
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family, desiredCount=2, **create_args)
+    return cluster, "web", ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
+
+
+# As hashicorp/aws sends them for the load-balanced service module's defaults.
+SERVICE_CREATE_ARGS: dict = {
+    "deploymentConfiguration": {
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 50,
+        "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+    },
+    "capacityProviderStrategy": [{"capacityProvider": "default", "weight": 1, "base": 0}],
+    "placementStrategy": [
+        {"type": "spread", "field": "attribute:ecs.availability-zone"},
+        {"type": "binpack", "field": "memory"},
+    ],
+    "placementConstraints": [{"type": "memberOf", "expression": "attribute:role == web"}],
+    "healthCheckGracePeriodSeconds": 60,
+    "enableExecuteCommand": False,
+    "enableECSManagedTags": True,
+}
+
+
+def test_ecs_service_keeps_what_it_was_created_with_only_with_the_fix(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    _, _, service = _bridge_service(endpoint, **SERVICE_CREATE_ARGS)
+    if kind == "patched":
+        for name, value in SERVICE_CREATE_ARGS.items():
+            assert service[name] == value, name
+        # ECS omits networkConfiguration for a service without awsvpc networking.
+        assert "networkConfiguration" not in service
+    else:
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        assert not any(name in service for name in SERVICE_CREATE_ARGS)
+        assert service["networkConfiguration"] == {}
+
+
+def test_ecs_service_with_awsvpc_keeps_its_network_configuration(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    (ec2,) = _clients(endpoint, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+    group_id = ec2.create_security_group(GroupName=f"g{time.monotonic_ns()}", Description="d", VpcId=vpc_id)["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet_id], "securityGroups": [group_id], "assignPublicIp": "DISABLED"}}
+    _, _, service = _bridge_service(endpoint, networkConfiguration=network)
+    # The fix leaves a given networkConfiguration alone (moto and ECS agree here).
+    assert service["networkConfiguration"] == network, kind
+
+
+def test_scalable_target_tags_only_with_the_fix(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    cluster, service, _ = _bridge_service(endpoint)
+    (scaling,) = _clients(endpoint, "application-autoscaling")
+    arn = scaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=f"service/{cluster}/{service}",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=2,
+        MaxCapacity=6,
+        Tags={"Environment": "test", "Owner": "platform"},
+    )["ScalableTargetARN"]
+    if kind == "plain":
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        # moto has no such action and answers an internal server error (what the provider retried).
+        with pytest.raises(ClientError) as raised:
+            scaling.list_tags_for_resource(ResourceARN=arn)
+        assert raised.value.response["Error"]["Code"] == "500"
+        return
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Environment": "test", "Owner": "platform"}
+    scaling.tag_resource(ResourceARN=arn, Tags={"Owner": "web", "CostCentre": "42"})
+    scaling.untag_resource(ResourceARN=arn, TagKeys=["Environment"])
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Owner": "web", "CostCentre": "42"}
+    # Registering an existing target again updates its capacity, not its tags (TagResource does that).
+    scaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=f"service/{cluster}/{service}",
+        ScalableDimension="ecs:service:DesiredCount",
+        MaxCapacity=8,
+    )
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Owner": "web", "CostCentre": "42"}
+    scaling.deregister_scalable_target(
+        ServiceNamespace="ecs", ResourceId=f"service/{cluster}/{service}", ScalableDimension="ecs:service:DesiredCount"
+    )
+    for call in (
+        lambda: scaling.list_tags_for_resource(ResourceARN=arn),
+        lambda: scaling.tag_resource(ResourceARN=arn, Tags={"a": "b"}),
+        lambda: scaling.untag_resource(ResourceARN=arn, TagKeys=["a"]),
+    ):
+        with pytest.raises(ClientError) as gone:
+            call()
+        assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_rule_referencing_a_group_keeps_its_description_only_with_the_fix(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    (ec2,) = _clients(endpoint, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    alb, instances = (
+        ec2.create_security_group(GroupName=f"{name}{time.monotonic_ns()}", Description=name, VpcId=vpc_id)["GroupId"]
+        for name in ("alb", "instances")
+    )
+    # As hashicorp/aws's aws_vpc_security_group_ingress_rule sends it.
+    ec2.authorize_security_group_ingress(
+        GroupId=instances,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 32768,
+                "ToPort": 65535,
+                "UserIdGroupPairs": [{"GroupId": alb, "Description": "from the load balancer"}],
+            },
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.7.0.0/16", "Description": "ssh"}]},
+        ],
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [instances]}])["SecurityGroupRules"]
+    by_port = {r["FromPort"]: r for r in rules if not r["IsEgress"]}
+    assert by_port[32768]["ReferencedGroupInfo"]["GroupId"] == alb
+    assert by_port[22]["Description"] == "ssh"
+    if kind == "patched":
+        assert by_port[32768]["Description"] == "from the load balancer"
+    else:
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        assert "Description" not in by_port[32768]
