@@ -8,6 +8,7 @@ export { LoadBalancer, HTTP_PORT, HTTPS_PORT, NO_ROUTE_RESPONSE } from "./load-b
 export type { RuleConflict, RuleReservation } from "./load-balancer";
 export { LoadBalancedService } from "./load-balanced-service";
 export { WorkerService } from "./worker-service";
+export { ContainerService } from "./container-service";
 export {
   DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
   DEFAULT_CONTAINER_NAME,

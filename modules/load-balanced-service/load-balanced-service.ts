@@ -1,20 +1,14 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { GrantCondition } from "./iam";
 import { describeRuleConflict, LoadBalancer } from "./load-balancer";
 import { LoadBalancedServiceProps } from "./props";
 import { resolveRoutingConfig } from "./routing-config";
 import { resolveContainerServiceConfig } from "./service-config";
 import { failFor, Fail } from "./validation";
 import { createWorkload, Workload } from "./workload";
+import { ContainerService } from "./container-service";
 
 /**
  * A container service on an {@link EcsCluster} behind a shared {@link LoadBalancer}: its own
@@ -27,7 +21,7 @@ import { createWorkload, Workload } from "./workload";
  * Instances accept traffic from the load balancer's security group only, on the dynamic host port
  * range. It configures no provider, region, backend or outputs: the stack does.
  */
-export class LoadBalancedService extends Construct {
+export class LoadBalancedService extends ContainerService {
   /** The load balancer routing to this service. */
   public readonly loadBalancer: LoadBalancer;
   /** The service's target group (instance targets, registered by ECS). */
@@ -36,40 +30,17 @@ export class LoadBalancedService extends Construct {
   public readonly targetGroupArn: string;
   /** The service's listener rules: one per listener serving traffic (HTTPS, and HTTP unless it redirects). */
   public readonly listenerRules: LbListenerRule[];
-  /** The ECS service. */
-  public readonly service: EcsService;
-  /** Name of the ECS service (a reference, so users depend on it). */
-  public readonly serviceName: string;
-  /** The task definition. */
-  public readonly taskDefinition: EcsTaskDefinition;
-  /** ARN (with revision) of {@link taskDefinition}. */
-  public readonly taskDefinitionArn: string;
   /** Name of the service's container. */
   public readonly containerName: string;
   /** Port the container listens on. */
   public readonly containerPort: number;
-  /** The image the container runs. */
-  public readonly image: string;
-  /** The log group the container logs to, `/ecs/<cluster>/<serviceName>`. */
-  public readonly logGroup: CloudwatchLogGroup;
-  /** Name of {@link logGroup}. */
-  public readonly logGroupName: string;
-  /** The ECR repository, when the image comes from it (`imageTag`). */
-  public readonly repository?: EcrRepository;
-  /** URL of {@link repository}, to push images to. */
-  public readonly repositoryUrl?: string;
-  /** The role the ECS agent uses for this service's tasks (pull, logs, secrets). */
-  public readonly executionRole: IamRole;
-  /** The role the containers' code gets: no permissions until {@link grantTaskRole}. */
-  public readonly taskRole: IamRole;
-  /** The auto scaling target, with `autoScaling`. */
-  public readonly scalableTarget?: AppautoscalingTarget;
-  /** The CPU target tracking policy, with `autoScaling`. */
-  public readonly cpuScalingPolicy?: AppautoscalingPolicy;
-  /** The requests-per-target tracking policy, with `autoScaling.targetRequestsPerTarget`. */
-  public readonly requestCountScalingPolicy?: AppautoscalingPolicy;
 
-  private readonly workload: Workload;
+  protected readonly workload: Workload;
+
+  /** The requests-per-target tracking policy, with `autoScaling.targetRequestsPerTarget`. */
+  public get requestCountScalingPolicy(): AppautoscalingPolicy | undefined {
+    return this.workload.requestCountScalingPolicy;
+  }
 
   /** Validates every prop (throwing before any resource is created), then builds the service. */
   public constructor(scope: Construct, id: string, props: LoadBalancedServiceProps) {
@@ -145,29 +116,5 @@ export class LoadBalancedService extends Construct {
       requestCountResourceLabel: `${lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
       dependsOn: this.listenerRules,
     });
-    const w = this.workload;
-    this.service = w.service;
-    this.serviceName = w.service.name;
-    this.taskDefinition = w.taskDefinition;
-    this.taskDefinitionArn = w.taskDefinition.arn;
-    this.image = w.image;
-    this.logGroup = w.logGroup;
-    this.logGroupName = w.logGroup.name;
-    this.repository = w.repository;
-    this.repositoryUrl = w.repository?.repositoryUrl;
-    this.executionRole = w.executionRole;
-    this.taskRole = w.taskRole;
-    this.scalableTarget = w.scalableTarget;
-    this.cpuScalingPolicy = w.cpuScalingPolicy;
-    this.requestCountScalingPolicy = w.requestCountScalingPolicy;
-  }
-
-  /**
-   * Lets the containers' code call `actions` on `resources` (ARNs or ARN patterns), through the
-   * task role. Explicit actions only (`s3:GetObject`, never `s3:*` or `s3:Get*`) and never a bare
-   * `"*"` resource. Errors read `LoadBalancedService '<id>': …`.
-   */
-  public grantTaskRole(actions: string[], resources: string[], condition?: GrantCondition): void {
-    this.workload.taskRoleGrants.grant(actions, resources, condition);
   }
 }
