@@ -1,0 +1,221 @@
+import type { NatGateways } from "../modules/network";
+
+/**
+ * The typed configuration of one environment: everything the foundation and app stacks build
+ * from. Presets live in `presets.ts`; {@link validateEnvironmentConfig} checks every field.
+ */
+export interface EnvironmentConfig {
+  /**
+   * Environment name: tags (`environment`), resource names and stack ids. 1 to 16 lower-case
+   * letters, digits or hyphens, starting with a letter.
+   */
+  readonly name: string;
+
+  /** AWS region of every resource, e.g. `eu-west-2` (London). */
+  readonly region: string;
+
+  /** The VPC and its private zone. */
+  readonly network: NetworkConfig;
+
+  /** The cluster's EC2 capacity (one Auto Scaling group). */
+  readonly capacity: CapacityConfig;
+
+  /** The Application Load Balancer every service shares. */
+  readonly loadBalancer: LoadBalancerConfig;
+
+  /**
+   * Tag of the application image in its ECR repository (e.g. a git SHA). Tags are immutable: each
+   * release pushes a new tag and changes this value.
+   */
+  readonly imageTag: string;
+
+  /** The services on the load balancer (at least one, at most 20). */
+  readonly services: readonly ServiceConfig[];
+
+  /** The static public IPs (Elastic IPs on ENIs) and their edge. */
+  readonly staticIp: StaticIpConfig;
+
+  /**
+   * The stop switch. `true` scales every service (desired, min and max tasks) and the cluster's
+   * Auto Scaling group (min, max) to zero; the network, the zone, the load balancer, the ECR
+   * repositories and the static IPs stay. `false` scales them back to the values above.
+   */
+  readonly stopped: boolean;
+
+  /**
+   * Prevents accidental deletion: the load balancer's deletion protection on, and ECR repositories
+   * that still hold images are not force-deleted. Off for environments that are torn down often.
+   */
+  readonly deletionProtection: boolean;
+
+  /** Where Terraform keeps each stack's state. */
+  readonly backend: BackendConfig;
+
+  /**
+   * Extra tags on every resource, next to the default `project`, `environment` and `managed-by`
+   * (which cannot be overridden here).
+   */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The VPC of an environment (the Network module). */
+export interface NetworkConfig {
+  /** IPv4 CIDR block of the VPC, a /16 to /24 with no host bits set. */
+  readonly cidrBlock: string;
+  /** Number of availability zones (2 or 3; the region must have that many). */
+  readonly azCount: number;
+  /** NAT gateways: one per AZ (`per-az`), one shared (`single`), or none. */
+  readonly natGateways: NatGateways;
+  /** Name of the private Route 53 zone, e.g. `myorg.local`. */
+  readonly zoneName: string;
+}
+
+/** The cluster's default EC2 capacity. */
+export interface CapacityConfig {
+  /** EC2 instance type, e.g. `t3.small`. */
+  readonly instanceType: string;
+  /** Fewest instances (an integer ≥ 0). */
+  readonly minSize: number;
+  /** Most instances (an integer ≥ 1 and ≥ minSize). */
+  readonly maxSize: number;
+  /** Instances at creation, from minSize to maxSize (ECS managed scaling owns it afterwards). */
+  readonly desiredCapacity: number;
+}
+
+/** The shared load balancer. */
+export interface LoadBalancerConfig {
+  /**
+   * IPv4 CIDR blocks allowed to reach the listeners. `0.0.0.0/0` is the whole internet, which a
+   * public website needs.
+   */
+  readonly ingressCidrs: readonly string[];
+  /**
+   * ARN of an ACM certificate in the environment's region: adds an HTTPS listener and redirects
+   * HTTP to it.
+   * @default - HTTP only
+   */
+  readonly certificateArn?: string;
+}
+
+/** Where a service's image comes from. */
+export type ServiceImage =
+  /** A new ECR repository of the service, at the environment's `imageTag`. */
+  | { readonly source: "ecr" }
+  /** The image (and repository) of another service of the list with `source: "ecr"`. */
+  | { readonly source: "service"; readonly service: string }
+  /** A full image reference from another registry, e.g. `public.ecr.aws/nginx/nginx:1.27`. */
+  | { readonly source: "registry"; readonly uri: string };
+
+/** Target tracking auto scaling of a service. */
+export interface ServiceAutoScalingConfig {
+  /** Fewest tasks (an integer ≥ 1; the stop switch, not this, scales to zero). */
+  readonly minCount: number;
+  /** Most tasks (an integer ≥ minCount, at most 100). */
+  readonly maxCount: number;
+  /** Average CPU utilisation to keep, percent (1 to 100). */
+  readonly cpuTargetPercent: number;
+  /**
+   * Requests per minute per task to keep (an integer ≥ 1).
+   * @default - no request-count policy
+   */
+  readonly requestsPerTarget?: number;
+}
+
+/** One service on the shared load balancer. */
+export interface ServiceConfig {
+  /** ECS service name: 1 to 24 lower-case letters, digits or hyphens, starting with a letter; unique. */
+  readonly name: string;
+  /** Listener rule priority (1 to 50000, lower first), unique. */
+  readonly priority: number;
+  /**
+   * Path patterns the rule matches (1 to 3, each starting with `/`).
+   * @default - every path of `hostHeaders` (one of the two is required)
+   */
+  readonly pathPatterns?: readonly string[];
+  /**
+   * Host names the rule matches (1 to 3), e.g. `api.example.com`.
+   * @default - any host (one of `pathPatterns` and `hostHeaders` is required)
+   */
+  readonly hostHeaders?: readonly string[];
+  /** Port the container listens on (1 to 65535). */
+  readonly port: number;
+  /** Path of the load balancer's health check, starting with `/`. */
+  readonly healthCheckPath: string;
+  /** CPU units reserved (128 to 10240; 1024 is one vCPU). */
+  readonly cpu: number;
+  /** Hard memory limit, MiB (at least memoryReservationMiB). */
+  readonly memoryMiB: number;
+  /** Memory placement reserves, MiB (6 to memoryMiB). */
+  readonly memoryReservationMiB: number;
+  /**
+   * Tasks (an integer ≥ 1; the stop switch, not this, scales to zero). With `autoScaling`, the
+   * count at creation, from minCount to maxCount.
+   */
+  readonly desiredCount: number;
+  /**
+   * Target tracking auto scaling.
+   * @default - a fixed `desiredCount`
+   */
+  readonly autoScaling?: ServiceAutoScalingConfig;
+  /** Where the image comes from. */
+  readonly image: ServiceImage;
+  /**
+   * Plain environment variables of the container.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** How many static public IPs an environment has. */
+export type StaticIpAddresses =
+  /** One, in the first availability zone. */
+  | "one"
+  /** One per availability zone. */
+  | "per-az"
+  /** None. */
+  | "none";
+
+/** The static public IPs: long-lived Elastic IPs (foundation) and their edge (app). */
+export interface StaticIpConfig {
+  /** How many. */
+  readonly addresses: StaticIpAddresses;
+  /** TCP ports the static IPs accept from the internet (1 to 65535, no duplicates, at least one). */
+  readonly proxyPorts: readonly number[];
+}
+
+/** Terraform state kept in files next to the project (cdktf's local backend). */
+export interface LocalBackendConfig {
+  readonly kind: "local";
+  /**
+   * Directory of the state files `terraform.<stack id>.tfstate` (absolute, or relative to the
+   * working directory). Ignored by git (`terraform.*.tfstate*`).
+   * @default - the working directory (the repository root for `cdktf` and `npm run local`)
+   */
+  readonly directory?: string;
+}
+
+/**
+ * Terraform state in S3, one object per stack (`<keyPrefix>/<environment>/<stack id>.tfstate`),
+ * encrypted at rest and locked with S3's native lock file (`use_lockfile`, Terraform ≥ 1.10: no
+ * DynamoDB table). The bucket exists beforehand (versioning on, public access blocked).
+ */
+export interface S3BackendConfig {
+  readonly kind: "s3";
+  /** Name of the existing state bucket. */
+  readonly bucket: string;
+  /** Region of the bucket. */
+  readonly region: string;
+  /**
+   * Key prefix of the state objects.
+   * @default "ecs-cdktf"
+   */
+  readonly keyPrefix?: string;
+  /**
+   * ARN of a KMS key that encrypts the state objects.
+   * @default - SSE-S3 (`encrypt = true` without a key)
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** Where Terraform keeps state. */
+export type BackendConfig = LocalBackendConfig | S3BackendConfig;

@@ -1,0 +1,132 @@
+/**
+ * The typed configuration of the app, one per environment: the types (`config-types.ts`), the
+ * presets (`presets.ts`), their validation (`config-validation.ts`) and how the environment is
+ * chosen (here). See docs/stacks.md.
+ * @module
+ */
+import * as path from "node:path";
+import { KNOWN_AZ_LETTERS } from "../modules/network";
+import { EnvironmentConfig } from "./config-types";
+import { validateEnvironmentConfig } from "./config-validation";
+import { DEFAULT_ENVIRONMENT, ENVIRONMENT_NAMES, EnvironmentName, PRESETS } from "./presets";
+
+export * from "./config-types";
+export {
+  MAX_SERVICES,
+  MIN_AZ_COUNT,
+  RESERVED_TAG_KEYS,
+  STATIC_IP_ADDRESS_MODES,
+  validateEnvironmentConfig,
+} from "./config-validation";
+export {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_IMAGE_TAG,
+  DEFAULT_REGION,
+  DEV,
+  ENVIRONMENT_NAMES,
+  PROD,
+  PRESETS,
+} from "./presets";
+export type { EnvironmentName } from "./presets";
+
+/** Environment variable that picks the environment, e.g. `ECS_CDKTF_ENV=prod`. */
+export const ENVIRONMENT_VARIABLE = "ECS_CDKTF_ENV";
+
+/**
+ * App context key that picks the environment: `"context": { "env": "prod" }` in cdktf.json,
+ * `CDKTF_CONTEXT_JSON='{"env":"prod"}'`, or `new App({ context: { env: "prod" } })`.
+ */
+export const ENVIRONMENT_CONTEXT_KEY = "env";
+
+/**
+ * Environment variable that moves the local backend's state files to another directory (tests
+ * and the local deploy test use it to keep their state apart from yours).
+ */
+export const STATE_DIRECTORY_VARIABLE = "ECS_CDKTF_STATE_DIR";
+
+/** Where the environment choice may come from. */
+export interface EnvironmentSources {
+  /** The app's `env` context value (`app.node.tryGetContext("env")`), if any. */
+  readonly context?: unknown;
+  /** The process environment (`ECS_CDKTF_ENV`, `ECS_CDKTF_STATE_DIR`). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function choices(): string {
+  return ENVIRONMENT_NAMES.join(", ");
+}
+
+function checkName(value: unknown, from: string): EnvironmentName {
+  if (typeof value === "string" && (ENVIRONMENT_NAMES as readonly string[]).includes(value.trim())) {
+    return value.trim() as EnvironmentName;
+  }
+  throw new Error(
+    `Unknown environment ${JSON.stringify(value)} (from ${from}): the valid choices are ${choices()}; ` +
+      "pick one of them, or add a preset to PRESETS in stacks/presets.ts",
+  );
+}
+
+/**
+ * The environment name chosen by the `env` context or `ECS_CDKTF_ENV`, else `dev`. Both set to
+ * different values is rejected rather than one silently winning.
+ */
+export function selectEnvironmentName(sources: EnvironmentSources = {}): EnvironmentName {
+  const fromVariable = sources.env?.[ENVIRONMENT_VARIABLE];
+  const variable = fromVariable === undefined || fromVariable === "" ? undefined : fromVariable;
+  const context = sources.context === undefined || sources.context === "" ? undefined : sources.context;
+  const fromContext = context === undefined ? undefined : checkName(context, `the app context "env"`);
+  const fromEnv = variable === undefined ? undefined : checkName(variable, ENVIRONMENT_VARIABLE);
+  if (fromContext && fromEnv && fromContext !== fromEnv) {
+    throw new Error(
+      `The environment is chosen twice: the app context "env" (${fromContext}) and ` +
+        `${ENVIRONMENT_VARIABLE} (${fromEnv}) differ; set only one of them`,
+    );
+  }
+  return fromContext ?? fromEnv ?? DEFAULT_ENVIRONMENT;
+}
+
+/**
+ * The validated configuration of the chosen environment: its preset, with the local backend's
+ * directory from `ECS_CDKTF_STATE_DIR` when set.
+ */
+export function loadEnvironmentConfig(sources: EnvironmentSources = {}): EnvironmentConfig {
+  const name = selectEnvironmentName(sources);
+  return withStateDirectory(PRESETS[name], sources.env?.[STATE_DIRECTORY_VARIABLE]);
+}
+
+/** `config` validated, with the local backend's state files in `directory` when given. */
+export function withStateDirectory(
+  config: EnvironmentConfig,
+  directory: string | undefined,
+): EnvironmentConfig {
+  if (directory === undefined || directory === "") return validateEnvironmentConfig(config);
+  if (config.backend.kind !== "local") {
+    throw new Error(
+      `Environment '${config.name}': ${STATE_DIRECTORY_VARIABLE} (${directory}) applies to the local ` +
+        `backend only, and this environment's backend is ${config.backend.kind}; unset it`,
+    );
+  }
+  return validateEnvironmentConfig({
+    ...config,
+    backend: { kind: "local", directory: path.resolve(directory) },
+  });
+}
+
+/** The AZ names of an environment's network: the first `azCount` zones of its region. */
+export function availabilityZonesOf(config: EnvironmentConfig): string[] {
+  const letters = KNOWN_AZ_LETTERS[config.region] ?? "abcdefgh".split("");
+  return letters.slice(0, config.network.azCount).map((letter) => `${config.region}${letter}`);
+}
+
+/** The AZs that hold a static IP: the first (`one`), every one (`per-az`) or none. */
+export function staticIpAvailabilityZonesOf(config: EnvironmentConfig): string[] {
+  const azs = availabilityZonesOf(config);
+  switch (config.staticIp.addresses) {
+    case "one":
+      return azs.slice(0, 1);
+    case "per-az":
+      return azs;
+    case "none":
+      return [];
+  }
+}

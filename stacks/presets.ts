@@ -1,0 +1,113 @@
+import { EnvironmentConfig, ServiceConfig } from "./config-types";
+
+/** Tag of the application image the presets run (the Flask `hello_world` service, src/service). */
+export const DEFAULT_IMAGE_TAG = "0.1.0";
+
+/** The default region: London. */
+export const DEFAULT_REGION = "eu-west-2";
+
+/** The Flask service (src/service): gunicorn on 8080, `/health` for the load balancer. */
+const FLASK: Pick<ServiceConfig, "port" | "healthCheckPath" | "environment"> = {
+  port: 8080,
+  healthCheckPath: "/health",
+  environment: { WEB_CONCURRENCY: "2", GUNICORN_THREADS: "4" },
+};
+
+/**
+ * `dev`: small and cheap, torn down often. One NAT gateway, one small instance, one static IP,
+ * one task per service, no deletion protection.
+ */
+export const DEV: EnvironmentConfig = {
+  name: "dev",
+  region: DEFAULT_REGION,
+  network: { cidrBlock: "172.24.0.0/16", azCount: 2, natGateways: "single", zoneName: "myorg.local" },
+  capacity: { instanceType: "t3.small", minSize: 1, maxSize: 1, desiredCapacity: 1 },
+  loadBalancer: { ingressCidrs: ["0.0.0.0/0"] },
+  imageTag: DEFAULT_IMAGE_TAG,
+  services: [
+    {
+      name: "web",
+      // Evaluated last: every path the more specific rules leave.
+      priority: 1000,
+      pathPatterns: ["/*"],
+      ...FLASK,
+      cpu: 256,
+      memoryMiB: 512,
+      memoryReservationMiB: 256,
+      desiredCount: 1,
+      image: { source: "ecr" },
+    },
+    {
+      name: "api",
+      priority: 100,
+      pathPatterns: ["/api/*"],
+      ...FLASK,
+      cpu: 256,
+      memoryMiB: 512,
+      memoryReservationMiB: 256,
+      desiredCount: 1,
+      image: { source: "service", service: "web" },
+    },
+  ],
+  staticIp: { addresses: "one", proxyPorts: [80] },
+  stopped: false,
+  deletionProtection: false,
+  backend: { kind: "local" },
+  tags: {},
+};
+
+/**
+ * `prod`: a NAT gateway and a static IP per AZ, at least two instances, auto-scaled services,
+ * deletion protection on.
+ */
+export const PROD: EnvironmentConfig = {
+  name: "prod",
+  region: DEFAULT_REGION,
+  network: { cidrBlock: "172.25.0.0/16", azCount: 2, natGateways: "per-az", zoneName: "myorg.local" },
+  capacity: { instanceType: "t3.medium", minSize: 2, maxSize: 6, desiredCapacity: 2 },
+  loadBalancer: { ingressCidrs: ["0.0.0.0/0"] },
+  imageTag: DEFAULT_IMAGE_TAG,
+  services: [
+    {
+      name: "web",
+      priority: 1000,
+      pathPatterns: ["/*"],
+      ...FLASK,
+      cpu: 512,
+      memoryMiB: 1024,
+      memoryReservationMiB: 512,
+      desiredCount: 2,
+      autoScaling: { minCount: 2, maxCount: 10, cpuTargetPercent: 60, requestsPerTarget: 1000 },
+      image: { source: "ecr" },
+    },
+    {
+      name: "api",
+      priority: 100,
+      pathPatterns: ["/api/*"],
+      ...FLASK,
+      cpu: 256,
+      memoryMiB: 512,
+      memoryReservationMiB: 256,
+      desiredCount: 2,
+      autoScaling: { minCount: 2, maxCount: 6, cpuTargetPercent: 60 },
+      image: { source: "service", service: "web" },
+    },
+  ],
+  staticIp: { addresses: "per-az", proxyPorts: [80] },
+  stopped: false,
+  deletionProtection: true,
+  backend: { kind: "local" },
+  tags: {},
+};
+
+/** The presets, by environment name. */
+export const PRESETS = { dev: DEV, prod: PROD } as const;
+
+/** A preset's name. */
+export type EnvironmentName = keyof typeof PRESETS;
+
+/** Every preset name, in the order error messages list them. */
+export const ENVIRONMENT_NAMES = Object.keys(PRESETS) as EnvironmentName[];
+
+/** The environment `npm run local` and a bare `cdktf synth` build. */
+export const DEFAULT_ENVIRONMENT: EnvironmentName = "dev";

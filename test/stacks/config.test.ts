@@ -1,0 +1,580 @@
+import * as path from "node:path";
+import {
+  availabilityZonesOf,
+  DEFAULT_ENVIRONMENT,
+  DEV,
+  ENVIRONMENT_NAMES,
+  EnvironmentConfig,
+  loadEnvironmentConfig,
+  PRESETS,
+  PROD,
+  selectEnvironmentName,
+  ServiceConfig,
+  staticIpAvailabilityZonesOf,
+  validateEnvironmentConfig,
+  withStateDirectory,
+} from "../../stacks/config";
+
+/** A copy of `base` with `change` applied to a deep clone (the presets stay untouched). */
+function mutate(change: (c: Mutable) => void, base: EnvironmentConfig = DEV): EnvironmentConfig {
+  const copy = JSON.parse(JSON.stringify(base)) as Mutable;
+  change(copy);
+  return copy as unknown as EnvironmentConfig;
+}
+
+// Tests write fields the types declare readonly, and invalid values the types forbid.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mutable = any;
+
+describe("presets", () => {
+  it.each(ENVIRONMENT_NAMES)("GIVEN the %s preset THEN it validates", (name) => {
+    expect(validateEnvironmentConfig(PRESETS[name])).toBe(PRESETS[name]);
+  });
+
+  it("dev: one NAT gateway, one small instance, one static IP, London, no deletion protection", () => {
+    expect(DEV.region).toBe("eu-west-2");
+    expect(DEV.network.natGateways).toBe("single");
+    expect(DEV.capacity).toEqual({ instanceType: "t3.small", minSize: 1, maxSize: 1, desiredCapacity: 1 });
+    expect(DEV.staticIp.addresses).toBe("one");
+    expect(staticIpAvailabilityZonesOf(DEV)).toEqual(["eu-west-2a"]);
+    expect(DEV.deletionProtection).toBe(false);
+    expect(DEV.stopped).toBe(false);
+    expect(DEV.backend).toEqual({ kind: "local" });
+  });
+
+  it("prod: a NAT gateway and a static IP per AZ, two or more instances, deletion protection", () => {
+    expect(PROD.network.natGateways).toBe("per-az");
+    expect(PROD.capacity.minSize).toBeGreaterThanOrEqual(2);
+    expect(PROD.capacity.desiredCapacity).toBeGreaterThanOrEqual(2);
+    expect(PROD.staticIp.addresses).toBe("per-az");
+    expect(staticIpAvailabilityZonesOf(PROD)).toEqual(["eu-west-2a", "eu-west-2b"]);
+    expect(PROD.deletionProtection).toBe(true);
+  });
+
+  it("both run several services on the one load balancer, routed by path, one image repository", () => {
+    for (const preset of [DEV, PROD]) {
+      expect(preset.services.map((s) => [s.name, s.priority, s.pathPatterns])).toEqual([
+        ["web", 1000, ["/*"]],
+        ["api", 100, ["/api/*"]],
+      ]);
+      expect(preset.services.map((s) => s.image)).toEqual([
+        { source: "ecr" },
+        { source: "service", service: "web" },
+      ]);
+    }
+  });
+
+  it("the dev and prod VPCs do not overlap (they may be peered later)", () => {
+    expect(DEV.network.cidrBlock).not.toBe(PROD.network.cidrBlock);
+  });
+});
+
+describe("availability zones", () => {
+  it("GIVEN a known region THEN the first azCount zones", () => {
+    expect(availabilityZonesOf(mutate((c) => ((c.region = "us-east-1"), (c.network.azCount = 3))))).toEqual([
+      "us-east-1a",
+      "us-east-1b",
+      "us-east-1c",
+    ]);
+  });
+
+  it("GIVEN a region not in the list THEN zones a, b, ...", () => {
+    expect(availabilityZonesOf(mutate((c) => (c.region = "ap-southeast-2")))).toEqual([
+      "ap-southeast-2a",
+      "ap-southeast-2b",
+    ]);
+  });
+
+  it("GIVEN no static IPs THEN no static-IP AZs", () => {
+    expect(staticIpAvailabilityZonesOf(mutate((c) => (c.staticIp.addresses = "none")))).toEqual([]);
+  });
+});
+
+describe("validateEnvironmentConfig accepts", () => {
+  it.each<[string, (c: Mutable) => void]>([
+    ["another region", (c) => (c.region = "eu-central-1")],
+    ["three AZs", (c) => (c.network.azCount = 3)],
+    ["no NAT gateway", (c) => (c.network.natGateways = "none")],
+    ["capacity min 0 (scale from zero)", (c) => ((c.capacity.minSize = 0), (c.capacity.desiredCapacity = 0))],
+    [
+      "a certificate in the region",
+      (c) => (c.loadBalancer.certificateArn = "arn:aws:acm:eu-west-2:123456789012:certificate/abc-123"),
+    ],
+    [
+      "a host-only rule",
+      (c) => ((c.services[1].pathPatterns = undefined), (c.services[1].hostHeaders = ["api.example.com"])),
+    ],
+    [
+      "a registry image",
+      (c) => (c.services[1].image = { source: "registry", uri: "public.ecr.aws/nginx/nginx:1.27" }),
+    ],
+    [
+      "auto scaling with requests per target",
+      (c) =>
+        (c.services[0].autoScaling = {
+          minCount: 1,
+          maxCount: 3,
+          cpuTargetPercent: 50,
+          requestsPerTarget: 500,
+        }),
+    ],
+    [
+      "20 services",
+      (c) =>
+        (c.services = Array.from({ length: 20 }, (_, i) => ({
+          ...c.services[0],
+          name: `s${i}`,
+          priority: i + 1,
+          pathPatterns: [`/s${i}/*`],
+        }))),
+    ],
+    [
+      "an S3 backend",
+      (c) =>
+        (c.backend = {
+          kind: "s3",
+          bucket: "my-state",
+          region: "eu-west-2",
+          keyPrefix: "a/b",
+          kmsKeyArn: "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        }),
+    ],
+    ["extra tags", (c) => (c.tags = { team: "platform", "cost-centre": "42" })],
+    ["stopped", (c) => (c.stopped = true)],
+  ])("%s", (_name, change) => {
+    const config = mutate(change);
+    expect(validateEnvironmentConfig(config)).toBe(config);
+  });
+});
+
+describe("validateEnvironmentConfig rejects", () => {
+  const service0 = (f: (s: Mutable) => void) => (c: Mutable) => f(c.services[0]);
+  const cases: Array<[string, (c: Mutable) => void, string]> = [
+    [
+      "name with upper case",
+      (c) => (c.name = "Dev"),
+      "Environment 'Dev': name (Dev) must be 1 to 16 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it",
+    ],
+    ["name too long", (c) => (c.name = "a".repeat(17)), "name (aaaaaaaaaaaaaaaaa) must be 1 to 16"],
+    [
+      "region",
+      (c) => (c.region = "London"),
+      "Environment 'dev': region (London) must be an AWS region name like eu-west-2; fix the region name",
+    ],
+    [
+      "cidr shape",
+      (c) => (c.network.cidrBlock = "10.0.0.0"),
+      "network.cidrBlock (10.0.0.0) must be an IPv4 CIDR block like 10.0.0.0/16; e.g. 172.24.0.0/16",
+    ],
+    [
+      "cidr octet",
+      (c) => (c.network.cidrBlock = "10.300.0.0/16"),
+      "network.cidrBlock (10.300.0.0/16) must have octets from 0 to 255",
+    ],
+    [
+      "cidr prefix",
+      (c) => (c.network.cidrBlock = "10.0.0.0/8"),
+      "network.cidrBlock (10.0.0.0/8) must have a prefix from /16 to /24",
+    ],
+    [
+      "cidr host bits",
+      (c) => (c.network.cidrBlock = "10.0.1.0/16"),
+      "network.cidrBlock (10.0.1.0/16) must have no host bits set",
+    ],
+    [
+      "one AZ",
+      (c) => (c.network.azCount = 1),
+      "network.azCount (1) must be an integer from 2 to 3; an Application Load Balancer needs 2 AZs, and eu-west-2 has 3",
+    ],
+    [
+      "more AZs than the region",
+      (c) => (c.network.azCount = 4),
+      "network.azCount (4) must be an integer from 2 to 3",
+    ],
+    [
+      "NAT mode",
+      (c) => (c.network.natGateways = "two"),
+      "network.natGateways (two) must be one of per-az, single, none; pick one of those",
+    ],
+    [
+      "zone one label",
+      (c) => (c.network.zoneName = "local"),
+      "network.zoneName (local) must be a lower-case DNS name of at least two labels, without a trailing dot; e.g. myorg.local",
+    ],
+    [
+      "zone trailing dot",
+      (c) => (c.network.zoneName = "myorg.local."),
+      "network.zoneName (myorg.local.) must be a lower-case DNS name",
+    ],
+    [
+      "instance type",
+      (c) => (c.capacity.instanceType = "small"),
+      "capacity.instanceType (small) must be an EC2 instance type like t3.small; fix the name",
+    ],
+    [
+      "min negative",
+      (c) => (c.capacity.minSize = -1),
+      "capacity.minSize (-1) must be an integer ≥ 0; e.g. 1",
+    ],
+    [
+      "max zero",
+      (c) => ((c.capacity.minSize = 0), (c.capacity.maxSize = 0), (c.capacity.desiredCapacity = 0)),
+      "capacity.maxSize (0) must be an integer ≥ 1; use `stopped: true` to scale to zero",
+    ],
+    [
+      "min above max",
+      (c) => ((c.capacity.minSize = 3), (c.capacity.maxSize = 2)),
+      "capacity.minSize (3) must be ≤ capacity.maxSize (2); lower it or raise maxSize",
+    ],
+    [
+      "desired not integer",
+      (c) => (c.capacity.desiredCapacity = 1.5),
+      "capacity.desiredCapacity (1.5) must be an integer ≥ 0; e.g. 1",
+    ],
+    [
+      "desired outside",
+      (c) => ((c.capacity.maxSize = 3), (c.capacity.desiredCapacity = 4)),
+      "capacity.desiredCapacity (4) must be from capacity.minSize (1) to capacity.maxSize (3); change it or the limits",
+    ],
+    [
+      "no ingress CIDR",
+      (c) => (c.loadBalancer.ingressCidrs = []),
+      'loadBalancer.ingressCidrs ([]) must list at least one IPv4 CIDR block; use ["0.0.0.0/0"] for the whole internet',
+    ],
+    [
+      "bad ingress CIDR",
+      (c) => (c.loadBalancer.ingressCidrs = ["0.0.0.0/0", "1.2.3.4"]),
+      "loadBalancer.ingressCidrs[1] (1.2.3.4) must be an IPv4 CIDR block like 10.0.0.0/16; e.g. 203.0.113.0/24",
+    ],
+    [
+      "certificate elsewhere",
+      (c) => (c.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"),
+      "loadBalancer.certificateArn (arn:aws:acm:us-east-1:123456789012:certificate/abc) must be an ACM certificate ARN in eu-west-2",
+    ],
+    [
+      "image tag",
+      (c) => (c.imageTag = "-latest"),
+      "imageTag (-latest) must be an image tag: 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`; use e.g. the git SHA of the release",
+    ],
+    [
+      "no services",
+      (c) => (c.services = []),
+      "services (0 services) must list 1 to 20 services; one load balancer's listener holds that many rules here",
+    ],
+    [
+      "21 services",
+      (c) =>
+        (c.services = Array.from({ length: 21 }, (_, i) => ({
+          ...c.services[0],
+          name: `s${i}`,
+          priority: i + 1,
+        }))),
+      "services (21 services) must list 1 to 20 services",
+    ],
+    [
+      "service name",
+      service0((s) => (s.name = "Web")),
+      "services[0].name (Web) must be 1 to 24 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it",
+    ],
+    [
+      "duplicate name",
+      (c) => (c.services[1].name = "web"),
+      "services[1].name (web) must be unique; rename one of the services",
+    ],
+    [
+      "priority range",
+      service0((s) => (s.priority = 0)),
+      "services[0].priority (0) must be an integer from 1 to 50000; e.g. 100; lower is evaluated first",
+    ],
+    [
+      "duplicate priority",
+      (c) => (c.services[1].priority = 1000),
+      "services[1].priority (1000) must be unique; give each service its own priority",
+    ],
+    [
+      "no rule condition",
+      service0((s) => delete s.pathPatterns),
+      'services[0].pathPatterns (undefined) must be set when hostHeaders is not; e.g. ["/api/*"]',
+    ],
+    [
+      "four path patterns",
+      service0((s) => (s.pathPatterns = ["/a", "/b", "/c", "/d"])),
+      'services[0].pathPatterns (["/a","/b","/c","/d"]) must list 1 to 3 patterns',
+    ],
+    [
+      "empty path patterns",
+      service0((s) => (s.pathPatterns = [])),
+      "services[0].pathPatterns ([]) must list 1 to 3 patterns; split the service or merge patterns",
+    ],
+    [
+      "relative path",
+      service0((s) => (s.pathPatterns = ["api/*"])),
+      'services[0].pathPatterns[0] (api/*) must start with `/`, be at most 128 characters and hold no spaces; e.g. "/api/*"',
+    ],
+    [
+      "empty hosts",
+      service0((s) => (s.hostHeaders = [])),
+      "services[0].hostHeaders ([]) must list 1 to 3 host names; split the service or merge hosts",
+    ],
+    [
+      "bad host",
+      service0((s) => (s.hostHeaders = ["api example.com"])),
+      'services[0].hostHeaders[0] (api example.com) must be a host name (letters, digits, `-`, `.`, wildcards `*` and `?`; at most 128 characters); e.g. "api.example.com"',
+    ],
+    [
+      "port",
+      service0((s) => (s.port = 70000)),
+      "services[0].port (70000) must be an integer from 1 to 65535; e.g. 8080",
+    ],
+    [
+      "health path",
+      service0((s) => (s.healthCheckPath = "health")),
+      'services[0].healthCheckPath (health) must start with `/` and hold no spaces; e.g. "/health"',
+    ],
+    [
+      "cpu",
+      service0((s) => (s.cpu = 64)),
+      "services[0].cpu (64) must be an integer from 128 to 10240; 1024 is one vCPU; e.g. 256",
+    ],
+    [
+      "reservation",
+      service0((s) => (s.memoryReservationMiB = 4)),
+      "services[0].memoryReservationMiB (4) must be an integer ≥ 6; e.g. 256",
+    ],
+    [
+      "memory",
+      service0((s) => (s.memoryMiB = 0)),
+      "services[0].memoryMiB (0) must be an integer ≥ 6; e.g. 512",
+    ],
+    [
+      "memory below reservation",
+      service0((s) => (s.memoryMiB = 128)),
+      "services[0].memoryMiB (128) must be ≥ services[0].memoryReservationMiB (256); raise the limit or lower the reservation",
+    ],
+    [
+      "desired zero",
+      service0((s) => (s.desiredCount = 0)),
+      "services[0].desiredCount (0) must be an integer ≥ 1; use `stopped: true` to scale to zero",
+    ],
+    [
+      "scaling min zero",
+      service0((s) => (s.autoScaling = { minCount: 0, maxCount: 2, cpuTargetPercent: 60 })),
+      "services[0].autoScaling.minCount (0) must be an integer from 1 to 100; use `stopped: true` to scale to zero",
+    ],
+    [
+      "scaling max",
+      service0((s) => (s.autoScaling = { minCount: 1, maxCount: 101, cpuTargetPercent: 60 })),
+      "services[0].autoScaling.maxCount (101) must be an integer from 1 to 100; e.g. 6",
+    ],
+    [
+      "scaling min above max",
+      service0((s) => (s.autoScaling = { minCount: 3, maxCount: 2, cpuTargetPercent: 60 })),
+      "services[0].autoScaling.minCount (3) must be ≤ services[0].autoScaling.maxCount (2); lower it or raise maxCount",
+    ],
+    [
+      "scaling cpu",
+      service0((s) => (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 0 })),
+      "services[0].autoScaling.cpuTargetPercent (0) must be an integer from 1 to 100; e.g. 60",
+    ],
+    [
+      "scaling requests",
+      service0(
+        (s) => (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60, requestsPerTarget: 0 }),
+      ),
+      "services[0].autoScaling.requestsPerTarget (0) must be an integer ≥ 1; e.g. 1000 requests per minute per task",
+    ],
+    [
+      "desired outside scaling",
+      service0(
+        (s) => ((s.desiredCount = 5), (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 })),
+      ),
+      "services[0].desiredCount (5) must be from services[0].autoScaling.minCount (1) to maxCount (2); change it or the limits",
+    ],
+    [
+      "image source",
+      service0((s) => (s.image = { source: "docker" })),
+      "services[0].image.source (docker) must be one of ecr, service, registry; pick one of those",
+    ],
+    [
+      "registry uri",
+      service0((s) => (s.image = { source: "registry", uri: "nginx 1.27" })),
+      'services[0].image.uri (nginx 1.27) must be a full image reference without spaces; e.g. "public.ecr.aws/nginx/nginx:1.27"',
+    ],
+    [
+      "image of an unknown service",
+      (c) => (c.services[1].image = { source: "service", service: "www" }),
+      "services[1].image.service (www) must name another service of the list whose image source is ecr; one of: web",
+    ],
+    [
+      "image of itself",
+      (c) => (c.services[1].image = { source: "service", service: "api" }),
+      "services[1].image.service (api) must name another service of the list whose image source is ecr",
+    ],
+    [
+      "image of a service without a repository",
+      (c) => (
+        (c.services[0].image = { source: "registry", uri: "nginx:1" }),
+        (c.services[1].image = { source: "service", service: "web" })
+      ),
+      "services[1].image.service (web) must name another service of the list whose image source is ecr; one of: (none)",
+    ],
+    [
+      "environment variable name",
+      service0((s) => (s.environment = { "1X": "y" })),
+      "services[0].environment (1X) must use names of letters, digits and `_`, not starting with a digit; rename the variable",
+    ],
+    [
+      "static IP mode",
+      (c) => (c.staticIp.addresses = "two"),
+      "staticIp.addresses (two) must be one of one, per-az, none; pick one of those",
+    ],
+    [
+      "no proxy port",
+      (c) => (c.staticIp.proxyPorts = []),
+      "staticIp.proxyPorts ([]) must list at least one port; e.g. [80]",
+    ],
+    [
+      "proxy port range",
+      (c) => (c.staticIp.proxyPorts = [80, 0]),
+      "staticIp.proxyPorts[1] (0) must be an integer from 1 to 65535; e.g. 80",
+    ],
+    [
+      "proxy port twice",
+      (c) => (c.staticIp.proxyPorts = [80, 80]),
+      "staticIp.proxyPorts[1] (80) must not repeat a port; remove the duplicate",
+    ],
+    ["stopped not boolean", (c) => (c.stopped = "yes"), "stopped (yes) must be true or false; set a boolean"],
+    [
+      "deletionProtection not boolean",
+      (c) => (c.deletionProtection = 1),
+      "deletionProtection (1) must be true or false; set a boolean",
+    ],
+    [
+      "backend kind",
+      (c) => (c.backend = { kind: "gcs" }),
+      "backend.kind (gcs) must be one of local, s3; pick one of those",
+    ],
+    [
+      "local directory empty",
+      (c) => (c.backend = { kind: "local", directory: "" }),
+      "backend.directory () must be a directory path; leave it unset for the working directory",
+    ],
+    [
+      "bucket name",
+      (c) => (c.backend = { kind: "s3", bucket: "My_State", region: "eu-west-2" }),
+      "backend.bucket (My_State) must be an S3 bucket name: 3 to 63 lower-case letters, digits, `.` or `-`; use the name of the existing state bucket",
+    ],
+    [
+      "bucket region",
+      (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu" }),
+      "backend.region (eu) must be an AWS region name like eu-west-2; the bucket's region",
+    ],
+    [
+      "key prefix",
+      (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2", keyPrefix: "/state/" }),
+      'backend.keyPrefix (/state/) must be S3 key segments separated by `/`, without a leading or trailing `/`; e.g. "ecs-cdktf"',
+    ],
+    [
+      "kms key",
+      (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2", kmsKeyArn: "alias/state" }),
+      "backend.kmsKeyArn (alias/state) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); use the key's ARN, not an alias",
+    ],
+    [
+      "tags not an object",
+      (c) => (c.tags = ["a"]),
+      'tags (["a"]) must be an object of tag keys to values; use {} for none',
+    ],
+    [
+      "reserved tag",
+      (c) => (c.tags = { environment: "x" }),
+      "tags (environment) must not set project, environment, managed-by, Name; the stacks set those tags themselves",
+    ],
+    [
+      "aws: tag",
+      (c) => (c.tags = { "aws:x": "y" }),
+      "tags (aws:x) must use keys of 1 to 128 characters, not starting with aws:; shorten the key",
+    ],
+    [
+      "long tag value",
+      (c) => (c.tags = { team: "x".repeat(257) }),
+      "tags.team (" + "x".repeat(257) + ") must be a string of at most 256 characters; shorten the value",
+    ],
+  ];
+
+  it.each(cases)("%s", (_name, change, message) => {
+    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+  });
+
+  it("names the environment in every message", () => {
+    expect(() => validateEnvironmentConfig(mutate((c) => (c.network.azCount = 9), PROD))).toThrow(
+      /^Environment 'prod': network\.azCount \(9\)/,
+    );
+  });
+});
+
+describe("selectEnvironmentName", () => {
+  it("GIVEN nothing THEN dev", () => {
+    expect(selectEnvironmentName()).toBe("dev");
+    expect(DEFAULT_ENVIRONMENT).toBe("dev");
+    expect(selectEnvironmentName({ context: "", env: { ECS_CDKTF_ENV: "" } })).toBe("dev");
+  });
+
+  it("GIVEN the app context env THEN that environment", () => {
+    expect(selectEnvironmentName({ context: "prod" })).toBe("prod");
+  });
+
+  it("GIVEN ECS_CDKTF_ENV THEN that environment (surrounding spaces ignored)", () => {
+    expect(selectEnvironmentName({ env: { ECS_CDKTF_ENV: " prod " } })).toBe("prod");
+  });
+
+  it("GIVEN both, equal THEN that environment", () => {
+    expect(selectEnvironmentName({ context: "prod", env: { ECS_CDKTF_ENV: "prod" } })).toBe("prod");
+  });
+
+  it("GIVEN both, different THEN an error naming both", () => {
+    expect(() => selectEnvironmentName({ context: "prod", env: { ECS_CDKTF_ENV: "dev" } })).toThrow(
+      'The environment is chosen twice: the app context "env" (prod) and ECS_CDKTF_ENV (dev) differ; set only one of them',
+    );
+  });
+
+  it("GIVEN an unknown environment variable value THEN an error listing the valid choices", () => {
+    expect(() => selectEnvironmentName({ env: { ECS_CDKTF_ENV: "staging" } })).toThrow(
+      'Unknown environment "staging" (from ECS_CDKTF_ENV): the valid choices are dev, prod; pick one of them, or add a preset to PRESETS in stacks/presets.ts',
+    );
+  });
+
+  it("GIVEN an unknown or non-string context value THEN an error listing the valid choices", () => {
+    expect(() => selectEnvironmentName({ context: "Prod" })).toThrow(
+      'Unknown environment "Prod" (from the app context "env"): the valid choices are dev, prod',
+    );
+    expect(() => selectEnvironmentName({ context: 3 })).toThrow(
+      'Unknown environment 3 (from the app context "env"): the valid choices are dev, prod',
+    );
+  });
+});
+
+describe("loadEnvironmentConfig", () => {
+  it("GIVEN an environment THEN its validated preset", () => {
+    expect(loadEnvironmentConfig({ env: { ECS_CDKTF_ENV: "prod" } })).toBe(PROD);
+  });
+
+  it("GIVEN ECS_CDKTF_STATE_DIR THEN the local backend's directory, made absolute", () => {
+    const config = loadEnvironmentConfig({ env: { ECS_CDKTF_STATE_DIR: "tmp/state" } });
+    expect(config.backend).toEqual({ kind: "local", directory: path.resolve("tmp/state") });
+    expect(config.services).toBe(DEV.services);
+  });
+
+  it("GIVEN ECS_CDKTF_STATE_DIR with an S3 backend THEN an error", () => {
+    const s3 = mutate((c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2" }));
+    expect(() => withStateDirectory(s3, "/tmp/x")).toThrow(
+      "Environment 'dev': ECS_CDKTF_STATE_DIR (/tmp/x) applies to the local backend only, and this environment's backend is s3; unset it",
+    );
+  });
+
+  it("GIVEN an invalid edited preset THEN loading fails with the validation error", () => {
+    const broken: ServiceConfig = { ...DEV.services[0], port: 0 };
+    expect(() => withStateDirectory({ ...DEV, services: [broken] }, undefined)).toThrow(
+      "Environment 'dev': services[0].port (0) must be an integer from 1 to 65535",
+    );
+  });
+});
