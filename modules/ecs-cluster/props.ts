@@ -136,7 +136,8 @@ export interface EcsCapacityOptions {
   readonly minSize?: number;
 
   /**
-   * Maximum size of the Auto Scaling group (an integer ≥ 1 and ≥ minSize).
+   * Maximum size of the Auto Scaling group (an integer ≥ minSize). 0, with minSize 0, stops the
+   * capacity: Auto Scaling lowers the desired capacity to 0 and terminates the instances.
    * @default DEFAULT_MAX_SIZE (2), or minSize when that is larger
    */
   readonly maxSize?: number;

@@ -348,7 +348,8 @@ function resolveSizes(
   checkInteger(fail, "minSize", minSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 0 or 1");
   const maxSize =
     options.maxSize ?? (literal(minSize) && minSize > DEFAULT_MAX_SIZE ? minSize : DEFAULT_MAX_SIZE);
-  checkInteger(fail, "maxSize", maxSize, 1, Number.MAX_SAFE_INTEGER, "a group needs room for one instance");
+  // 0 (with minSize 0) stops the group: Auto Scaling lowers the desired capacity to it.
+  checkInteger(fail, "maxSize", maxSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 2, or 0 with minSize 0 to stop");
   const desiredCapacity = options.desiredCapacity ?? minSize;
   checkInteger(fail, "desiredCapacity", desiredCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. minSize");
   if (literal(minSize) && literal(maxSize) && minSize > maxSize) {

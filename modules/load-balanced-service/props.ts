@@ -293,7 +293,10 @@ export type PlacementConstraint =
 export interface AutoScalingOptions {
   /** Fewest tasks (an integer ≥ 0). */
   readonly minCapacity: number;
-  /** Most tasks (an integer ≥ 1 and ≥ minCapacity). */
+  /**
+   * Most tasks (an integer ≥ minCapacity). 0, with minCapacity 0, stops the service: Application
+   * Auto Scaling brings the running count into the new range.
+   */
   readonly maxCapacity: number;
   /**
    * Average CPU utilisation of the service that target tracking keeps (1 to 100 percent).

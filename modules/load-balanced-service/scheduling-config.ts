@@ -28,7 +28,8 @@ export interface AutoScalingConfig {
 export function resolveAutoScaling(fail: Fail, options: LoadBalancedAutoScalingOptions): AutoScalingConfig {
   const { minCapacity, maxCapacity } = options;
   checkInteger(fail, "autoScaling.minCapacity", minCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. 2");
-  checkInteger(fail, "autoScaling.maxCapacity", maxCapacity, 1, Number.MAX_SAFE_INTEGER, "e.g. 10");
+  // 0 (with minCapacity 0) stops the service: Application Auto Scaling brings the task count into range.
+  checkInteger(fail, "autoScaling.maxCapacity", maxCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. 10");
   if (literal(minCapacity) && literal(maxCapacity) && minCapacity > maxCapacity) {
     fail(
       "autoScaling.minCapacity",

@@ -605,6 +605,15 @@ describe("EcsCluster options", () => {
     });
   });
 
+  it("GIVEN minSize and maxSize 0 THEN a stopped group of zero instances", () => {
+    const { json } = synthCluster({ minSize: 0, maxSize: 0 });
+    expect(resource(json, AutoscalingGroup, "default_asg")).toMatchObject({
+      min_size: 0,
+      desired_capacity: 0,
+      max_size: 0,
+    });
+  });
+
   it("GIVEN minSize above the default maximum and no maxSize THEN maxSize follows minSize", () => {
     const { json } = synthCluster({ minSize: 3 });
     expect(resource(json, AutoscalingGroup, "default_asg")).toMatchObject({
@@ -955,7 +964,8 @@ describe("EcsCluster validation", () => {
       /desiredCapacity \(1\) must be ≥ minSize \(2\)/,
     ],
     ["desired > max", { maxSize: 2, desiredCapacity: 3 }, /desiredCapacity \(3\) must be ≤ maxSize \(2\)/],
-    ["max 0", { minSize: 0, maxSize: 0 }, /maxSize \(0\) must be an integer ≥ 1/],
+    ["negative max", { minSize: 0, maxSize: -1 }, /maxSize \(-1\) must be an integer ≥ 0/],
+    ["max 0 above min", { minSize: 1, maxSize: 0 }, /minSize \(1\) must be ≤ maxSize \(0\)/],
     ["negative min", { minSize: -1 }, /minSize \(-1\) must be an integer ≥ 0/],
     ["fractional desired", { desiredCapacity: 1.5 }, /desiredCapacity \(1\.5\) must be an integer ≥ 0/],
     [

@@ -1140,6 +1140,12 @@ describe("LoadBalancedService", () => {
     expect(blocks(json, "aws_appautoscaling_policy")).toHaveLength(1);
   });
 
+  it("GIVEN autoScaling from 0 to 0 THEN a stopped service: no task, a scalable target of 0 to 0", () => {
+    const { synth } = synthService({ autoScaling: { minCapacity: 0, maxCapacity: 0 } });
+    expect(synth).toHaveResourceWithProperties(EcsService, { desired_count: 0 });
+    expect(synth).toHaveResourceWithProperties(AppautoscalingTarget, { min_capacity: 0, max_capacity: 0 });
+  });
+
   it("GIVEN autoScaling from 0 THEN the service starts with one task", () => {
     const { synth } = synthService({ autoScaling: { minCapacity: 0, maxCapacity: 3 } });
     expect(synth).toHaveResourceWithProperties(EcsService, { desired_count: 1 });
@@ -1529,8 +1535,8 @@ describe("LoadBalancedService", () => {
         /autoScaling\.minCapacity \(5\) must be ≤ autoScaling\.maxCapacity \(2\): the fewest tasks cannot exceed the most; lower minCapacity/,
       ],
       [
-        { autoScaling: { minCapacity: 1, maxCapacity: 0 } },
-        /autoScaling\.maxCapacity \(0\) must be an integer ≥ 1/,
+        { autoScaling: { minCapacity: 0, maxCapacity: -1 } },
+        /autoScaling\.maxCapacity \(-1\) must be an integer ≥ 0/,
       ],
       [
         { autoScaling: { minCapacity: 1, maxCapacity: 3, targetCpuUtilizationPercent: 0 } },
