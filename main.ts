@@ -1,10 +1,15 @@
 import { App } from "cdktf";
-import { ClusterStack } from "./stacks/cluster-stack";
+import { ENVIRONMENT_CONTEXT_KEY, loadEnvironmentConfig } from "./stacks/config";
+import { addEnvironment } from "./stacks/environment";
 import { targetFromEnv } from "./stacks/target";
 
-// The app: the stacks of one environment, deployed to the local AWS by default (see README).
-// Today one stack: the network and the ECS cluster on it.
+// The app: the two stacks of one environment (see docs/stacks.md), `<env>-foundation` and
+// `<env>-app`. The environment comes from the app context "env" or ECS_CDKTF_ENV (default dev);
+// the target from ECS_CDKTF_TARGET (default: the local AWS at LOCAL_AWS_ENDPOINT).
 const app = new App();
-const environment = process.env.ECS_CDKTF_ENV ?? "dev";
-new ClusterStack(app, "ecs", { environment, target: targetFromEnv() });
+const config = loadEnvironmentConfig({
+  context: app.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY),
+  env: process.env,
+});
+addEnvironment(app, config, targetFromEnv());
 app.synth();

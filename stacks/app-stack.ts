@@ -1,0 +1,166 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { EcsCluster } from "../modules/ecs-cluster";
+import {
+  LoadBalancedAutoScalingOptions,
+  LoadBalancedService,
+  LoadBalancer,
+} from "../modules/load-balanced-service";
+import { addAwsProvider, AwsTarget } from "./aws-provider";
+import { addBackend } from "./backend";
+import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
+import { environmentTags, FoundationStack } from "./foundation-stack";
+
+/** Props of {@link AppStack}. */
+export interface AppStackProps {
+  /** The environment (validated: see `stacks/config.ts`); the foundation's. */
+  readonly config: EnvironmentConfig;
+  /** Real AWS or the local emulator. */
+  readonly target: AwsTarget;
+  /** The environment's foundation stack: its network holds the cluster and the load balancer. */
+  readonly foundation: FoundationStack;
+}
+
+/** Capacity sizes of the cluster: the configured ones, or all zero when the environment is stopped. */
+export function capacitySizes(config: EnvironmentConfig): CapacityConfig {
+  return config.stopped
+    ? { ...config.capacity, minSize: 0, maxSize: 0, desiredCapacity: 0 }
+    : config.capacity;
+}
+
+/** Task counts of a service: desired count and auto scaling, or all zero when stopped. */
+export function serviceScale(
+  service: ServiceConfig,
+  stopped: boolean,
+): { desiredCount: number; autoScaling?: LoadBalancedAutoScalingOptions } {
+  const a = service.autoScaling;
+  const autoScaling: LoadBalancedAutoScalingOptions | undefined = a && {
+    minCapacity: stopped ? 0 : a.minCount,
+    maxCapacity: stopped ? 0 : a.maxCount,
+    targetCpuUtilizationPercent: a.cpuTargetPercent,
+    ...(a.requestsPerTarget !== undefined ? { targetRequestsPerTarget: a.requestsPerTarget } : {}),
+  };
+  return { desiredCount: stopped ? 0 : service.desiredCount, ...(autoScaling ? { autoScaling } : {}) };
+}
+
+/**
+ * The short-lived half of an environment: the ECS cluster on EC2 capacity, the load balancer and
+ * every configured service on it. Destroying it keeps the foundation (network, zone, static IPs).
+ * `config.stopped` scales the services and the capacity to zero without removing anything.
+ */
+export class AppStack extends TerraformStack {
+  /** The environment this stack was built from. */
+  public readonly config: EnvironmentConfig;
+  /** The ECS cluster. */
+  public readonly cluster: EcsCluster;
+  /** The load balancer every service shares. */
+  public readonly loadBalancer: LoadBalancer;
+  /** The services, by configured name, in configuration order. */
+  public readonly services: Readonly<Record<string, LoadBalancedService>>;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id);
+    const config = props.config;
+    if (props.foundation.config.name !== config.name) {
+      throw new Error(
+        `AppStack '${id}': foundation (${props.foundation.node.id}, environment ${props.foundation.config.name}) ` +
+          `must belong to environment ${config.name}; pass that environment's foundation stack`,
+      );
+    }
+    this.config = config;
+    addAwsProvider(this, {
+      region: config.region,
+      target: props.target,
+      defaultTags: environmentTags(config),
+    });
+    addBackend(this, config.backend, config.name, props.target);
+    const network = props.foundation.network;
+
+    const sizes = capacitySizes(config);
+    this.cluster = new EcsCluster(this, "cluster", {
+      network,
+      clusterName: config.name,
+      instanceType: sizes.instanceType,
+      minSize: sizes.minSize,
+      maxSize: sizes.maxSize,
+      desiredCapacity: sizes.desiredCapacity,
+    });
+
+    this.loadBalancer = new LoadBalancer(this, "alb", {
+      network,
+      name: `${config.name}-alb`,
+      ingressCidrs: [...config.loadBalancer.ingressCidrs],
+      deletionProtection: config.deletionProtection,
+      ...(config.loadBalancer.certificateArn ? { certificateArn: config.loadBalancer.certificateArn } : {}),
+    });
+
+    // Services that own a repository first: the others take their image from them.
+    const services: Record<string, LoadBalancedService> = {};
+    const ordered = [
+      ...config.services.filter((s) => s.image.source === "ecr"),
+      ...config.services.filter((s) => s.image.source !== "ecr"),
+    ];
+    for (const s of ordered) services[s.name] = this.addService(s, services);
+    this.services = Object.fromEntries(config.services.map((s) => [s.name, services[s.name]!]));
+
+    const repositories = Object.fromEntries(
+      config.services
+        .filter((s) => s.image.source === "ecr")
+        .map((s) => [s.name, this.services[s.name]!.repositoryUrl ?? ""]),
+    );
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      alb_dns_name: { value: this.loadBalancer.dnsName, description: "DNS name of the load balancer" },
+      alb_zone_id: {
+        value: this.loadBalancer.zoneId,
+        description: "Route 53 zone id of the load balancer (alias records)",
+      },
+      cluster_name: { value: this.cluster.clusterName, description: "ECS cluster name" },
+      asg_name: {
+        value: this.cluster.autoScalingGroupName,
+        description: "Auto Scaling group of the cluster's capacity",
+      },
+      ecr_repository_urls: {
+        value: repositories,
+        description: "ECR repository URL by service (services that own one), to push images to",
+      },
+      service_names: {
+        value: config.services.map((s) => this.services[s.name]!.serviceName),
+        description: "ECS service names, in configuration order",
+      },
+      stopped: { value: config.stopped, description: "Whether the environment is stopped (scaled to zero)" },
+    };
+    for (const [name, o] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value: o.value, description: o.description });
+    }
+  }
+
+  private addService(
+    s: ServiceConfig,
+    built: Readonly<Record<string, LoadBalancedService>>,
+  ): LoadBalancedService {
+    const config = this.config;
+    const image = s.image;
+    const imageProps =
+      image.source === "ecr"
+        ? { imageTag: config.imageTag, repositoryForceDelete: !config.deletionProtection }
+        : image.source === "service"
+          ? { image: built[image.service]!.image, imageRepositoryArn: built[image.service]!.repository?.arn }
+          : { image: image.uri };
+    return new LoadBalancedService(this, s.name, {
+      cluster: this.cluster,
+      loadBalancer: this.loadBalancer,
+      serviceName: s.name,
+      ...imageProps,
+      rulePriority: s.priority,
+      ...(s.pathPatterns ? { pathPatterns: [...s.pathPatterns] } : {}),
+      ...(s.hostHeaders ? { hostHeaders: [...s.hostHeaders] } : {}),
+      containerPort: s.port,
+      healthCheckPath: s.healthCheckPath,
+      cpuUnits: s.cpu,
+      memoryLimitMiB: s.memoryMiB,
+      memoryReservationMiB: s.memoryReservationMiB,
+      ...(s.environment ? { environment: { ...s.environment } } : {}),
+      ...serviceScale(s, config.stopped),
+    });
+  }
+}

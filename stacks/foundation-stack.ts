@@ -1,0 +1,75 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Network } from "../modules/network";
+import { addAwsProvider, AwsTarget } from "./aws-provider";
+import { addBackend } from "./backend";
+import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
+import { projectTags } from "./network-stack";
+
+/** Props of {@link FoundationStack}. */
+export interface FoundationStackProps {
+  /** The environment (validated: see `stacks/config.ts`). */
+  readonly config: EnvironmentConfig;
+  /** Real AWS or the local emulator. */
+  readonly target: AwsTarget;
+}
+
+/** The tags every resource of an environment carries: its extra tags, then project, environment, managed-by. */
+export function environmentTags(config: EnvironmentConfig): Record<string, string> {
+  return { ...config.tags, ...projectTags(config.name) };
+}
+
+/**
+ * The long-lived half of an environment: the network with its private zone, and (with the static
+ * IP module) the static IPs' addresses. Torn down only on purpose: an app teardown keeps it, so
+ * the zone and the Elastic IPs outlive the app. The app stack reads it through cdktf cross-stack
+ * references (Terraform remote state).
+ */
+export class FoundationStack extends TerraformStack {
+  /** The environment this stack was built from. */
+  public readonly config: EnvironmentConfig;
+  /** The network (VPC, subnets, NAT, the private zone, flow logs). */
+  public readonly network: Network;
+  /**
+   * The AZs that hold a static IP, from `config.staticIp.addresses`: the static-IP addresses are
+   * created in these AZs' public subnets, in this stack, and the edge capacity of the app stack
+   * follows them.
+   */
+  public readonly staticIpAvailabilityZones: string[];
+
+  constructor(scope: Construct, id: string, props: FoundationStackProps) {
+    super(scope, id);
+    const config = props.config;
+    this.config = config;
+    addAwsProvider(this, {
+      region: config.region,
+      target: props.target,
+      defaultTags: environmentTags(config),
+    });
+    addBackend(this, config.backend, config.name, props.target);
+
+    this.network = new Network(this, "network", {
+      name: config.name,
+      region: config.region,
+      availabilityZones: availabilityZonesOf(config),
+      cidrBlock: config.network.cidrBlock,
+      natGateways: config.network.natGateways,
+      zoneName: config.network.zoneName,
+    });
+    this.staticIpAvailabilityZones = staticIpAvailabilityZonesOf(config);
+
+    const n = this.network;
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      vpc_id: { value: n.vpcId, description: "VPC id" },
+      availability_zones: { value: n.availabilityZones, description: "AZ names, in subnet order" },
+      public_subnet_ids: { value: n.publicSubnetIds, description: "Public subnet ids, in AZ order" },
+      private_subnet_ids: { value: n.privateSubnetIds, description: "Private subnet ids, in AZ order" },
+      zone_id: { value: n.zoneId, description: "Private Route 53 zone id" },
+      zone_name: { value: n.zoneName, description: "Private Route 53 zone name" },
+      nat_public_ips: { value: n.natPublicIps, description: "Public IPs of the NAT gateways" },
+    };
+    for (const [name, o] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value: o.value, description: o.description });
+    }
+  }
+}

@@ -1,0 +1,409 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { App } from "cdktf";
+import { AwsTarget } from "../../stacks/aws-provider";
+import { DEV, EnvironmentConfig, PROD, STATIC_IP_ADDRESS_MODES } from "../../stacks/config";
+import { addEnvironment, appStackId, foundationStackId } from "../../stacks/environment";
+import { AppStack } from "../../stacks/app-stack";
+import { FoundationStack } from "../../stacks/foundation-stack";
+import { typesWithoutLocalEndpoint } from "../support/endpoints";
+
+type Block = Record<string, unknown>;
+interface StackJson {
+  terraform: { backend: Record<string, Block> };
+  provider: { aws: Block[] };
+  output: Record<string, { value: unknown; description: string }>;
+  resource: Record<string, Record<string, Block>>;
+  data?: Record<string, Record<string, Block>>;
+}
+
+interface Synthesized {
+  readonly outdir: string;
+  readonly foundation: StackJson;
+  readonly app: StackJson;
+  readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string }> };
+}
+
+const AWS: AwsTarget = { kind: "aws" };
+const LOCAL: AwsTarget = { kind: "local", endpoint: "http://127.0.0.1:4566" };
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "env-state-"));
+
+/** The config with its local state kept in this test's temporary directory. */
+function inTmp(config: EnvironmentConfig): EnvironmentConfig {
+  return { ...config, backend: { kind: "local", directory: stateDir } };
+}
+
+/** Synthesizes one environment the way main.ts does (App.synth: cross-stack references resolved). */
+function synth(config: EnvironmentConfig, target: AwsTarget = AWS): Synthesized {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "env-synth-"));
+  const app = new App({ outdir });
+  addEnvironment(app, config, target);
+  app.synth();
+  const read = (id: string) =>
+    JSON.parse(fs.readFileSync(path.join(outdir, "stacks", id, "cdk.tf.json"), "utf8")) as StackJson;
+  return {
+    outdir,
+    foundation: read(foundationStackId(config.name)),
+    app: read(appStackId(config.name)),
+    manifest: JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
+  };
+}
+
+function blocks(json: StackJson, type: string): Block[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+const dev = synth(inTmp(DEV));
+const prod = synth(inTmp(PROD));
+
+describe("the two stacks of an environment", () => {
+  it("GIVEN dev THEN stacks dev-foundation and dev-app, the app depending on the foundation", () => {
+    expect(Object.keys(dev.manifest.stacks).sort()).toEqual(["dev-app", "dev-foundation"]);
+    expect(dev.manifest.stacks["dev-app"]!.dependencies).toEqual(["dev-foundation"]);
+    expect(dev.manifest.stacks["dev-foundation"]!.dependencies).toEqual([]);
+  });
+
+  it("keeps the network and the zone in the foundation, and the cluster, ALB and services in the app", () => {
+    const foundationTypes = Object.keys(dev.foundation.resource);
+    const appTypes = Object.keys(dev.app.resource);
+    expect(foundationTypes).toEqual(expect.arrayContaining(["aws_vpc", "aws_subnet", "aws_route53_zone"]));
+    expect(foundationTypes.filter((t) => /^aws_(ecs|lb|ecr|autoscaling)/.test(t))).toEqual([]);
+    expect(appTypes).toEqual(
+      expect.arrayContaining(["aws_ecs_cluster", "aws_autoscaling_group", "aws_lb", "aws_ecs_service"]),
+    );
+    expect(appTypes.filter((t) => /^aws_(vpc|subnet|route53|nat_gateway|eip)$/.test(t))).toEqual([]);
+  });
+
+  it("reads the foundation's subnets and VPC through the foundation's local state (cross-stack references)", () => {
+    const statePath = path.join(stateDir, "terraform.dev-foundation.tfstate");
+    expect(dev.foundation.terraform.backend).toEqual({ local: { path: statePath } });
+    expect(dev.app.terraform.backend).toEqual({
+      local: { path: path.join(stateDir, "terraform.dev-app.tfstate") },
+    });
+    const remote = Object.values(dev.app.data?.terraform_remote_state ?? {});
+    expect(remote).toEqual([
+      { backend: "local", config: { path: statePath }, workspace: "${terraform.workspace}" },
+    ]);
+    const lb = blocks(dev.app, "aws_lb")[0]!;
+    expect(lb.subnets).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /terraform_remote_state\.cross-stack-reference-input-dev-foundation\.outputs\./,
+        ),
+      ]),
+    );
+  });
+
+  it.each([
+    ["dev", dev],
+    ["prod", prod],
+  ])(
+    "GIVEN %s THEN both providers tag every resource with project, environment and managed-by",
+    (name, s) => {
+      for (const json of [s.foundation, s.app]) {
+        expect(json.provider.aws[0]).toMatchObject({
+          region: "eu-west-2",
+          default_tags: [{ tags: { project: "ecs-cdktf", environment: name, "managed-by": "cdktf" } }],
+        });
+      }
+    },
+  );
+
+  it("GIVEN extra tags THEN they join the default tags", () => {
+    const s = synth(inTmp({ ...DEV, tags: { team: "platform" } }));
+    expect(s.app.provider.aws[0]!.default_tags).toEqual([
+      { tags: { team: "platform", project: "ecs-cdktf", environment: "dev", "managed-by": "cdktf" } },
+    ]);
+  });
+
+  it("outputs the zone id and name (foundation), the ALB DNS name, cluster name and ECR URLs (app)", () => {
+    expect(
+      Object.keys(dev.foundation.output)
+        .filter((o) => !o.startsWith("cross-stack"))
+        .sort(),
+    ).toEqual([
+      "availability_zones",
+      "nat_public_ips",
+      "private_subnet_ids",
+      "public_subnet_ids",
+      "vpc_id",
+      "zone_id",
+      "zone_name",
+    ]);
+    expect(dev.foundation.output.zone_id!.value).toMatch(
+      /^\$\{aws_route53_zone\.network_zone_[0-9A-F]{8}\.zone_id\}$/,
+    );
+    expect(Object.keys(dev.app.output).sort()).toEqual([
+      "alb_dns_name",
+      "alb_zone_id",
+      "asg_name",
+      "cluster_name",
+      "ecr_repository_urls",
+      "service_names",
+      "stopped",
+    ]);
+    expect(dev.app.output.alb_dns_name!.value).toMatch(/^\$\{aws_lb\.alb_[0-9A-F]{8}\.dns_name\}$/);
+    expect(dev.app.output.ecr_repository_urls!.value).toEqual({
+      web: expect.stringMatching(/^\$\{aws_ecr_repository\.web_repository_[0-9A-F]{8}\.repository_url\}$/),
+    });
+    expect(dev.app.output.service_names!.value).toEqual([
+      expect.stringMatching(/^\$\{aws_ecs_service\.web_service_[0-9A-F]{8}\.name\}$/),
+      expect.stringMatching(/^\$\{aws_ecs_service\.api_service_[0-9A-F]{8}\.name\}$/),
+    ]);
+    for (const o of [...Object.values(dev.foundation.output), ...Object.values(dev.app.output)]) {
+      if (o.description) expect(o.description.length).toBeGreaterThan(5);
+    }
+  });
+
+  it("puts every service on the one load balancer: a listener rule each, by priority and path", () => {
+    expect(blocks(dev.app, "aws_lb")).toHaveLength(1);
+    expect(blocks(dev.app, "aws_lb")[0]).toMatchObject({ name: "dev-alb" });
+    const rules = blocks(dev.app, "aws_lb_listener_rule").map((r) => [r.priority, r.condition]);
+    expect(rules.sort()).toEqual([
+      [100, [{ path_pattern: { values: ["/api/*"] } }]],
+      [1000, [{ path_pattern: { values: ["/*"] } }]],
+    ]);
+    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.name)).toEqual(["api", "web"]);
+    expect(blocks(dev.app, "aws_ecr_repository").map((r) => r.name)).toEqual([
+      expect.stringMatching(/^\$\{aws_ecs_cluster\.cluster_[0-9A-F]{8}\.name\}\/web$/),
+    ]);
+    const images = blocks(dev.app, "aws_ecs_task_definition").map(
+      (td) => (JSON.parse(String(td.container_definitions)) as { image: string }[])[0]!.image,
+    );
+    expect(images).toEqual([
+      expect.stringMatching(/repository_url\}:0\.1\.0$/),
+      expect.stringMatching(/repository_url\}:0\.1\.0$/),
+    ]);
+  });
+
+  it("GIVEN dev THEN one NAT gateway, one t3.small instance, no deletion protection, ECR force delete", () => {
+    expect(blocks(dev.foundation, "aws_nat_gateway")).toHaveLength(1);
+    expect(blocks(dev.app, "aws_autoscaling_group")[0]).toMatchObject({
+      min_size: 1,
+      max_size: 1,
+      desired_capacity: 1,
+    });
+    expect(blocks(dev.app, "aws_launch_template")[0]).toMatchObject({ instance_type: "t3.small" });
+    expect(blocks(dev.app, "aws_lb")[0]).toMatchObject({ enable_deletion_protection: false });
+    expect(blocks(dev.app, "aws_ecr_repository")[0]).toMatchObject({ force_delete: true });
+    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([1, 1]);
+    expect(blocks(dev.app, "aws_appautoscaling_target")).toEqual([]);
+  });
+
+  it("GIVEN prod THEN a NAT gateway per AZ, two to six instances, protection on, auto-scaled services", () => {
+    expect(blocks(prod.foundation, "aws_nat_gateway")).toHaveLength(2);
+    expect(blocks(prod.app, "aws_autoscaling_group")[0]).toMatchObject({
+      min_size: 2,
+      max_size: 6,
+      desired_capacity: 2,
+    });
+    expect(blocks(prod.app, "aws_launch_template")[0]).toMatchObject({ instance_type: "t3.medium" });
+    expect(blocks(prod.app, "aws_lb")[0]).toMatchObject({
+      name: "prod-alb",
+      enable_deletion_protection: true,
+    });
+    expect(blocks(prod.app, "aws_ecr_repository")[0]).toMatchObject({ force_delete: false });
+    expect(
+      blocks(prod.app, "aws_appautoscaling_target")
+        .map((t) => [t.min_capacity, t.max_capacity])
+        .sort(),
+    ).toEqual([
+      [2, 10],
+      [2, 6],
+    ]);
+    expect(blocks(prod.app, "aws_appautoscaling_policy")).toHaveLength(3);
+  });
+
+  it("GIVEN another region THEN the provider, the AZs and the load balancer follow it", () => {
+    const s = synth(inTmp({ ...DEV, region: "us-east-1" }));
+    expect(s.foundation.provider.aws[0]).toMatchObject({ region: "us-east-1" });
+    expect(s.app.provider.aws[0]).toMatchObject({ region: "us-east-1" });
+    expect(
+      blocks(s.foundation, "aws_subnet")
+        .map((x) => x.availability_zone)
+        .sort(),
+    ).toEqual(["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1b"]);
+  });
+
+  it("GIVEN an S3 backend THEN encrypted, lock-file state per stack, and the app reads the foundation's from S3", () => {
+    const kms = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const s = synth({
+      ...PROD,
+      backend: { kind: "s3", bucket: "acme-tfstate", region: "eu-west-1", kmsKeyArn: kms },
+    });
+    expect(s.foundation.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-tfstate",
+        key: "ecs-cdktf/prod/prod-foundation.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        kms_key_id: kms,
+        use_lockfile: true,
+      },
+    });
+    expect(s.app.terraform.backend.s3).toMatchObject({
+      key: "ecs-cdktf/prod/prod-app.tfstate",
+      use_lockfile: true,
+    });
+    expect(Object.values(s.app.data?.terraform_remote_state ?? {})).toEqual([
+      expect.objectContaining({
+        backend: "s3",
+        config: expect.objectContaining({
+          bucket: "acme-tfstate",
+          key: "ecs-cdktf/prod/prod-foundation.tfstate",
+          region: "eu-west-1",
+        }),
+      }),
+    ]);
+  });
+
+  it("GIVEN an S3 backend and the local target THEN the backend talks to the local S3 with dummy credentials", () => {
+    const s = synth(
+      { ...DEV, backend: { kind: "s3", bucket: "state", region: "eu-west-2", keyPrefix: "p" } },
+      LOCAL,
+    );
+    expect(s.foundation.terraform.backend.s3).toMatchObject({
+      key: "p/dev/dev-foundation.tfstate",
+      endpoints: { s3: "http://127.0.0.1:4566" },
+      use_path_style: true,
+      access_key: "test",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+    });
+  });
+
+  it("GIVEN the local target THEN every resource and data source type has a local endpoint", () => {
+    const s = synth(inTmp(PROD), LOCAL);
+    for (const json of [s.foundation, s.app]) {
+      // terraform_remote_state reads the state backend, not an AWS API.
+      const data = { ...json.data };
+      delete data.terraform_remote_state;
+      expect(typesWithoutLocalEndpoint({ resource: json.resource, data })).toEqual([]);
+    }
+  });
+
+  it("GIVEN an app stack with another environment's foundation THEN a clear error", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "env-synth-")) });
+    const foundation = new FoundationStack(app, "prod-foundation", { config: PROD, target: AWS });
+    expect(() => new AppStack(app, "dev-app", { config: DEV, target: AWS, foundation })).toThrow(
+      "AppStack 'dev-app': foundation (prod-foundation, environment prod) must belong to environment dev; pass that environment's foundation stack",
+    );
+  });
+
+  it("exposes the static-IP AZs for the static-IP addresses: one in dev, one per AZ in prod", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "env-synth-")) });
+    expect(addEnvironment(app, inTmp(DEV), AWS).foundation.staticIpAvailabilityZones).toEqual(["eu-west-2a"]);
+    expect(addEnvironment(app, inTmp(PROD), AWS).foundation.staticIpAvailabilityZones).toEqual([
+      "eu-west-2a",
+      "eu-west-2b",
+    ]);
+    expect(STATIC_IP_ADDRESS_MODES).toEqual(["one", "per-az", "none"]);
+  });
+});
+
+describe("the stop switch", () => {
+  const stopped = synth(inTmp({ ...PROD, stopped: true }));
+
+  it("scales the capacity to zero: min, max and desired", () => {
+    expect(blocks(stopped.app, "aws_autoscaling_group")[0]).toMatchObject({
+      min_size: 0,
+      max_size: 0,
+      desired_capacity: 0,
+    });
+  });
+
+  it("scales every service to zero: desired count and its scalable target's min and max", () => {
+    expect(blocks(stopped.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([0, 0]);
+    expect(
+      blocks(stopped.app, "aws_appautoscaling_target").map((t) => [t.min_capacity, t.max_capacity]),
+    ).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it("GIVEN services without auto scaling THEN their desired count is zero", () => {
+    const s = synth(inTmp({ ...DEV, stopped: true }));
+    expect(blocks(s.app, "aws_ecs_service").map((x) => x.desired_count)).toEqual([0, 0]);
+    expect(blocks(s.app, "aws_autoscaling_group")[0]).toMatchObject({ min_size: 0, max_size: 0 });
+  });
+
+  it("changes nothing else: the same resources in both stacks, an identical foundation", () => {
+    const addresses = (json: StackJson) =>
+      Object.entries(json.resource).flatMap(([type, byName]) =>
+        Object.keys(byName).map((n) => `${type}.${n}`),
+      );
+    expect(addresses(stopped.app)).toEqual(addresses(prod.app));
+    expect(stopped.foundation.resource).toEqual(prod.foundation.resource);
+    expect(stopped.app.output.stopped!.value).toBe(true);
+  });
+});
+
+describe("terraform validate", () => {
+  it.each([
+    ["dev", DEV],
+    ["prod", PROD],
+  ])("GIVEN the %s preset THEN both stacks pass terraform validate", (_name, config) => {
+    expect(synth(inTmp(config), LOCAL).outdir).toBeValidTerraform();
+  });
+
+  it("GIVEN the stopped prod preset THEN both stacks pass terraform validate", () => {
+    expect(synth(inTmp({ ...PROD, stopped: true }), LOCAL).outdir).toBeValidTerraform();
+  });
+});
+
+describe("main.ts (the app cdktf runs)", () => {
+  const run = promisify(execFile);
+  const root = path.join(__dirname, "..", "..");
+
+  async function synthMain(
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ stacks: string[]; stderr: string; code: number }> {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "main-synth-"));
+    try {
+      const { stderr } = await run(process.execPath, ["--import", "tsx", "main.ts"], {
+        cwd: root,
+        env: {
+          ...process.env,
+          ECS_CDKTF_ENV: "",
+          CDKTF_CONTEXT_JSON: "",
+          ECS_CDKTF_STATE_DIR: stateDir,
+          CDKTF_OUTDIR: outdir,
+          ECS_CDKTF_TARGET: "local",
+          LOCAL_AWS_ENDPOINT: "http://127.0.0.1:4566",
+          ...env,
+        },
+      });
+      return { stacks: fs.readdirSync(path.join(outdir, "stacks")).sort(), stderr, code: 0 };
+    } catch (e) {
+      const err = e as { stderr: string; code: number };
+      return { stacks: [], stderr: err.stderr, code: err.code };
+    }
+  }
+
+  it("GIVEN nothing THEN the dev stacks", async () => {
+    expect((await synthMain({})).stacks).toEqual(["dev-app", "dev-foundation"]);
+  });
+
+  it("GIVEN ECS_CDKTF_ENV=prod THEN the prod stacks", async () => {
+    expect((await synthMain({ ECS_CDKTF_ENV: "prod" })).stacks).toEqual(["prod-app", "prod-foundation"]);
+  });
+
+  it("GIVEN the app context env=prod (CDKTF_CONTEXT_JSON, as cdktf.json's context is passed) THEN the prod stacks", async () => {
+    expect((await synthMain({ CDKTF_CONTEXT_JSON: '{"env":"prod"}' })).stacks).toEqual([
+      "prod-app",
+      "prod-foundation",
+    ]);
+  });
+
+  it("GIVEN an unknown environment THEN it fails listing the valid choices", async () => {
+    const result = await synthMain({ ECS_CDKTF_ENV: "staging" });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      'Unknown environment "staging" (from ECS_CDKTF_ENV): the valid choices are dev, prod',
+    );
+  });
+});
