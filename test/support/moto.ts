@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import { createServer } from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** A moto server this test process started on 127.0.0.1. */
@@ -8,7 +10,9 @@ export interface LocalAws {
   readonly endpoint: string;
   /** Forgets every resource. */
   reset(): Promise<void>;
-  /** Stops the server. */
+  /** moto's log (every request it answered), a file under the OS temp directory. */
+  readonly logPath: string;
+  /** Stops the server and removes its log. */
   stop(): Promise<void>;
 }
 
@@ -58,38 +62,59 @@ function motoServerCommand(): [string, string] {
   return [path.join(venv, "bin", "python"), path.join(__dirname, "..", "..", "tools", "moto_server.py")];
 }
 
+/** The last `bytes` of a file, or a note that it cannot be read. */
+function tail(file: string, bytes = 4000): string {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return text.slice(-bytes);
+  } catch (e) {
+    return `(no log: ${(e as Error).message})`;
+  }
+}
+
 /** Starts a fresh moto server on a free port and waits until it answers. Never reuses one. */
 export async function startLocalAws(): Promise<LocalAws> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const [python, server] = motoServerCommand();
-  const child: ChildProcess = spawn(python, [server, "-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  // moto logs every request to stderr. A pipe into this process is drained only between turns of
+  // the event loop, so it fills up during a long synchronous `terraform apply` and moto blocks on
+  // the write: a file never does.
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "moto-"));
+  const logPath = path.join(logDir, "moto.log");
+  const logFd = fs.openSync(logPath, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(python, [server, "-H", "127.0.0.1", "-p", String(port)], {
+      stdio: ["ignore", "ignore", logFd],
+    });
+  } finally {
+    fs.closeSync(logFd);
+  }
   const deadline = Date.now() + 30_000;
   while (!(await answers(endpoint))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`moto server did not start on ${endpoint}: ${stderr}`);
+      throw new Error(
+        `moto server did not start on ${endpoint}; the end of its log ${logPath}:\n${tail(logPath)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     endpoint,
+    logPath,
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!res.ok) throw new Error(`moto reset failed: ${res.status}`);
     },
-    stop() {
-      return new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+    async stop() {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       });
+      fs.rmSync(logDir, { recursive: true, force: true });
     },
   };
 }
