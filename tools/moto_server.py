@@ -33,6 +33,10 @@ tools/tests/test_moto_server.py that fails once moto fixes the behaviour itself 
    with the referenced group, but DescribeSecurityGroupRules reads it only from a CIDR range, so
    such a rule has no Description and every plan after an apply showed it as drift. The fix reads
    the description from either.
+6. S3 CreateBucket with CreateBucketConfiguration Tags (moto 5.2.5). S3 tags a bucket created
+   with Tags ("an array of tags that you can apply to the bucket that you're creating");
+   hashicorp/aws 6.x sends the tags that way and moto drops them, so every plan after an apply
+   showed the bucket's tags as drift. The fix tags the new bucket with them.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ import json
 import sys
 from typing import Any
 
+import xmltodict
+
 from moto.applicationautoscaling.models import FakeScalableTarget
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.exceptions import JsonRESTError
@@ -50,6 +56,7 @@ from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.responses import Route53
+from moto.s3.responses import S3Response
 
 _create_hosted_zone = Route53.create_hosted_zone
 
@@ -167,6 +174,30 @@ ApplicationAutoScalingResponse.untag_resource = _untag_resource  # type: ignore[
 SecurityGroupRule.description = property(  # type: ignore[assignment, method-assign]
     lambda self: self.ip_range.get("Description") or self.source_group.get("Description")
 )
+
+
+# 6. S3 CreateBucket applies the tags of its CreateBucketConfiguration.
+def _create_bucket_configuration_tags(body: bytes | str | None) -> dict[str, str]:
+    if not body:
+        return {}
+    configuration = xmltodict.parse(body).get("CreateBucketConfiguration") or {}
+    tags = (configuration.get("Tags") or {}).get("Tag") or []
+    return {t["Key"]: t.get("Value") or "" for t in (tags if isinstance(tags, list) else [tags])}
+
+
+_bucket_response_put = S3Response._bucket_response_put
+
+
+def _bucket_response_put_tagging_new_buckets(self: S3Response, request: Any, bucket_name: str, querystring: Any) -> Any:
+    result = _bucket_response_put(self, request, bucket_name, querystring)
+    if self.data.get("Action") == "CreateBucket":
+        tags = _create_bucket_configuration_tags(self.body)
+        if tags:
+            self.backend.put_bucket_tagging(bucket_name, tags)
+    return result
+
+
+S3Response._bucket_response_put = _bucket_response_put_tagging_new_buckets  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from moto.server import main

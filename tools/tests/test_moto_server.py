@@ -240,3 +240,35 @@ def test_rule_referencing_a_group_keeps_its_description_only_with_the_fix(server
     else:
         # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
         assert "Description" not in by_port[32768]
+
+
+def test_bucket_created_with_tags_has_them_only_with_the_fix(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    (s3,) = _clients(endpoint, "s3")
+    name = f"b{time.monotonic_ns()}"
+    # As hashicorp/aws 6.x creates a bucket: its tags in CreateBucketConfiguration.
+    s3.create_bucket(
+        Bucket=name,
+        CreateBucketConfiguration={
+            "LocationConstraint": "eu-west-2",
+            "Tags": [{"Key": "Name", "Value": "logs"}, {"Key": "Environment", "Value": "test"}],
+        },
+    )
+    if kind == "patched":
+        tags = s3.get_bucket_tagging(Bucket=name)["TagSet"]
+        assert sorted((t["Key"], t["Value"]) for t in tags) == [("Environment", "test"), ("Name", "logs")]
+    else:
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        with pytest.raises(ClientError) as raised:
+            s3.get_bucket_tagging(Bucket=name)
+        assert raised.value.response["Error"]["Code"] == "NoSuchTagSet"
+
+
+def test_bucket_created_without_tags_has_none(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    (s3,) = _clients(endpoint, "s3")
+    name = f"b{time.monotonic_ns()}"
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    with pytest.raises(ClientError) as raised:
+        s3.get_bucket_tagging(Bucket=name)
+    assert raised.value.response["Error"]["Code"] == "NoSuchTagSet", kind
