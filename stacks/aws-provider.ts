@@ -38,11 +38,17 @@ export const LOCAL_AWS_SERVICES = [
   "lambda",
   "route53",
   "s3",
+  "s3control",
   "secretsmanager",
   "sqs",
   "ssm",
   "sts",
 ] as const;
+
+/** The cdktf binding's property for an `endpoints` key, where it is not the key itself. */
+const ENDPOINT_BINDING_PROPERTY: Partial<Record<(typeof LOCAL_AWS_SERVICES)[number], string>> = {
+  s3control: "s3Control",
+};
 
 /** Where a stack's resources go. */
 export type AwsTarget =
@@ -62,6 +68,23 @@ export interface AwsProviderProps {
    * @default - none
    */
   readonly defaultTags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The provider settings that send S3 Control calls to the local emulator.
+ *
+ * hashicorp/aws 6.x reads and writes an S3 bucket's tags through S3 Control
+ * (`ListTagsForResource`, `TagResource`), whose SDK puts the account id in front of the endpoint's
+ * host: `http://127.0.0.1:4566` becomes `http://123456789012.127.0.0.1:4566`, which no resolver
+ * answers. The provider's HTTP proxy setting, pointed at the emulator, routes it: the client
+ * hands the request to the proxy as `GET http://123456789012.127.0.0.1:4566/v20180820/…` without
+ * resolving that host, and moto server serves S3 Control paths (`/v20180820/…`) whatever the host.
+ * Go's HTTP client never proxies a request to a loopback address, so every other service still
+ * goes straight to `endpoint`. `https_proxy` is empty on purpose: the provider would otherwise
+ * use the HTTP proxy for HTTPS too (and warn that it does).
+ */
+export function localS3ControlRouting(endpoint: string): { httpProxy: string; httpsProxy: string } {
+  return { httpProxy: endpoint, httpsProxy: "" };
 }
 
 /** Dummy credentials the local emulator accepts; never real ones. */
@@ -87,7 +110,15 @@ export function addAwsProvider(stack: TerraformStack, props: AwsProviderProps): 
           skipMetadataApiCheck: "true",
           skipRegionValidation: true,
           s3UsePathStyle: true,
-          endpoints: [Object.fromEntries(LOCAL_AWS_SERVICES.map((service) => [service, target.endpoint]))],
+          ...localS3ControlRouting(target.endpoint),
+          endpoints: [
+            Object.fromEntries(
+              LOCAL_AWS_SERVICES.map((service) => [
+                ENDPOINT_BINDING_PROPERTY[service] ?? service,
+                target.endpoint,
+              ]),
+            ),
+          ],
         })
       : new AwsProvider(stack, "aws", common);
   stack.addOverride("terraform.required_providers.aws.version", awsProviderVersionConstraint());

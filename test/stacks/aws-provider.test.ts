@@ -4,6 +4,7 @@ import {
   awsProviderVersionConstraint,
   DEFAULT_AWS_PROVIDER_VERSION_CONSTRAINT,
   LOCAL_AWS_SERVICES,
+  localS3ControlRouting,
 } from "../../stacks/aws-provider";
 import { NetworkStack } from "../../stacks/network-stack";
 import { typesWithoutLocalEndpoint } from "../support/endpoints";
@@ -56,6 +57,21 @@ describe("addAwsProvider", () => {
     const endpoints = (provider.endpoints as Array<Record<string, string>>)[0]!;
     expect(Object.keys(endpoints).sort()).toEqual([...LOCAL_AWS_SERVICES].sort());
     expect(new Set(Object.values(endpoints))).toEqual(new Set(["http://127.0.0.1:4566"]));
+  });
+
+  test("GIVEN the local target THEN S3 Control (account id prefixed to the host) is routed through the emulator as HTTP proxy", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    addAwsProvider(stack, {
+      region: "eu-west-2",
+      target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
+    });
+    const provider = synthJson(stack).provider.aws[0]!;
+    expect(provider).toMatchObject({ http_proxy: "http://127.0.0.1:4566", https_proxy: "" });
+    expect((provider.endpoints as Array<Record<string, string>>)[0]!.s3control).toBe("http://127.0.0.1:4566");
+    expect(localS3ControlRouting("http://127.0.0.1:5000")).toEqual({
+      httpProxy: "http://127.0.0.1:5000",
+      httpsProxy: "",
+    });
   });
 
   test("GIVEN the aws target THEN no endpoints, no static credentials, no skip flags", () => {
