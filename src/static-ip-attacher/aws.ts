@@ -5,6 +5,8 @@
 import {
   CompleteLifecycleActionCommand,
   CompleteLifecycleActionCommandOutput,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingGroupsCommandOutput,
   DescribeAutoScalingInstancesCommand,
   DescribeAutoScalingInstancesCommandOutput,
 } from "@aws-sdk/client-auto-scaling";
@@ -33,6 +35,18 @@ export interface Ec2Api {
 export interface AutoScalingApi {
   send(command: DescribeAutoScalingInstancesCommand): Promise<DescribeAutoScalingInstancesCommandOutput>;
   send(command: CompleteLifecycleActionCommand): Promise<CompleteLifecycleActionCommandOutput>;
+  send(command: DescribeAutoScalingGroupsCommand): Promise<DescribeAutoScalingGroupsCommandOutput>;
+}
+
+/** An instance of an Auto Scaling group, as the reconcile sees it. */
+export interface GroupInstanceView {
+  readonly instanceId: string;
+  readonly groupName: string;
+  readonly az: string;
+  /** Auto Scaling lifecycle state: Pending:Wait, InService, Terminating, … */
+  readonly lifecycleState: string;
+  /** `Healthy` or `Unhealthy`. */
+  readonly healthStatus: string;
 }
 
 /** What the handler needs to know about an instance. */
@@ -223,6 +237,39 @@ export class AwsGateway {
       deadlineMs,
     );
     return out.AutoScalingInstances?.find((i) => i.InstanceId === instanceId)?.LifecycleState;
+  }
+
+  /** The instances of the named groups (DescribeAutoScalingGroups, every page). */
+  async groupInstances(groupNames: readonly string[], deadlineMs: number): Promise<GroupInstanceView[]> {
+    const instances: GroupInstanceView[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const out = await this.call(
+        "DescribeAutoScalingGroups",
+        () =>
+          this.autoscaling.send(
+            new DescribeAutoScalingGroupsCommand({
+              AutoScalingGroupNames: [...groupNames],
+              NextToken: token,
+            }),
+          ),
+        deadlineMs,
+      );
+      for (const group of out.AutoScalingGroups ?? []) {
+        for (const i of group.Instances ?? []) {
+          instances.push({
+            instanceId: i.InstanceId ?? "",
+            groupName: group.AutoScalingGroupName ?? "",
+            az: i.AvailabilityZone ?? "",
+            lifecycleState: i.LifecycleState ?? "",
+            healthStatus: i.HealthStatus ?? "",
+          });
+        }
+      }
+      nextToken = out.NextToken;
+    } while (nextToken !== undefined && nextToken !== "");
+    return instances;
   }
 
   /** Sends CompleteLifecycleAction (no deadline: it is the last call and must be tried in full). */

@@ -29,6 +29,12 @@ export interface AttacherConfig {
   readonly deviceIndex: number;
   /** Heartbeat timeout of the launch lifecycle hook; the handler gives up (ABANDON) before it ends. */
   readonly heartbeatTimeoutSeconds: number;
+  /**
+   * Names of the edge Auto Scaling groups, which the reconcile reads. Empty: the reconcile is not
+   * configured (a scheduled event then fails with the fix in the message).
+   * @default []
+   */
+  readonly edgeGroupNames?: readonly string[];
 }
 
 /** The environment variables the handler reads. */
@@ -39,6 +45,8 @@ export interface AttacherEnv {
   readonly DEVICE_INDEX?: string;
   /** Integer 30..7200, the lifecycle hook's `HeartbeatTimeout`. Required. */
   readonly HEARTBEAT_TIMEOUT_SECONDS?: string;
+  /** JSON array of the edge Auto Scaling group names, e.g. `["main-edge-eu-west-2a"]`. Needed by the reconcile. */
+  readonly EDGE_GROUP_NAMES?: string;
 }
 
 function fail(field: string, value: unknown, must: string, fix: string): never {
@@ -81,6 +89,37 @@ function parseEniByAz(raw: string | undefined): ReadonlyMap<string, string> {
   return byAz;
 }
 
+/** Auto Scaling group names: 1 to 255 characters, no colon (AWS's pattern excludes it). */
+const GROUP_NAME = /^[^:]{1,255}$/;
+
+function parseGroupNames(raw: string | undefined): readonly string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  const fix = 'set it to a JSON array of the edge group names, e.g. ["main-edge-eu-west-2a"]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail("EDGE_GROUP_NAMES", raw, "be valid JSON", fix);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    fail("EDGE_GROUP_NAMES", raw, "be a non-empty JSON array", fix);
+  const names: string[] = [];
+  for (const name of parsed as unknown[]) {
+    if (typeof name !== "string" || !GROUP_NAME.test(name)) {
+      fail(
+        "EDGE_GROUP_NAMES entry",
+        name,
+        "be an Auto Scaling group name (1 to 255 characters, no colon)",
+        fix,
+      );
+    }
+    if (names.includes(name))
+      fail("EDGE_GROUP_NAMES", raw, `name each group once (${name} is repeated)`, fix);
+    names.push(name);
+  }
+  return names;
+}
+
 function parseInteger(field: string, raw: string, min: number, max: number, fix: string): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
@@ -113,5 +152,10 @@ export function loadConfig(env: AttacherEnv): AttacherConfig {
     MAX_HEARTBEAT_TIMEOUT_SECONDS,
     "set it to the lifecycle hook's HeartbeatTimeout",
   );
-  return { eniByAz, deviceIndex, heartbeatTimeoutSeconds };
+  return {
+    eniByAz,
+    deviceIndex,
+    heartbeatTimeoutSeconds,
+    edgeGroupNames: parseGroupNames(env.EDGE_GROUP_NAMES),
+  };
 }

@@ -11,6 +11,10 @@ export const AUTOSCALING_SOURCE = "aws.autoscaling";
 export const LAUNCHING_TRANSITION = "autoscaling:EC2_INSTANCE_LAUNCHING";
 /** Sent once when a hook's notification target is set up; carries no instance. */
 export const TEST_NOTIFICATION = "autoscaling:TEST_NOTIFICATION";
+/** `detail-type` of an EventBridge schedule's event: the reconcile. */
+export const SCHEDULED_DETAIL_TYPE = "Scheduled Event";
+/** `source` of an EventBridge schedule's event. */
+export const EVENTS_SOURCE = "aws.events";
 
 /** `detail` of a launch lifecycle action, as Auto Scaling sends it. */
 export interface LaunchLifecycleDetail {
@@ -53,6 +57,14 @@ export interface LaunchAction {
   readonly destination: string | undefined;
 }
 
+/** A scheduled run of the reconcile (an EventBridge schedule rule's event). */
+export interface ReconcileRequest {
+  readonly kind: "reconcile";
+  readonly eventId: string | undefined;
+  /** The rule that fired, from `resources`. */
+  readonly ruleArn: string | undefined;
+}
+
 /** An event the handler logs and leaves alone. */
 export interface IgnoredEvent {
   readonly kind: "ignored";
@@ -61,7 +73,7 @@ export interface IgnoredEvent {
 }
 
 /** Result of {@link parseEvent}. */
-export type ParsedEvent = LaunchAction | IgnoredEvent;
+export type ParsedEvent = LaunchAction | ReconcileRequest | IgnoredEvent;
 
 /** Thrown for an event that claims to be a launch lifecycle action but cannot be acted on. */
 export class InvalidLifecycleEventError extends Error {
@@ -80,8 +92,9 @@ function optionalString(value: unknown): string | undefined {
 }
 
 /**
- * Classifies an incoming Lambda event. A launch lifecycle action is validated in full; a test
- * notification or any other event is reported as ignored. Throws {@link InvalidLifecycleEventError},
+ * Classifies an incoming Lambda event. A launch lifecycle action is validated in full; an
+ * EventBridge "Scheduled Event" asks for a reconcile; a test notification or any other event is
+ * reported as ignored. Throws {@link InvalidLifecycleEventError},
  * naming every bad field, when the input is not an event at all or is a launch with fields missing.
  */
 export function parseEvent(input: unknown): ParsedEvent {
@@ -98,6 +111,10 @@ export function parseEvent(input: unknown): ParsedEvent {
     (detail.LifecycleTransition === TEST_NOTIFICATION || detail.Event === TEST_NOTIFICATION)
   ) {
     return { kind: "ignored", reason: "test-notification", detailType };
+  }
+  if (detailType === SCHEDULED_DETAIL_TYPE && input.source === EVENTS_SOURCE) {
+    const resources = Array.isArray(input.resources) ? input.resources : [];
+    return { kind: "reconcile", eventId: optionalString(input.id), ruleArn: optionalString(resources[0]) };
   }
   if (detailType !== LAUNCH_DETAIL_TYPE || input.source !== AUTOSCALING_SOURCE) {
     return { kind: "ignored", reason: "not-a-launch-lifecycle-action", detailType };

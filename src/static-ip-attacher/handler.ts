@@ -1,7 +1,8 @@
 /**
  * Lambda entry point: EventBridge delivers "EC2 Instance-launch Lifecycle Action" for an edge Auto
  * Scaling group; the handler attaches that AZ's static-IP ENI to the new instance, then completes the
- * lifecycle action (CONTINUE on success, ABANDON otherwise, so a broken instance is replaced).
+ * lifecycle action (CONTINUE on success, ABANDON otherwise, so a broken instance is replaced). An
+ * EventBridge schedule's "Scheduled Event" runs the reconcile instead (reconcile.ts).
  * See README.md for the decision table.
  */
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
@@ -11,6 +12,7 @@ import { AutoScalingApi, AwsGateway, Ec2Api } from "./aws";
 import { AttacherConfig, loadConfig } from "./config";
 import { IgnoredEvent, LaunchAction, ParsedEvent, parseEvent } from "./events";
 import { StepLogger } from "./log";
+import { ReconcileAzResult, ReconcileFailedError, reconcileStaticIps } from "./reconcile";
 import { DEFAULT_RETRY_POLICY, errorCode, errorMessage, RetryPolicy } from "./retry";
 
 /** The part of the Lambda context the handler reads. */
@@ -28,6 +30,13 @@ export type HandlerResult =
       readonly reason: OutcomeReason;
       /** `already-completed`: Auto Scaling had no open lifecycle action (a duplicate, or a timed-out hook). */
       readonly completion: "completed" | "already-completed" | "failed-ignored";
+      /** AWS API attempts made, retries included. */
+      readonly awsCalls: number;
+    }
+  | {
+      readonly status: "reconciled";
+      /** One result per AZ of ENI_BY_AZ, in its order. */
+      readonly azs: readonly ReconcileAzResult[];
       /** AWS API attempts made, retries included. */
       readonly awsCalls: number;
     };
@@ -103,6 +112,10 @@ export function createHandler(deps: HandlerDeps): StaticIpHandler {
       return { status: "ignored", reason: parsed.reason };
     }
 
+    if (parsed.kind === "reconcile") {
+      return reconcile(parsed.eventId, parsed.ruleArn, context);
+    }
+
     log = log.with({ instanceId: parsed.instanceId, eventId: parsed.eventId });
     const deadlineMs = deadlineFor(
       parsed.eventTimeMs,
@@ -151,6 +164,54 @@ export function createHandler(deps: HandlerDeps): StaticIpHandler {
       completion,
       awsCalls: aws.totalCalls,
     };
+
+    async function reconcile(
+      eventId: string | undefined,
+      ruleArn: string | undefined,
+      lambdaContext: LambdaContextLike | undefined,
+    ): Promise<HandlerResult> {
+      const groupNames = deps.config.edgeGroupNames ?? [];
+      const runLog = log.with({ eventId });
+      if (groupNames.length === 0) {
+        runLog.step("reconcile", "not-configured", {}, "error");
+        throw new Error(
+          "static-ip-attacher: EDGE_GROUP_NAMES (undefined) must be set for the reconcile; " +
+            'set it to a JSON array of the edge group names, e.g. ["main-edge-eu-west-2a"]',
+        );
+      }
+      // No lifecycle hook is waiting: the budget is the Lambda's own time (the heartbeat bounds it
+      // where there is no Lambda context, as in tests).
+      const deadlineMs = deadlineFor(
+        undefined,
+        startedAtMs,
+        deps.config.heartbeatTimeoutSeconds,
+        timing.deadlineMarginMs,
+        lambdaContext?.getRemainingTimeInMillis(),
+      );
+      runLog.step("event", "reconcile", {
+        ruleArn,
+        groups: groupNames.join(","),
+        budgetMs: deadlineMs - startedAtMs,
+      });
+      const aws = new AwsGateway(deps.ec2, deps.autoscaling, { policy, sleep, now, random }, runLog);
+      const azs = await reconcileStaticIps(
+        { aws, config: deps.config, timing, now, sleep, deadlineMs },
+        groupNames,
+        runLog,
+      );
+      const counts = new Map<string, number>();
+      for (const r of azs) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
+      const failed = azs.some((r) => r.action === "failed");
+      runLog.step(
+        "done",
+        failed ? "reconcile-failed" : "reconciled",
+        { ...Object.fromEntries(counts), awsCalls: aws.totalCalls },
+        failed ? "error" : "info",
+      );
+      // Throwing makes the failure count: the Errors alarm, Lambda's retries, then the dead-letter queue.
+      if (failed) throw new ReconcileFailedError(azs);
+      return { status: "reconciled", azs, awsCalls: aws.totalCalls };
+    }
   };
 }
 
@@ -159,7 +220,7 @@ async function complete(
   action: LaunchAction,
   outcome: Outcome,
   log: StepLogger,
-): Promise<Exclude<HandlerResult, { status: "ignored" }>["completion"]> {
+): Promise<Extract<HandlerResult, { status: "handled" }>["completion"]> {
   try {
     await aws.completeLifecycleAction({
       autoScalingGroupName: action.autoScalingGroupName,
@@ -200,7 +261,7 @@ let lambdaHandler: StaticIpHandler | undefined;
 
 /**
  * The Lambda handler (runtime nodejs22.x). Configuration comes from the environment: `ENI_BY_AZ`,
- * `DEVICE_INDEX`, `HEARTBEAT_TIMEOUT_SECONDS` (see config.ts and README.md).
+ * `DEVICE_INDEX`, `HEARTBEAT_TIMEOUT_SECONDS`, `EDGE_GROUP_NAMES` (see config.ts and README.md).
  */
 export async function handler(event: unknown, context?: LambdaContextLike): Promise<HandlerResult> {
   if (lambdaHandler === undefined) {

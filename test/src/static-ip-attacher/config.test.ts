@@ -22,6 +22,15 @@ describe("loadConfig", () => {
     expect(config.heartbeatTimeoutSeconds).toBe(120);
     expect(config.deviceIndex).toBe(DEFAULT_DEVICE_INDEX);
     expect(DEFAULT_DEVICE_INDEX).toBe(1);
+    expect(config.edgeGroupNames).toEqual([]);
+  });
+
+  test("GIVEN EDGE_GROUP_NAMES THEN the reconcile's groups, in order; empty means not configured", () => {
+    expect(
+      loadConfig({ ...VALID, EDGE_GROUP_NAMES: '["main-edge-eu-west-2a","main-edge-eu-west-2b"]' })
+        .edgeGroupNames,
+    ).toEqual(["main-edge-eu-west-2a", "main-edge-eu-west-2b"]);
+    expect(loadConfig({ ...VALID, EDGE_GROUP_NAMES: " " }).edgeGroupNames).toEqual([]);
   });
 
   test("GIVEN DEVICE_INDEX THEN it is used; an empty one means the default", () => {
@@ -84,6 +93,24 @@ describe("loadConfig", () => {
     ],
     [{ ...VALID, HEARTBEAT_TIMEOUT_SECONDS: "7201" }, /must be an integer from 30 to 7200/],
     [{ ...VALID, HEARTBEAT_TIMEOUT_SECONDS: "5m" }, /HEARTBEAT_TIMEOUT_SECONDS \("5m"\) must be an integer/],
+    [
+      { ...VALID, EDGE_GROUP_NAMES: "main-edge-a" },
+      /EDGE_GROUP_NAMES \("main-edge-a"\) must be valid JSON; set it to a JSON array/,
+    ],
+    [{ ...VALID, EDGE_GROUP_NAMES: "[]" }, /EDGE_GROUP_NAMES \("\[\]"\) must be a non-empty JSON array/],
+    [{ ...VALID, EDGE_GROUP_NAMES: '{"a":"b"}' }, /EDGE_GROUP_NAMES .* must be a non-empty JSON array/],
+    [
+      { ...VALID, EDGE_GROUP_NAMES: '["a:b"]' },
+      /EDGE_GROUP_NAMES entry \("a:b"\) must be an Auto Scaling group name/,
+    ],
+    [
+      { ...VALID, EDGE_GROUP_NAMES: "[7]" },
+      /EDGE_GROUP_NAMES entry \(7\) must be an Auto Scaling group name/,
+    ],
+    [
+      { ...VALID, EDGE_GROUP_NAMES: '["a","a"]' },
+      /EDGE_GROUP_NAMES .* must name each group once \(a is repeated\)/,
+    ],
   ])("GIVEN %j THEN it throws %s", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

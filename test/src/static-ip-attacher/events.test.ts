@@ -4,6 +4,7 @@ import {
   parseEvent,
 } from "../../../src/static-ip-attacher/events";
 import launchEvent from "./fixtures/launch-event.json";
+import scheduledEvent from "./fixtures/scheduled-event.json";
 
 function omit(record: object, ...keys: string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
@@ -62,8 +63,21 @@ describe("parseEvent", () => {
     });
   });
 
+  test("GIVEN an EventBridge schedule's event THEN it asks for a reconcile", () => {
+    expect(parseEvent(scheduledEvent)).toEqual({
+      kind: "reconcile",
+      eventId: "89d1a02d-5ec7-412e-82f5-13505f849b41",
+      ruleArn: "arn:aws:events:eu-west-2:123456789012:rule/main-static-ip-reconcile",
+    });
+    expect(parseEvent({ ...scheduledEvent, resources: undefined })).toMatchObject({
+      kind: "reconcile",
+      ruleArn: undefined,
+    });
+  });
+
   test.each([
     ["a terminate action", { ...launchEvent, "detail-type": "EC2 Instance-terminate Lifecycle Action" }],
+    ["a Scheduled Event from another source", { ...scheduledEvent, source: "custom.cron" }],
     ["another source", { ...launchEvent, source: "custom.app" }],
     ["an event without detail-type", { detail: {} }],
   ])("GIVEN %s THEN it is ignored as not a launch lifecycle action", (_name, event) => {

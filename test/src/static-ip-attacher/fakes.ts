@@ -8,6 +8,8 @@ import {
   CompleteLifecycleActionCommand,
   CompleteLifecycleActionCommandInput,
   CompleteLifecycleActionCommandOutput,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingGroupsCommandOutput,
   DescribeAutoScalingInstancesCommand,
   DescribeAutoScalingInstancesCommandOutput,
 } from "@aws-sdk/client-auto-scaling";
@@ -63,6 +65,8 @@ interface FakeInstance {
   readonly az: string;
   /** Auto Scaling lifecycle state, when in a group. */
   lifecycleState?: string;
+  /** The Auto Scaling group it is in, and its health there (for DescribeAutoScalingGroups). */
+  group?: { readonly name: string; health: string };
 }
 
 interface FakeAttachment {
@@ -100,6 +104,7 @@ function commandName(command: object): string {
   if (command instanceof DetachNetworkInterfaceCommand) return "DetachNetworkInterface";
   if (command instanceof DescribeAutoScalingInstancesCommand) return "DescribeAutoScalingInstances";
   if (command instanceof CompleteLifecycleActionCommand) return "CompleteLifecycleAction";
+  if (command instanceof DescribeAutoScalingGroupsCommand) return "DescribeAutoScalingGroups";
   throw new Error(`fake: command not implemented: ${command.constructor.name}`);
 }
 
@@ -136,6 +141,38 @@ export class FakeEc2 implements Ec2Api {
   addEni(eniId: string, az: string, publicIp = "18.130.0.10"): this {
     this.enis.set(eniId, { az, publicIp });
     return this;
+  }
+
+  /** Puts an instance in an Auto Scaling group (DescribeAutoScalingGroups lists it there). */
+  addGroupInstance(
+    instanceId: string,
+    az: string,
+    groupName: string,
+    lifecycleState = "InService",
+    health = "Healthy",
+    state: InstanceStateName = "running",
+  ): this {
+    this.instances.set(instanceId, { az, state, lifecycleState, group: { name: groupName, health } });
+    return this;
+  }
+
+  /** Instances of the named groups, as DescribeAutoScalingGroups reports them (terminated ones leave the group). */
+  groupMembers(
+    groupNames: readonly string[],
+  ): Array<{ groupName: string; instanceId: string; az: string; lifecycleState: string; health: string }> {
+    return [...this.instances.entries()].flatMap(([instanceId, i]) =>
+      i.group !== undefined && groupNames.includes(i.group.name) && i.state !== "terminated"
+        ? [
+            {
+              groupName: i.group.name,
+              instanceId,
+              az: i.az,
+              lifecycleState: i.lifecycleState ?? "",
+              health: i.group.health,
+            },
+          ]
+        : [],
+    );
   }
 
   /** Puts `eniId` on `instanceId` as if attached earlier; still `attaching` for `attachingForMs`. */
@@ -382,14 +419,46 @@ export class FakeAutoScaling implements AutoScalingApi {
 
   send(command: DescribeAutoScalingInstancesCommand): Promise<DescribeAutoScalingInstancesCommandOutput>;
   send(command: CompleteLifecycleActionCommand): Promise<CompleteLifecycleActionCommandOutput>;
+  send(command: DescribeAutoScalingGroupsCommand): Promise<DescribeAutoScalingGroupsCommandOutput>;
   async send(
-    command: DescribeAutoScalingInstancesCommand | CompleteLifecycleActionCommand,
-  ): Promise<DescribeAutoScalingInstancesCommandOutput | CompleteLifecycleActionCommandOutput> {
+    command:
+      DescribeAutoScalingInstancesCommand | CompleteLifecycleActionCommand | DescribeAutoScalingGroupsCommand,
+  ): Promise<
+    | DescribeAutoScalingInstancesCommandOutput
+    | CompleteLifecycleActionCommandOutput
+    | DescribeAutoScalingGroupsCommandOutput
+  > {
     const name = commandName(command);
     this.ec2.calls.push({ command: name, input: structuredClone(command.input) });
     const queued = this.failures.get(name);
     if (queued !== undefined && queued.length > 0) throw queued.shift();
     const $metadata = { httpStatusCode: 200 };
+    if (command instanceof DescribeAutoScalingGroupsCommand) {
+      const names = command.input.AutoScalingGroupNames ?? [];
+      const members = this.ec2.groupMembers(names);
+      return {
+        $metadata,
+        AutoScalingGroups: names.map((groupName) => ({
+          AutoScalingGroupName: groupName,
+          MinSize: 1,
+          MaxSize: 1,
+          DesiredCapacity: 1,
+          DefaultCooldown: 300,
+          AvailabilityZones: [],
+          HealthCheckType: "EC2",
+          CreatedTime: new Date(0),
+          Instances: members
+            .filter((m) => m.groupName === groupName)
+            .map((m) => ({
+              InstanceId: m.instanceId,
+              AvailabilityZone: m.az,
+              LifecycleState: m.lifecycleState as "InService",
+              HealthStatus: m.health,
+              ProtectedFromScaleIn: false,
+            })),
+        })),
+      };
+    }
     if (command instanceof DescribeAutoScalingInstancesCommand) {
       const AutoScalingInstances = (command.input.InstanceIds ?? []).flatMap((id) => {
         const state = this.ec2.instanceLifecycleState(id);

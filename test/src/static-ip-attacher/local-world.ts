@@ -9,6 +9,8 @@ import {
   CompleteLifecycleActionCommand,
   CompleteLifecycleActionCommandInput,
   CompleteLifecycleActionCommandOutput,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingGroupsCommandOutput,
   DescribeAutoScalingInstancesCommand,
   DescribeAutoScalingInstancesCommandOutput,
 } from "@aws-sdk/client-auto-scaling";
@@ -109,7 +111,7 @@ export class RecordingEc2 implements Ec2Api {
  * CompleteLifecycleAction (its server answers HTTP 500 with an HTML page; the integration test
  * proves it), so this records each CompleteLifecycleAction input and answers success without
  * sending it: tests assert the recorded result, token, hook, group and instance instead.
- * DescribeAutoScalingInstances, which moto implements, goes to moto.
+ * DescribeAutoScalingInstances and DescribeAutoScalingGroups, which moto implements, go to moto.
  */
 export class RecordingAutoScaling implements AutoScalingApi {
   readonly completions: CompleteLifecycleActionCommandInput[] = [];
@@ -119,13 +121,23 @@ export class RecordingAutoScaling implements AutoScalingApi {
 
   send(command: DescribeAutoScalingInstancesCommand): Promise<DescribeAutoScalingInstancesCommandOutput>;
   send(command: CompleteLifecycleActionCommand): Promise<CompleteLifecycleActionCommandOutput>;
+  send(command: DescribeAutoScalingGroupsCommand): Promise<DescribeAutoScalingGroupsCommandOutput>;
   async send(
-    command: DescribeAutoScalingInstancesCommand | CompleteLifecycleActionCommand,
-  ): Promise<DescribeAutoScalingInstancesCommandOutput | CompleteLifecycleActionCommandOutput> {
+    command:
+      DescribeAutoScalingInstancesCommand | CompleteLifecycleActionCommand | DescribeAutoScalingGroupsCommand,
+  ): Promise<
+    | DescribeAutoScalingInstancesCommandOutput
+    | CompleteLifecycleActionCommandOutput
+    | DescribeAutoScalingGroupsCommandOutput
+  > {
     if (command instanceof CompleteLifecycleActionCommand) {
       this.calls.push("CompleteLifecycleAction");
       this.completions.push(structuredClone(command.input));
       return { $metadata: { httpStatusCode: 200 } };
+    }
+    if (command instanceof DescribeAutoScalingGroupsCommand) {
+      this.calls.push("DescribeAutoScalingGroups");
+      return this.real.send(command);
     }
     this.calls.push("DescribeAutoScalingInstances");
     return this.real.send(command);
