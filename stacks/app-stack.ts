@@ -91,6 +91,7 @@ export class AppStack extends TerraformStack {
       name: `${config.name}-alb`,
       ingressCidrs: [...config.loadBalancer.ingressCidrs],
       deletionProtection: config.deletionProtection,
+      enableAccessLogs: config.loadBalancer.accessLogs,
       ...(config.loadBalancer.certificateArn ? { certificateArn: config.loadBalancer.certificateArn } : {}),
     });
 

@@ -48,6 +48,12 @@ export interface EnvironmentConfig {
    */
   readonly deletionProtection: boolean;
 
+  /**
+   * Checkov checks this environment accepts failing, each with its reason, on top of the project's
+   * list (policy/checkov-skips.json). The plan review's gate skips them for this environment only.
+   */
+  readonly checkovExceptions: readonly CheckovException[];
+
   /** Where Terraform keeps each stack's state. */
   readonly backend: BackendConfig;
 
@@ -95,6 +101,19 @@ export interface LoadBalancerConfig {
    * @default - HTTP only
    */
   readonly certificateArn?: string;
+  /**
+   * Access logs in a new S3 bucket. (The local AWS cannot create it: hashicorp/aws 6.x reads a
+   * bucket's tags through S3 Control, which has no local endpoint.)
+   */
+  readonly accessLogs: boolean;
+}
+
+/** A checkov check an environment accepts failing, and why (the plan review's gate skips it). */
+export interface CheckovException {
+  /** The check id, e.g. `CKV_AWS_150`. */
+  readonly id: string;
+  /** Why this environment accepts it: at least a sentence. */
+  readonly reason: string;
 }
 
 /** Where a service's image comes from. */

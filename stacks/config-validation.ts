@@ -10,6 +10,9 @@ export const RESERVED_TAG_KEYS: readonly string[] = ["project", "environment", "
 /** Most services one environment (one load balancer) holds. */
 export const MAX_SERVICES = 20;
 
+/** Shortest reason a checkov exception may give. */
+export const MIN_EXCEPTION_REASON_LENGTH = 20;
+
 /** Fewest availability zones: an Application Load Balancer needs subnets in two. */
 export const MIN_AZ_COUNT = 2;
 
@@ -24,6 +27,7 @@ const HOST_HEADER = /^[A-Za-z0-9*?]([A-Za-z0-9*?.-]{0,126}[A-Za-z0-9*?])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+const CHECKOV_ID = /^CKV2?_AWS_\d+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 type Fail = (field: string, value: unknown, must: string, fix: string) => never;
@@ -110,6 +114,7 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): Environmen
   validateStaticIp(fail, config);
   checkBoolean(fail, "stopped", config.stopped);
   checkBoolean(fail, "deletionProtection", config.deletionProtection);
+  validateCheckovExceptions(fail, config);
   validateBackend(fail, config.backend);
   validateTags(fail, config.tags);
   return config;
@@ -182,6 +187,7 @@ function validateLoadBalancer(fail: Fail, config: EnvironmentConfig): void {
     const problem = cidrProblem(cidr, 0, 32);
     if (problem) fail(`loadBalancer.ingressCidrs[${i}]`, cidr, problem, "e.g. 203.0.113.0/24");
   });
+  checkBoolean(fail, "loadBalancer.accessLogs", lb.accessLogs);
   if (lb.certificateArn !== undefined) {
     const acm = new RegExp(`^arn:aws[a-z-]*:acm:${config.region}:\\d{12}:certificate/[A-Za-z0-9-]+$`);
     if (!acm.test(lb.certificateArn)) {
@@ -394,6 +400,33 @@ function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
     checkInteger(fail, `staticIp.proxyPorts[${i}]`, port, 1, 65_535, "e.g. 80");
     if (seen.has(port)) fail(`staticIp.proxyPorts[${i}]`, port, "not repeat a port", "remove the duplicate");
     seen.add(port);
+  });
+}
+
+function validateCheckovExceptions(fail: Fail, config: EnvironmentConfig): void {
+  const list = config.checkovExceptions;
+  if (!Array.isArray(list)) fail("checkovExceptions", list, "be a list", "use [] for none");
+  const seen = new Set<string>();
+  list.forEach((e, i) => {
+    if (typeof e?.id !== "string" || !CHECKOV_ID.test(e.id)) {
+      fail(
+        `checkovExceptions[${i}].id`,
+        e?.id,
+        "be a checkov check id like CKV_AWS_150",
+        "copy the id checkov reports",
+      );
+    }
+    if (seen.has(e.id))
+      fail(`checkovExceptions[${i}].id`, e.id, "not repeat a check", "remove the duplicate");
+    seen.add(e.id);
+    if (typeof e.reason !== "string" || e.reason.trim().length < MIN_EXCEPTION_REASON_LENGTH) {
+      fail(
+        `checkovExceptions[${i}].reason`,
+        e.reason,
+        `explain the exception in at least ${MIN_EXCEPTION_REASON_LENGTH} characters`,
+        "say why this environment accepts the finding",
+      );
+    }
   });
 }
 

@@ -14,6 +14,7 @@ export * from "./config-types";
 export {
   MAX_SERVICES,
   MIN_AZ_COUNT,
+  MIN_EXCEPTION_REASON_LENGTH,
   RESERVED_TAG_KEYS,
   STATIC_IP_ADDRESS_MODES,
   validateEnvironmentConfig,

@@ -40,6 +40,14 @@ describe("presets", () => {
     expect(DEV.deletionProtection).toBe(false);
     expect(DEV.stopped).toBe(false);
     expect(DEV.backend).toEqual({ kind: "local" });
+    expect(DEV.loadBalancer.accessLogs).toBe(false);
+    expect(DEV.checkovExceptions.map((e) => e.id)).toEqual([
+      "CKV_AWS_150",
+      "CKV_AWS_2",
+      "CKV2_AWS_20",
+      "CKV_AWS_103",
+      "CKV_AWS_91",
+    ]);
   });
 
   it("prod: a NAT gateway and a static IP per AZ, two or more instances, deletion protection", () => {
@@ -49,6 +57,8 @@ describe("presets", () => {
     expect(PROD.staticIp.addresses).toBe("per-az");
     expect(staticIpAvailabilityZonesOf(PROD)).toEqual(["eu-west-2a", "eu-west-2b"]);
     expect(PROD.deletionProtection).toBe(true);
+    expect(PROD.loadBalancer.accessLogs).toBe(true);
+    expect(PROD.checkovExceptions).toEqual([]);
   });
 
   it("both run several services on the one load balancer, routed by path, one image repository", () => {
@@ -442,6 +452,35 @@ describe("validateEnvironmentConfig rejects", () => {
       "proxy port twice",
       (c) => (c.staticIp.proxyPorts = [80, 80]),
       "staticIp.proxyPorts[1] (80) must not repeat a port; remove the duplicate",
+    ],
+    [
+      "accessLogs not boolean",
+      (c) => (c.loadBalancer.accessLogs = "on"),
+      "loadBalancer.accessLogs (on) must be true or false; set a boolean",
+    ],
+    [
+      "exceptions not a list",
+      (c) => (c.checkovExceptions = {}),
+      "checkovExceptions ({}) must be a list; use [] for none",
+    ],
+    [
+      "exception id",
+      (c) => (c.checkovExceptions = [{ id: "AWS_150", reason: "a reason long enough to pass" }]),
+      "checkovExceptions[0].id (AWS_150) must be a checkov check id like CKV_AWS_150; copy the id checkov reports",
+    ],
+    [
+      "exception twice",
+      (c) =>
+        (c.checkovExceptions = [
+          { id: "CKV_AWS_2", reason: "a reason long enough to pass" },
+          { id: "CKV_AWS_2", reason: "a reason long enough to pass" },
+        ]),
+      "checkovExceptions[1].id (CKV_AWS_2) must not repeat a check; remove the duplicate",
+    ],
+    [
+      "exception without a reason",
+      (c) => (c.checkovExceptions = [{ id: "CKV_AWS_2", reason: "  because  " }]),
+      "checkovExceptions[0].reason (  because  ) must explain the exception in at least 20 characters; say why this environment accepts the finding",
     ],
     ["stopped not boolean", (c) => (c.stopped = "yes"), "stopped (yes) must be true or false; set a boolean"],
     [

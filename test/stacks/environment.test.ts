@@ -191,6 +191,7 @@ describe("the two stacks of an environment", () => {
     expect(blocks(dev.app, "aws_ecr_repository")[0]).toMatchObject({ force_delete: true });
     expect(blocks(dev.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([1, 1]);
     expect(blocks(dev.app, "aws_appautoscaling_target")).toEqual([]);
+    expect(blocks(dev.app, "aws_s3_bucket")).toEqual([]);
   });
 
   it("GIVEN prod THEN a NAT gateway per AZ, two to six instances, protection on, auto-scaled services", () => {
@@ -215,6 +216,10 @@ describe("the two stacks of an environment", () => {
       [2, 6],
     ]);
     expect(blocks(prod.app, "aws_appautoscaling_policy")).toHaveLength(3);
+    expect(blocks(prod.app, "aws_s3_bucket")).toHaveLength(1);
+    expect(blocks(prod.app, "aws_lb")[0]).toMatchObject({
+      access_logs: expect.objectContaining({ enabled: true }),
+    });
   });
 
   it("GIVEN another region THEN the provider, the AZs and the load balancer follow it", () => {
