@@ -86,9 +86,11 @@ describe("npm package", () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("holds compiled JavaScript, declarations, the README and the CHANGELOG, and nothing else", () => {
+  it("holds compiled JavaScript, declarations, the README, the LICENSE and the CHANGELOG, and nothing else", () => {
+    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "CHANGELOG.md", "package.json"]));
     const allowed = [
       /^package\.json$/,
+      /^LICENSE$/,
       /^README\.md$/,
       /^CHANGELOG\.md$/,
       /^dist\/modules\/[a-z-]+\/[a-z-]+\.(js|d\.ts)$/,
