@@ -9,6 +9,8 @@ export const STATIC_IP_STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> =
     "reads the ENI's attachment while it waits for attached/available; EC2 Describe* actions support no resource-level permissions",
   "autoscaling:DescribeAutoScalingInstances":
     "checks whether Auto Scaling is terminating the ENI's current owner before detaching; the action supports no resource types",
+  "autoscaling:DescribeAutoScalingGroups":
+    "the reconcile lists the edge groups' InService instances; the action supports no resource types (the handler asks only for the edge groups by name)",
 };
 
 /** EC2 actions that move the ENI (scoped to the ENI ARNs, and to edge instances by tag condition). */

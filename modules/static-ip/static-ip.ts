@@ -1,4 +1,4 @@
-import { AssetType, dependable, Fn, TerraformAsset } from "cdktf";
+import { AssetType, dependable, Fn, ITerraformDependable, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -7,20 +7,17 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { Eip } from "@cdktf/provider-aws/lib/eip";
-import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EcsCapacity } from "../ecs-cluster";
+import { StaticIpAddresses } from "./addresses";
 import { bundleAttacher } from "./bundle";
+import { EdgeProxy } from "./edge-proxy";
 import {
   DLQ_SEND_ACTIONS,
   ENI_MOVE_ACTIONS,
@@ -58,29 +55,30 @@ export const LAMBDA_HANDLER = "index.handler";
 export const LAMBDA_MEMORY_MIB = 256;
 
 /**
- * Static public IPs for the edge of an ECS cluster: per AZ an Elastic IP (protected from destroy) on
- * an ENI in the public subnet, and a one-instance "edge" Auto Scaling group in the cluster whose
- * launch lifecycle hook waits until a Lambda has attached that ENI to the new instance.
+ * Static public IPs for the edge of an ECS cluster, end to end:
  *
- * Not yet here: the edge proxy ECS service and a periodic reconcile (see README).
+ * - the addresses ({@link StaticIpAddresses}: per AZ an ENI holding an Elastic IP), given or created here;
+ * - per AZ a one-instance "edge" Auto Scaling group in the cluster whose launch lifecycle hook waits
+ *   until the attacher Lambda has attached that AZ's ENI to the new instance (EventBridge rule,
+ *   retries, dead-letter queue, alarms);
+ * - a reconcile: an EventBridge schedule invoking the same Lambda, which re-attaches an ENI left
+ *   unattached (or on a terminated instance) while its AZ's group has an InService instance;
+ * - the edge proxy ({@link EdgeProxy}): HAProxy on the edge instances in host network mode, bound to
+ *   the ENI's address, forwarding to the load balancer.
  */
 export class StaticIp extends Construct {
-  /** The Elastic IPs, by AZ. */
-  public readonly eips: Readonly<Record<string, Eip>>;
+  /** The addresses (given, or created here as `addresses`). */
+  public readonly addresses: StaticIpAddresses;
   /** The public addresses, by AZ. */
   public readonly publicIps: Readonly<Record<string, string>>;
-  /** The ENIs holding the Elastic IPs, by AZ. */
-  public readonly networkInterfaces: Readonly<Record<string, NetworkInterface>>;
-  /** Ids of {@link networkInterfaces}, by AZ. */
+  /** Ids of the ENIs holding them, by AZ. */
   public readonly networkInterfaceIds: Readonly<Record<string, string>>;
-  /** The security group of the ENIs (the proxy ports from anywhere). */
-  public readonly securityGroup: SecurityGroup;
-  /** Id of {@link securityGroup}. */
-  public readonly securityGroupId: string;
   /** The edge capacity (one Auto Scaling group registered in the cluster), by AZ. */
   public readonly edgeCapacities: Readonly<Record<string, EcsCapacity>>;
   /** Names of the edge Auto Scaling groups, by AZ. */
   public readonly edgeAutoScalingGroupNames: Readonly<Record<string, string>>;
+  /** The edge proxy (task definitions and services by AZ, log group). */
+  public readonly proxy: EdgeProxy;
   /** The attacher Lambda. */
   public readonly lambdaFunction: LambdaFunction;
   /** Name of {@link lambdaFunction}. */
@@ -89,12 +87,14 @@ export class StaticIp extends Construct {
   public readonly lambdaRole: IamRole;
   /** The Lambda's log group. */
   public readonly lambdaLogGroup: CloudwatchLogGroup;
-  /** The dead-letter queue of both EventBridge delivery and the Lambda's async invocation. */
+  /** The dead-letter queue of both EventBridge rules and the Lambda's async invocation. */
   public readonly deadLetterQueue: SqsQueue;
   /** Name of {@link deadLetterQueue}. */
   public readonly deadLetterQueueName: string;
   /** The EventBridge rule matching the edge groups' launch lifecycle actions. */
   public readonly eventRule: CloudwatchEventRule;
+  /** The EventBridge schedule of the reconcile. */
+  public readonly reconcileRule: CloudwatchEventRule;
   /** Alarm on the Lambda's Errors metric. */
   public readonly lambdaErrorsAlarm: CloudwatchMetricAlarm;
   /** Alarm on visible messages in the dead-letter queue. */
@@ -104,72 +104,32 @@ export class StaticIp extends Construct {
 
   public constructor(scope: Construct, id: string, props: StaticIpProps) {
     // Validated before super(), so a rejected StaticIp leaves no construct behind.
-    const config = resolveStaticIpConfig(failFor(id), props);
+    const config = resolveStaticIpConfig(failFor("StaticIp", id), props);
     super(scope, id);
     this.config = config;
-    const { network, cluster } = props;
+    const { network, cluster, loadBalancer } = props;
     const azs = config.availabilityZones;
     const name = config.name ?? `${cluster.clusterName}-static-ip`;
     const tagged = (resourceName: string): Record<string, string> => ({ ...config.tags, Name: resourceName });
 
+    const own = config.ownAddresses;
+    this.addresses =
+      props.addresses ??
+      new StaticIpAddresses(this, "addresses", {
+        network,
+        name,
+        availabilityZones: own && [...own.availabilityZones],
+        proxyPorts: own && [...own.proxyPorts],
+        allowEipDestroy: own?.allowEipDestroy,
+        tags: own?.tags,
+      });
+    const addresses = this.addresses;
+    this.publicIps = addresses.publicIps;
+    this.networkInterfaceIds = addresses.networkInterfaceIds;
+
     const partition = new DataAwsPartition(this, "partition").partition;
     const region = new DataAwsRegion(this, "region").region;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
-
-    // The edge. The security group is open to the internet on purpose: the static IPs are the
-    // public entry point (the proxy behind them forwards to the load balancer).
-    this.securityGroup = new SecurityGroup(this, "edge-sg", {
-      namePrefix: `${name}-edge-`,
-      description: "Static-IP ENIs: the proxy ports from the internet",
-      vpcId: network.vpcId,
-      tags: tagged(`${name}-edge`),
-      lifecycle: { createBeforeDestroy: true },
-    });
-    this.securityGroupId = this.securityGroup.id;
-    for (const port of config.proxyPorts) {
-      new VpcSecurityGroupIngressRule(this, `edge-ingress-${port}`, {
-        securityGroupId: this.securityGroupId,
-        description: `Internet to the static IPs on ${port} (public edge)`,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: "0.0.0.0/0",
-        tags: tagged(`${name}-edge-${port}`),
-      });
-    }
-
-    const eips: Record<string, Eip> = {};
-    const publicIps: Record<string, string> = {};
-    const enis: Record<string, NetworkInterface> = {};
-    const eniIds: Record<string, string> = {};
-    const associations: EipAssociation[] = [];
-    for (const az of azs) {
-      const eni = new NetworkInterface(this, `eni-${az}`, {
-        subnetId: network.publicSubnetIdsByAz[az],
-        securityGroups: [this.securityGroupId],
-        description: `Static IP of ${name} in ${az} (moved between edge instances by the attacher Lambda)`,
-        tags: tagged(`${name}-${az}`),
-      });
-      const eip = new Eip(this, `eip-${az}`, {
-        domain: "vpc",
-        tags: tagged(`${name}-${az}`),
-        // Releasing an Elastic IP loses the address for good (see README, "Releasing an Elastic IP").
-        lifecycle: { preventDestroy: !config.allowEipDestroy },
-      });
-      const association = new EipAssociation(this, `eip-association-${az}`, {
-        allocationId: eip.allocationId,
-        networkInterfaceId: eni.id,
-      });
-      enis[az] = eni;
-      eniIds[az] = eni.id;
-      eips[az] = eip;
-      associations.push(association);
-      publicIps[az] = eip.publicIp;
-    }
-    this.eips = eips;
-    this.publicIps = publicIps;
-    this.networkInterfaces = enis;
-    this.networkInterfaceIds = eniIds;
 
     // Edge group names are literals (the cluster's naming), and their ARNs are built from them, so
     // nothing below refers to the groups: the groups can then depend on the Lambda and the rule,
@@ -259,7 +219,7 @@ export class StaticIp extends Construct {
             Sid: "MoveStaticIpEnis",
             Effect: "Allow",
             Action: [...ENI_MOVE_ACTIONS],
-            Resource: azs.map((az) => enis[az].arn),
+            Resource: azs.map((az) => addresses.networkInterfaceArns[az]),
           },
           {
             Sid: "MoveToEdgeInstances",
@@ -296,7 +256,7 @@ export class StaticIp extends Construct {
     });
     this.lambdaFunction = new LambdaFunction(this, "attacher", {
       functionName: name,
-      description: `Attaches the static-IP ENIs of ${name} to new edge instances`,
+      description: `Attaches the static-IP ENIs of ${name} to new edge instances, and reconciles them`,
       role: this.lambdaRole.arn,
       runtime: LAMBDA_RUNTIME,
       handler: LAMBDA_HANDLER,
@@ -306,8 +266,11 @@ export class StaticIp extends Construct {
       timeout: lambdaTimeoutSeconds(config.heartbeatTimeoutSeconds),
       environment: {
         variables: {
-          ENI_BY_AZ: Fn.jsonencode(eniIds),
+          ENI_BY_AZ: Fn.jsonencode(
+            Object.fromEntries(azs.map((az) => [az, addresses.networkInterfaceIds[az]])),
+          ),
           HEARTBEAT_TIMEOUT_SECONDS: String(config.heartbeatTimeoutSeconds),
+          EDGE_GROUP_NAMES: JSON.stringify(groupNames),
         },
       },
       deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
@@ -351,6 +314,32 @@ export class StaticIp extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: this.eventRule.arn,
     });
+
+    // The reconcile: the same Lambda on a schedule (see README, "Reconcile").
+    this.reconcileRule = new CloudwatchEventRule(this, "reconcile-rule", {
+      name: `${name}-reconcile`,
+      description: `Re-attaches the static-IP ENIs of ${name} left off an InService edge instance`,
+      scheduleExpression: config.reconcileSchedule,
+      tags: tagged(`${name}-reconcile`),
+    });
+    new CloudwatchEventTarget(this, "reconcile-target", {
+      rule: this.reconcileRule.name,
+      targetId: "static-ip-reconcile",
+      arn: this.lambdaFunction.arn,
+      retryPolicy: {
+        maximumRetryAttempts: EVENT_RETRY_ATTEMPTS,
+        maximumEventAgeInSeconds: maximumEventAgeSeconds(config.heartbeatTimeoutSeconds),
+      },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+    new LambdaPermission(this, "reconcile-permission", {
+      statementId: "AllowEventBridgeReconcileRule",
+      action: "lambda:InvokeFunction",
+      functionName: this.lambdaFunction.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: this.reconcileRule.arn,
+    });
+
     const queuePolicy = new SqsQueuePolicy(this, "dlq-policy", {
       queueUrl: this.deadLetterQueue.url,
       policy: JSON.stringify({
@@ -362,14 +351,17 @@ export class StaticIp extends Construct {
             Principal: { Service: "events.amazonaws.com" },
             Action: "sqs:SendMessage",
             Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": this.eventRule.arn } },
+            Condition: { ArnEquals: { "aws:SourceArn": [this.eventRule.arn, this.reconcileRule.arn] } },
           },
         ],
       }),
     });
 
     // The groups launch their first instance as soon as they exist: everything that handles its
-    // launch event must be in place by then.
+    // launch event must be in place by then. The EIP associations too, when they are in this stack
+    // (a resource in another stack cannot be a depends_on; that stack is applied first anyway).
+    const sameStack = TerraformStack.of(addresses) === TerraformStack.of(this);
+    const associations: ITerraformDependable[] = sameStack ? Object.values(addresses.eipAssociations) : [];
     for (const capacity of Object.values(capacities)) {
       const group = capacity.autoScalingGroup;
       group.dependsOn = [
@@ -379,6 +371,19 @@ export class StaticIp extends Construct {
         ),
       ];
     }
+
+    this.proxy = new EdgeProxy(this, "proxy", {
+      cluster,
+      loadBalancer,
+      capacities,
+      bindAddresses: addresses.privateIps,
+      proxyPorts: config.proxyPorts,
+      resolverAddress: network.vpcResolverAddress,
+      region,
+      name,
+      config: config.proxy,
+      tags: config.tags,
+    });
 
     this.lambdaErrorsAlarm = new CloudwatchMetricAlarm(this, "lambda-errors-alarm", {
       alarmName: `${name}-errors`,
@@ -397,7 +402,7 @@ export class StaticIp extends Construct {
     });
     this.deadLetterQueueAlarm = new CloudwatchMetricAlarm(this, "dlq-alarm", {
       alarmName: `${name}-dlq-messages`,
-      alarmDescription: `Launch events of ${name} that were never handled are in the dead-letter queue`,
+      alarmDescription: `Launch or reconcile events of ${name} that were never handled are in the dead-letter queue`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.name },

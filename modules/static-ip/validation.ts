@@ -1,43 +1,88 @@
 import { Token } from "cdktf";
 import { INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
+import { HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
+import { StaticIpAddresses } from "./addresses";
 import {
+  DEFAULT_ADDRESSES_NAME,
   DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
   DEFAULT_LAMBDA_LOG_RETENTION_DAYS,
+  DEFAULT_PROXY_CPU_UNITS,
+  DEFAULT_PROXY_HEALTH_PORT,
+  DEFAULT_PROXY_IMAGE,
+  DEFAULT_PROXY_LOG_RETENTION_DAYS,
+  DEFAULT_PROXY_MEMORY_LIMIT_MIB,
+  DEFAULT_PROXY_MEMORY_RESERVATION_MIB,
   DEFAULT_PROXY_PORTS,
+  DEFAULT_RECONCILE_SCHEDULE,
+  ECS_RESERVED_HOST_PORTS,
   HEARTBEAT_MARGIN_SECONDS,
+  MAX_HEARTBEAT_TIMEOUT_SECONDS,
   MAX_LAMBDA_EVENT_AGE_SECONDS,
   MAX_LAMBDA_TIMEOUT_SECONDS,
+  MIN_CONTAINER_MEMORY_MIB,
   MIN_EVENT_AGE_SECONDS,
-  MAX_HEARTBEAT_TIMEOUT_SECONDS,
   MIN_HEARTBEAT_TIMEOUT_SECONDS,
+  StaticIpAddressesProps,
   StaticIpProps,
+  TLS_PASSTHROUGH_PORT,
 } from "./props";
 
-/** Allowed characters and length of {@link StaticIpProps.name} (room for the `-dlq`-style suffixes). */
+/** Allowed characters and length of a base name (room for the `-dlq`-style suffixes). */
 export const STATIC_IP_NAME_PATTERN = /^[A-Za-z0-9_-]{1,60}$/;
 
-/** Throws `StaticIp '<id>': <field> (<value>) must <must>; <fix>`. */
+/** EventBridge schedule expressions the reconcile accepts: `rate(…)` or a six-field `cron(…)`. */
+export const SCHEDULE_EXPRESSION_PATTERN =
+  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
+
+/** A container image reference: no whitespace, not empty. */
+const IMAGE_PATTERN = /^\S+$/;
+
+/** Throws `<Class> '<id>': <field> (<value>) must <must>; <fix>`. */
 export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
 
-/** A {@link Fail} for one construct id. */
-export function failFor(id: string): Fail {
+/** A {@link Fail} for one construct. */
+export function failFor(className: string, id: string): Fail {
   return (field, value, must, fix) => {
     const shown = typeof value === "string" ? value : JSON.stringify(value);
-    throw new Error(`StaticIp '${id}': ${field} (${shown}) must ${must}; ${fix}`);
+    throw new Error(`${className} '${id}': ${field} (${shown}) must ${must}; ${fix}`);
   };
+}
+
+/** {@link StaticIpAddressesProps} with every default applied, validated. */
+export interface StaticIpAddressesConfig {
+  readonly availabilityZones: readonly string[];
+  readonly proxyPorts: readonly number[];
+  readonly name: string;
+  readonly allowEipDestroy: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The edge proxy's options with every default applied, validated. */
+export interface EdgeProxyConfig {
+  readonly image: string;
+  readonly healthPort: number;
+  readonly cpuUnits: number;
+  readonly memoryReservationMiB: number;
+  readonly memoryLimitMiB: number;
+  readonly logRetentionDays: number;
 }
 
 /** {@link StaticIpProps} with every default applied, validated. */
 export interface StaticIpConfig {
+  /** The AZs of the addresses. */
   readonly availabilityZones: readonly string[];
-  readonly heartbeatTimeoutSeconds: number;
+  /** The public ports of the addresses. */
   readonly proxyPorts: readonly number[];
+  /** The addresses' config when StaticIp creates them; undefined when they were given. */
+  readonly ownAddresses: Omit<StaticIpAddressesConfig, "name"> | undefined;
+  readonly heartbeatTimeoutSeconds: number;
   readonly instanceType: string | undefined;
   readonly amiId: string | undefined;
   /** Undefined: derive from the cluster's name. */
   readonly name: string | undefined;
   readonly lambdaLogRetentionDays: number;
-  readonly allowEipDestroy: boolean;
+  readonly reconcileSchedule: string;
+  readonly proxy: EdgeProxyConfig;
   readonly alarmActions: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -46,8 +91,34 @@ function isIntegerIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** Applies the defaults and validates every prop; throws before anything is created. */
-export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticIpConfig {
+function checkName(fail: Fail, name: string | undefined): void {
+  if (name !== undefined && !Token.isUnresolved(name) && !STATIC_IP_NAME_PATTERN.test(name)) {
+    fail("name", name, "be 1 to 60 letters, digits, hyphens and underscores", "e.g. prod-static-ip");
+  }
+}
+
+function checkTags(fail: Fail, tags: Readonly<Record<string, string>>): void {
+  if (Object.prototype.hasOwnProperty.call(tags, "Name")) {
+    fail("tags", tags, "not set Name", "the module names each resource itself");
+  }
+}
+
+function checkRetention(fail: Fail, field: string, days: number): void {
+  if (!LOG_RETENTION_DAYS_ALLOWED.includes(days)) {
+    fail(
+      field,
+      days,
+      "be a CloudWatch Logs retention value",
+      `one of ${LOG_RETENTION_DAYS_ALLOWED.join(", ")}`,
+    );
+  }
+}
+
+/** Applies the defaults of the address props and validates them; throws before anything is created. */
+export function resolveAddressesConfig(
+  fail: Fail,
+  props: Omit<StaticIpAddressesProps, "name">,
+): Omit<StaticIpAddressesConfig, "name"> {
   const network = props.network;
   const azs = props.availabilityZones ?? [...network.availabilityZones];
   if (azs.length === 0) {
@@ -87,7 +158,175 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
         "the ENI holding the Elastic IP lives in the AZ's public subnet",
       );
     }
-    if (props.cluster.node.tryFindChild(`edge-${az}`) !== undefined) {
+  }
+
+  const ports = props.proxyPorts ?? [...DEFAULT_PROXY_PORTS];
+  if (ports.length === 0) fail("proxyPorts", ports, "name at least one port", "e.g. [80, 443]");
+  const seenPort = new Set<number>();
+  for (const port of ports) {
+    if (!isIntegerIn(port, 1, 65535))
+      fail("proxyPorts", port, "be an integer from 1 to 65535", "e.g. 80 or 443");
+    if (seenPort.has(port)) {
+      fail("proxyPorts", ports, `name each port once (${port} clashes with itself)`, "remove the duplicate");
+    }
+    if (ECS_RESERVED_HOST_PORTS.includes(port)) {
+      fail(
+        "proxyPorts",
+        port,
+        `not be a port the ECS agent reserves on every instance (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
+        "ECS would never place the proxy; choose another port",
+      );
+    }
+    seenPort.add(port);
+  }
+
+  const tags = props.tags ?? {};
+  checkTags(fail, tags);
+  return { availabilityZones: azs, proxyPorts: ports, allowEipDestroy: props.allowEipDestroy ?? false, tags };
+}
+
+/** {@link resolveAddressesConfig} plus the name, for a standalone {@link StaticIpAddresses}. */
+export function resolveStandaloneAddressesConfig(
+  fail: Fail,
+  props: StaticIpAddressesProps,
+): StaticIpAddressesConfig {
+  checkName(fail, props.name);
+  return { ...resolveAddressesConfig(fail, props), name: props.name ?? DEFAULT_ADDRESSES_NAME };
+}
+
+function resolveProxyConfig(fail: Fail, props: StaticIpProps, ports: readonly number[]): EdgeProxyConfig {
+  const options = props.proxy ?? {};
+  const image = options.image ?? DEFAULT_PROXY_IMAGE;
+  if (!Token.isUnresolved(image) && !IMAGE_PATTERN.test(image)) {
+    fail("proxy.image", image, "be an image reference without spaces", `e.g. ${DEFAULT_PROXY_IMAGE}`);
+  }
+  const healthPort = options.healthPort ?? DEFAULT_PROXY_HEALTH_PORT;
+  if (!isIntegerIn(healthPort, 1, 65535)) {
+    fail(
+      "proxy.healthPort",
+      healthPort,
+      "be an integer from 1 to 65535",
+      `the default is ${DEFAULT_PROXY_HEALTH_PORT}`,
+    );
+  }
+  if (ports.includes(healthPort)) {
+    fail(
+      "proxy.healthPort",
+      healthPort,
+      `differ from every proxy port (${ports.join(", ")})`,
+      "HAProxy cannot listen twice on one port of the host; choose another health port",
+    );
+  }
+  if (ECS_RESERVED_HOST_PORTS.includes(healthPort)) {
+    fail(
+      "proxy.healthPort",
+      healthPort,
+      `not be a port the ECS agent reserves (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
+      `choose another, e.g. ${DEFAULT_PROXY_HEALTH_PORT}`,
+    );
+  }
+  const cpuUnits = options.cpuUnits ?? DEFAULT_PROXY_CPU_UNITS;
+  if (!isIntegerIn(cpuUnits, 1, 10240)) {
+    fail(
+      "proxy.cpuUnits",
+      cpuUnits,
+      "be an integer from 1 to 10240",
+      `the default is ${DEFAULT_PROXY_CPU_UNITS}`,
+    );
+  }
+  const reservation = options.memoryReservationMiB ?? DEFAULT_PROXY_MEMORY_RESERVATION_MIB;
+  const limit = options.memoryLimitMiB ?? DEFAULT_PROXY_MEMORY_LIMIT_MIB;
+  if (!Number.isInteger(reservation) || reservation < MIN_CONTAINER_MEMORY_MIB) {
+    fail(
+      "proxy.memoryReservationMiB",
+      reservation,
+      `be an integer of at least ${MIN_CONTAINER_MEMORY_MIB}`,
+      `ECS's minimum; the default is ${DEFAULT_PROXY_MEMORY_RESERVATION_MIB}`,
+    );
+  }
+  if (!Number.isInteger(limit) || limit < reservation) {
+    fail(
+      "proxy.memoryLimitMiB",
+      limit,
+      `be an integer of at least memoryReservationMiB (${reservation})`,
+      "raise the limit or lower the reservation",
+    );
+  }
+  const logRetentionDays = options.logRetentionDays ?? DEFAULT_PROXY_LOG_RETENTION_DAYS;
+  checkRetention(fail, "proxy.logRetentionDays", logRetentionDays);
+  return {
+    image,
+    healthPort,
+    cpuUnits,
+    memoryReservationMiB: reservation,
+    memoryLimitMiB: limit,
+    logRetentionDays,
+  };
+}
+
+/** Applies the defaults and validates every prop; throws before anything is created. */
+export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticIpConfig {
+  const { network, cluster } = props;
+
+  // From plain JavaScript (or through `as any`) anything can arrive here.
+  if (!(props.loadBalancer instanceof LoadBalancer)) {
+    const given: unknown = props.loadBalancer;
+    const shown =
+      typeof given === "object" && given !== null ? (given.constructor?.name ?? "object") : String(given);
+    fail(
+      "loadBalancer",
+      shown,
+      "be a LoadBalancer (modules/load-balanced-service)",
+      "pass the LoadBalancer construct itself, not its DNS name, ARN or another construct",
+    );
+  }
+
+  let ownAddresses: Omit<StaticIpAddressesConfig, "name"> | undefined;
+  let azs: readonly string[];
+  let ports: readonly number[];
+  if (props.addresses !== undefined) {
+    if (!(props.addresses instanceof StaticIpAddresses)) {
+      fail(
+        "addresses",
+        String(props.addresses),
+        "be a StaticIpAddresses",
+        "omit it to create the addresses here",
+      );
+    }
+    for (const field of ["availabilityZones", "proxyPorts", "allowEipDestroy"] as const) {
+      if (props[field] !== undefined) {
+        fail(
+          field,
+          props[field],
+          "not be set together with addresses",
+          `set it on StaticIpAddresses '${props.addresses.node.id}' (it is ${JSON.stringify(props.addresses.config[field])} there)`,
+        );
+      }
+    }
+    if (props.addresses.network !== network) {
+      fail(
+        "addresses",
+        props.addresses.node.path,
+        `be in the same network (${network.node.path})`,
+        `the addresses are in ${props.addresses.network.node.path}`,
+      );
+    }
+    azs = props.addresses.config.availabilityZones;
+    ports = props.addresses.config.proxyPorts;
+  } else {
+    ownAddresses = resolveAddressesConfig(fail, {
+      network,
+      availabilityZones: props.availabilityZones,
+      proxyPorts: props.proxyPorts,
+      allowEipDestroy: props.allowEipDestroy,
+      tags: props.tags,
+    });
+    azs = ownAddresses.availabilityZones;
+    ports = ownAddresses.proxyPorts;
+  }
+
+  for (const az of azs) {
+    if (cluster.node.tryFindChild(`edge-${az}`) !== undefined) {
       fail(
         "availabilityZones",
         az,
@@ -105,6 +344,15 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
     }
   }
 
+  if (ports.includes(TLS_PASSTHROUGH_PORT) && props.loadBalancer.httpsListener === undefined) {
+    fail(
+      "proxyPorts",
+      ports,
+      `include ${TLS_PASSTHROUGH_PORT} only when the load balancer has an HTTPS listener (the proxy passes TLS through to its ${HTTPS_PORT})`,
+      `give LoadBalancer '${props.loadBalancer.node.id}' a certificateArn, or drop ${TLS_PASSTHROUGH_PORT}`,
+    );
+  }
+
   const heartbeat = props.heartbeatTimeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT_SECONDS;
   if (!isIntegerIn(heartbeat, MIN_HEARTBEAT_TIMEOUT_SECONDS, MAX_HEARTBEAT_TIMEOUT_SECONDS)) {
     fail(
@@ -113,18 +361,6 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
       `be an integer from ${MIN_HEARTBEAT_TIMEOUT_SECONDS} to ${MAX_HEARTBEAT_TIMEOUT_SECONDS}`,
       `AWS's lifecycle-hook limits; the default is ${DEFAULT_HEARTBEAT_TIMEOUT_SECONDS}`,
     );
-  }
-
-  const ports = props.proxyPorts ?? [...DEFAULT_PROXY_PORTS];
-  if (ports.length === 0) fail("proxyPorts", ports, "name at least one port", "e.g. [80, 443]");
-  const seenPort = new Set<number>();
-  for (const port of ports) {
-    if (!isIntegerIn(port, 1, 65535))
-      fail("proxyPorts", port, "be an integer from 1 to 65535", "e.g. 80 or 443");
-    if (seenPort.has(port)) {
-      fail("proxyPorts", ports, `name each port once (${port} clashes with itself)`, "remove the duplicate");
-    }
-    seenPort.add(port);
   }
 
   if (
@@ -137,38 +373,37 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
   if (props.amiId !== undefined && props.amiId.trim() === "") {
     fail("amiId", props.amiId, "not be empty", "omit it to read the ECS-optimized AMI from SSM");
   }
-  if (
-    props.name !== undefined &&
-    !Token.isUnresolved(props.name) &&
-    !STATIC_IP_NAME_PATTERN.test(props.name)
-  ) {
-    fail("name", props.name, "be 1 to 60 letters, digits, hyphens and underscores", "e.g. prod-static-ip");
-  }
+  checkName(fail, props.name);
 
   const retention = props.lambdaLogRetentionDays ?? DEFAULT_LAMBDA_LOG_RETENTION_DAYS;
-  if (!LOG_RETENTION_DAYS_ALLOWED.includes(retention)) {
+  checkRetention(fail, "lambdaLogRetentionDays", retention);
+
+  const schedule = props.reconcileSchedule ?? DEFAULT_RECONCILE_SCHEDULE;
+  if (!Token.isUnresolved(schedule) && !SCHEDULE_EXPRESSION_PATTERN.test(schedule)) {
     fail(
-      "lambdaLogRetentionDays",
-      retention,
-      "be a CloudWatch Logs retention value",
-      `one of ${LOG_RETENTION_DAYS_ALLOWED.join(", ")}`,
+      "reconcileSchedule",
+      schedule,
+      "be an EventBridge schedule expression, rate(…) or cron(…)",
+      `e.g. ${DEFAULT_RECONCILE_SCHEDULE} or cron(0/10 * * * ? *)`,
     );
   }
 
+  const proxy = resolveProxyConfig(fail, props, ports);
+
   const tags = props.tags ?? {};
-  if (Object.prototype.hasOwnProperty.call(tags, "Name")) {
-    fail("tags", tags, "not set Name", "the module names each resource itself");
-  }
+  checkTags(fail, tags);
 
   return {
     availabilityZones: azs,
-    heartbeatTimeoutSeconds: heartbeat,
     proxyPorts: ports,
+    ownAddresses,
+    heartbeatTimeoutSeconds: heartbeat,
     instanceType: props.instanceType,
     amiId: props.amiId,
     name: props.name,
     lambdaLogRetentionDays: retention,
-    allowEipDestroy: props.allowEipDestroy ?? false,
+    reconcileSchedule: schedule,
+    proxy,
     alarmActions: props.alarmActions ?? [],
     tags,
   };
