@@ -226,7 +226,7 @@ export interface StaticIpProps {
    * When the reconcile runs: an EventBridge schedule expression, `rate(<n> minute[s]|hour[s]|day[s])`
    * or `cron(<6 fields>)`. Each run re-attaches an ENI left unattached (or on a terminated instance)
    * while its AZ's edge group has an InService instance.
-   * @default DEFAULT_RECONCILE_SCHEDULE ("rate(5 minutes)")
+   * @default DEFAULT_RECONCILE_SCHEDULE
    */
   readonly reconcileSchedule?: string;
 
