@@ -51,6 +51,11 @@ export interface EnvironmentSources {
   readonly context?: unknown;
   /** The process environment (`ECS_CDKTF_ENV`, `ECS_CDKTF_STATE_DIR`). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How errors name where `context` came from.
+   * @default 'the app context "env"'
+   */
+  readonly contextLabel?: string;
 }
 
 function choices(): string {
@@ -75,11 +80,12 @@ export function selectEnvironmentName(sources: EnvironmentSources = {}): Environ
   const fromVariable = sources.env?.[ENVIRONMENT_VARIABLE];
   const variable = fromVariable === undefined || fromVariable === "" ? undefined : fromVariable;
   const context = sources.context === undefined || sources.context === "" ? undefined : sources.context;
-  const fromContext = context === undefined ? undefined : checkName(context, `the app context "env"`);
+  const contextLabel = sources.contextLabel ?? `the app context "env"`;
+  const fromContext = context === undefined ? undefined : checkName(context, contextLabel);
   const fromEnv = variable === undefined ? undefined : checkName(variable, ENVIRONMENT_VARIABLE);
   if (fromContext && fromEnv && fromContext !== fromEnv) {
     throw new Error(
-      `The environment is chosen twice: the app context "env" (${fromContext}) and ` +
+      `The environment is chosen twice: ${contextLabel} (${fromContext}) and ` +
         `${ENVIRONMENT_VARIABLE} (${fromEnv}) differ; set only one of them`,
     );
   }

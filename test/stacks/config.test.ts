@@ -582,6 +582,17 @@ describe("selectEnvironmentName", () => {
     );
   });
 
+  it("GIVEN a label for the context's source THEN errors name it", () => {
+    expect(() => selectEnvironmentName({ context: "qa", contextLabel: "--env" })).toThrow(
+      'Unknown environment "qa" (from --env): the valid choices are dev, prod',
+    );
+    expect(() =>
+      selectEnvironmentName({ context: "dev", contextLabel: "--env", env: { ECS_CDKTF_ENV: "prod" } }),
+    ).toThrow(
+      "The environment is chosen twice: --env (dev) and ECS_CDKTF_ENV (prod) differ; set only one of them",
+    );
+  });
+
   it("GIVEN an unknown or non-string context value THEN an error listing the valid choices", () => {
     expect(() => selectEnvironmentName({ context: "Prod" })).toThrow(
       'Unknown environment "Prod" (from the app context "env"): the valid choices are dev, prod',

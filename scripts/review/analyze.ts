@@ -1,0 +1,456 @@
+/**
+ * The pure half of the plan review: from one stack's plan JSON to a {@link StackReview}, and from
+ * every stack's review (and checkov's findings) to the gate's verdict. No I/O here; `run.ts` runs
+ * Terraform and checkov, `render.ts` prints.
+ */
+import { Change, PlanJson, ResourceChange, SensitiveMask } from "./plan-json";
+
+/** What a change does to a resource. */
+export type Action = "create" | "update" | "replace" | "delete" | "read" | "no-op";
+
+/** Every {@link Action}, in the order the review counts them. */
+export const ACTIONS: readonly Action[] = ["create", "update", "replace", "delete", "read", "no-op"];
+
+/** Shown instead of a sensitive value. */
+export const SENSITIVE = "(sensitive)";
+/** Shown instead of a value known only after apply. */
+export const UNKNOWN = "(known after apply)";
+
+/** Resource types the gate protects, with a label: losing one loses something that cannot be had back. */
+export const PROTECTED_TYPES: Readonly<Record<string, string>> = {
+  aws_eip: "Elastic IP (its address is gone for good once released)",
+  aws_route53_zone: "Route 53 zone (a new zone gets new name servers and an empty record set)",
+};
+
+/** What else the gate protects, beyond {@link PROTECTED_TYPES}. */
+export interface Protection {
+  /** Name of the Terraform state bucket (S3 backend): a bucket of that name is protected. */
+  readonly stateBucket?: string;
+  /** Addresses whose configuration sets `lifecycle.prevent_destroy`. */
+  readonly preventDestroy?: readonly string[];
+}
+
+/** One attribute that differs between before and after (values masked). */
+export interface AttributeChange {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** One resource in the review. */
+export interface ResourceEntry {
+  readonly address: string;
+  readonly type: string;
+  readonly action: Action;
+  /** Why it is protected, when it is. */
+  readonly protected?: string;
+  /** For a replacement: the attributes that force it (`replace_paths`). */
+  readonly forcedBy?: readonly string[];
+  /** Terraform's reason for the action, e.g. `replace_because_cannot_update`. */
+  readonly reason?: string;
+  /** What puts it in a group (IAM, security group, exposure, encryption). */
+  readonly why?: readonly string[];
+  /** The attributes that change (updates, replacements and drift). */
+  readonly attributes: readonly AttributeChange[];
+}
+
+/** The groups the review shows apart. */
+export interface Groups {
+  readonly iam: readonly ResourceEntry[];
+  readonly securityGroups: readonly ResourceEntry[];
+  readonly publicExposure: readonly ResourceEntry[];
+  readonly encryption: readonly ResourceEntry[];
+}
+
+/** A changed output (values masked). */
+export interface OutputEntry {
+  readonly name: string;
+  readonly action: Action;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** A failed checkov check. */
+export interface CheckovFinding {
+  readonly id: string;
+  readonly name: string;
+  readonly resource: string;
+}
+
+/** What checkov found in one stack's plan JSON. */
+export interface CheckovOutcome {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly findings: readonly CheckovFinding[];
+  /** Checks skipped: the project's list and the environment's exceptions. */
+  readonly skippedChecks: readonly string[];
+}
+
+/** The review of one stack. */
+export interface StackReview {
+  readonly stack: string;
+  /**
+   * `planned`; `not-planned` (a stack it depends on is not deployed yet); `refused` (Terraform
+   * refused to plan: a `prevent_destroy` resource would be destroyed); `error` (the plan failed).
+   */
+  readonly status: "planned" | "not-planned" | "refused" | "error";
+  /** Why it was not planned, or the error. */
+  readonly note?: string;
+  readonly counts: Readonly<Record<Action, number>>;
+  /** Deletes and replacements, protected ones first. */
+  readonly destructive: readonly ResourceEntry[];
+  readonly groups: Groups;
+  /** Every resource that changes (no no-ops), in plan order. */
+  readonly changes: readonly ResourceEntry[];
+  /** Changes made outside Terraform since the last apply (`resource_drift`). */
+  readonly drift: readonly ResourceEntry[];
+  readonly outputs: readonly OutputEntry[];
+  readonly checkov?: CheckovOutcome;
+}
+
+/** The gate's verdict. */
+export interface Gate {
+  readonly passed: boolean;
+  /** Why it fails (empty when it passes). */
+  readonly failures: readonly string[];
+  /** What it let through on purpose (protected changes allowed by the override flag). */
+  readonly allowed: readonly string[];
+}
+
+/** The whole review of one environment. */
+export interface Review {
+  readonly environment: string;
+  readonly stacks: readonly StackReview[];
+  readonly gate: Gate;
+}
+
+/** The action of a change's action list. */
+export function actionOf(actions: readonly string[]): Action {
+  if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
+  const [first] = actions;
+  if (first === "create" || first === "update" || first === "delete" || first === "read") return first;
+  return "no-op";
+}
+
+/** `["ingress", 0, "cidr_blocks"]` → `ingress[0].cidr_blocks`; odd keys are quoted: `tags["managed-by"]`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  return path
+    .map((step, i) => {
+      if (typeof step === "number") return `[${step}]`;
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) return i === 0 ? step : `.${step}`;
+      return `[${JSON.stringify(step)}]`;
+    })
+    .join("");
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function child(mask: SensitiveMask | undefined, key: string | number): SensitiveMask | undefined {
+  if (mask === undefined || typeof mask === "boolean") return mask;
+  return (mask as Record<string | number, SensitiveMask>)[key];
+}
+
+/** `value` with every sensitive part (per `mask`) replaced by {@link SENSITIVE}. */
+export function maskSensitive(value: unknown, mask: SensitiveMask | undefined): unknown {
+  if (mask === true) return SENSITIVE;
+  if (mask === undefined || mask === false) return value;
+  if (Array.isArray(value)) return value.map((v, i) => maskSensitive(v, child(mask, i)));
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSensitive(v, child(mask, k))]));
+  }
+  return value;
+}
+
+/** `after` with every part known only after apply (per `unknown`) replaced by {@link UNKNOWN}. */
+function withUnknowns(after: unknown, unknown: SensitiveMask | undefined): unknown {
+  if (unknown === true) return UNKNOWN;
+  if (unknown === undefined || unknown === false) return after;
+  if (Array.isArray(unknown)) {
+    const list = Array.isArray(after) ? after : [];
+    const length = Math.max(list.length, unknown.length);
+    return Array.from({ length }, (_, i) => withUnknowns(list[i], child(unknown, i)));
+  }
+  if (isObject(unknown)) {
+    const base = isObject(after) ? { ...after } : {};
+    for (const k of Object.keys(unknown)) base[k] = withUnknowns(base[k], child(unknown, k));
+    return base;
+  }
+  return after;
+}
+
+/** The masked before and after values of a change (sensitive parts hidden, unknown parts marked). */
+export function maskedValues(change: Change): { before: unknown; after: unknown } {
+  return {
+    before: maskSensitive(change.before, change.before_sensitive),
+    after: maskSensitive(withUnknowns(change.after, change.after_unknown), change.after_sensitive),
+  };
+}
+
+/** The leaf attributes that differ between two (masked) values, as paths. */
+export function diffAttributes(
+  before: unknown,
+  after: unknown,
+  path: Array<string | number> = [],
+): AttributeChange[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const length = Math.max(before.length, after.length);
+    return Array.from({ length }, (_, i) => diffAttributes(before[i], after[i], [...path, i])).flat();
+  }
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffAttributes(before[k], after[k], [...path, k]));
+  }
+  return [{ path: path.length ? formatPath(path) : "(whole value)", before, after }];
+}
+
+/** Every (path, leaf value) of a value. */
+function leaves(value: unknown, path: Array<string | number> = []): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  return [[formatPath(path), value]];
+}
+
+const IAM = /^aws_iam_/;
+const SECURITY_GROUP =
+  /^aws_(security_group|security_group_rule|default_security_group|vpc_security_group_(ingress|egress)_rule)$/;
+const ENCRYPTION_TYPE =
+  /^aws_(kms_|ebs_encryption_by_default|s3_bucket_server_side_encryption_configuration|acm_)/;
+const ENCRYPTION_ATTRIBUTE = /(encrypt|kms|sse|ssl_policy|certificate)/i;
+const OPEN_CIDR = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Why a change concerns public exposure (empty when it does not). */
+function exposureReasons(type: string, before: unknown, after: unknown): string[] {
+  const reasons: string[] = [];
+  const values = [before, after].filter(isObject);
+  if (type === "aws_lb_listener") reasons.push("a load balancer listener");
+  if (type === "aws_lb" && values.some((v) => v.internal === false))
+    reasons.push("an internet-facing load balancer");
+  if (type === "aws_eip" || type === "aws_eip_association") reasons.push("a public IP (Elastic IP)");
+  if (type === "aws_internet_gateway") reasons.push("an internet gateway");
+  if (type === "aws_subnet" && values.some((v) => v.map_public_ip_on_launch === true)) {
+    reasons.push("a subnet that gives instances public IPs");
+  }
+  if (/^aws_s3_bucket_(public_access_block|policy|acl)$/.test(type)) reasons.push("S3 bucket access");
+  const open = new Set<string>();
+  for (const v of values) {
+    for (const [path, leaf] of leaves(v)) {
+      if (typeof leaf === "string" && OPEN_CIDR.has(leaf)) open.add(`${leaf} in ${path}`);
+      if (/associate_public_ip_address$/.test(path) && (leaf === true || leaf === "true")) {
+        open.add(`public IPs on instances (${path})`);
+      }
+    }
+  }
+  return [...reasons, ...[...open].sort()];
+}
+
+/** Why a change concerns encryption (empty when it does not). */
+function encryptionReasons(
+  type: string,
+  action: Action,
+  before: unknown,
+  after: unknown,
+  attributes: readonly AttributeChange[],
+): string[] {
+  const reasons: string[] = [];
+  if (ENCRYPTION_TYPE.test(type)) reasons.push(`${type.replace(/^aws_/, "")}`);
+  if (action === "update" || action === "replace") {
+    for (const a of attributes) if (ENCRYPTION_ATTRIBUTE.test(a.path)) reasons.push(`${a.path} changes`);
+  } else {
+    const value = action === "delete" ? before : after;
+    for (const [path, leaf] of leaves(value)) {
+      if (/encrypt/i.test(path) && (leaf === false || leaf === "false")) reasons.push(`${path} is false`);
+    }
+  }
+  return reasons;
+}
+
+/** The label of a protected resource, or undefined. */
+export function protectionOf(rc: ResourceChange, protection: Protection): string | undefined {
+  if (PROTECTED_TYPES[rc.type]) return PROTECTED_TYPES[rc.type];
+  const base = rc.address.replace(/\[[^\]]*\]$/, "");
+  if (protection.preventDestroy?.includes(base)) return "lifecycle.prevent_destroy";
+  const before = rc.change.before;
+  if (
+    rc.type === "aws_s3_bucket" &&
+    protection.stateBucket !== undefined &&
+    isObject(before) &&
+    before.bucket === protection.stateBucket
+  ) {
+    return "the Terraform state bucket";
+  }
+  return undefined;
+}
+
+function entryOf(
+  rc: ResourceChange,
+  protection: Protection,
+): ResourceEntry & { before: unknown; after: unknown } {
+  const action = actionOf(rc.change.actions);
+  const { before, after } = maskedValues(rc.change);
+  const attributes = action === "update" || action === "replace" ? diffAttributes(before, after) : [];
+  const destructive = action === "delete" || action === "replace";
+  const label = destructive ? protectionOf(rc, protection) : undefined;
+  return {
+    address: rc.address,
+    type: rc.type,
+    action,
+    ...(label ? { protected: label } : {}),
+    ...(action === "replace" ? { forcedBy: (rc.change.replace_paths ?? []).map(formatPath) } : {}),
+    ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+    attributes,
+    before,
+    after,
+  };
+}
+
+function strip(e: ResourceEntry & { before: unknown; after: unknown }, why?: string[]): ResourceEntry {
+  const rest: ResourceEntry = {
+    address: e.address,
+    type: e.type,
+    action: e.action,
+    ...(e.protected ? { protected: e.protected } : {}),
+    ...(e.forcedBy ? { forcedBy: e.forcedBy } : {}),
+    ...(e.reason ? { reason: e.reason } : {}),
+    attributes: e.attributes,
+  };
+  return why ? { ...rest, why } : rest;
+}
+
+function zeroCounts(): Record<Action, number> {
+  return { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0 };
+}
+
+/** Reviews one stack's plan. */
+export function analyzePlan(stack: string, plan: PlanJson, protection: Protection = {}): StackReview {
+  const counts = zeroCounts();
+  const changes: ResourceEntry[] = [];
+  const destructive: ResourceEntry[] = [];
+  const groups = {
+    iam: [] as ResourceEntry[],
+    securityGroups: [] as ResourceEntry[],
+    publicExposure: [] as ResourceEntry[],
+    encryption: [] as ResourceEntry[],
+  };
+  for (const rc of plan.resource_changes ?? []) {
+    const e = entryOf(rc, protection);
+    counts[e.action] += 1;
+    if (e.action === "no-op" || e.action === "read") continue;
+    changes.push(strip(e));
+    if (e.action === "delete" || e.action === "replace") destructive.push(strip(e));
+    if (IAM.test(rc.type)) groups.iam.push(strip(e));
+    if (SECURITY_GROUP.test(rc.type)) groups.securityGroups.push(strip(e));
+    const exposure = exposureReasons(rc.type, e.before, e.after);
+    if (exposure.length) groups.publicExposure.push(strip(e, exposure));
+    const encryption = encryptionReasons(rc.type, e.action, e.before, e.after, e.attributes);
+    if (encryption.length) groups.encryption.push(strip(e, encryption));
+  }
+  destructive.sort((a, b) => Number(Boolean(b.protected)) - Number(Boolean(a.protected)));
+  const drift = relevantDrift(plan, protection);
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .map(([name, change]) => ({ name, action: actionOf(change.actions), ...maskedValues(change) }))
+    .filter((o) => o.action !== "no-op");
+  return { stack, status: "planned", counts, destructive, groups, changes, drift, outputs };
+}
+
+/** Whether `path` is `prefix` or lies under it (`tags["a"]` under `tags`, not `tags_all`). */
+function under(path: string, prefix: string): boolean {
+  return path === prefix || (path.startsWith(prefix) && /^[.[]/.test(path.slice(prefix.length)));
+}
+
+/**
+ * Drift that matters: `resource_drift` narrowed to the attributes the plan changes back (the same
+ * attribute changes in the resource's planned change) or that other planned changes depend on
+ * (`relevant_attributes`). A refresh also reports values the provider merely normalizes (null
+ * read back as [], computed attributes filled in); no change follows from those, so they are left
+ * out. A resource deleted outside Terraform always counts.
+ */
+function relevantDrift(plan: PlanJson, protection: Protection): ResourceEntry[] {
+  const relevant = plan.relevant_attributes ?? [];
+  const planned = new Map((plan.resource_changes ?? []).map((rc) => [rc.address, rc.change]));
+  return (plan.resource_drift ?? []).flatMap((rc) => {
+    const entry = strip(entryOf(rc, protection));
+    if (entry.action === "delete") return [entry];
+    const { before, after } = maskedValues(rc.change);
+    const prefixes = relevant.filter((r) => r.resource === rc.address).map((r) => formatPath(r.attribute));
+    const change = planned.get(rc.address);
+    const reverted = change ? diffAttributes(maskedValues(change).before, maskedValues(change).after) : [];
+    const attributes = diffAttributes(before, after).filter(
+      (a) =>
+        prefixes.some((p) => p === "" || under(a.path, p)) ||
+        reverted.some((r) => under(a.path, r.path) || under(r.path, a.path)),
+    );
+    return attributes.length ? [{ ...entry, attributes }] : [];
+  });
+}
+
+/** A stack that was not planned, was refused or failed: no changes, a note. */
+export function unplannedStack(
+  stack: string,
+  status: "not-planned" | "refused" | "error",
+  note: string,
+): StackReview {
+  return {
+    stack,
+    status,
+    note,
+    counts: zeroCounts(),
+    destructive: [],
+    groups: { iam: [], securityGroups: [], publicExposure: [], encryption: [] },
+    changes: [],
+    drift: [],
+    outputs: [],
+  };
+}
+
+/** Options of the gate. */
+export interface GateOptions {
+  /** Let protected resources be deleted or replaced on purpose (`--allow-destroy-protected`). */
+  readonly allowDestroyProtected: boolean;
+}
+
+/**
+ * The gate: it fails when a protected resource would be deleted or replaced (unless allowed on
+ * purpose), when Terraform refused or failed to plan a stack, or when checkov failed on a plan.
+ */
+export function evaluateGate(stacks: readonly StackReview[], options: GateOptions): Gate {
+  const failures: string[] = [];
+  const allowed: string[] = [];
+  for (const s of stacks) {
+    if (s.status === "refused") {
+      failures.push(
+        `${s.stack}: Terraform refused the plan: ${s.note} (lifecycle.prevent_destroy cannot be overridden here: ` +
+          "change the configuration that sets it first)",
+      );
+    }
+    if (s.status === "error") failures.push(`${s.stack}: the plan failed: ${s.note}`);
+    for (const e of s.destructive.filter((d) => d.protected)) {
+      const what = `${s.stack}: ${e.address} would be ${e.action === "replace" ? "replaced" : "deleted"} (protected: ${e.protected})`;
+      if (options.allowDestroyProtected) allowed.push(`${what}; allowed by --allow-destroy-protected`);
+      else failures.push(`${what}; pass --allow-destroy-protected to allow it on purpose`);
+    }
+    for (const f of s.checkov?.findings ?? []) {
+      failures.push(`${s.stack}: checkov ${f.id} failed on ${f.resource}: ${f.name}`);
+    }
+  }
+  return { passed: failures.length === 0, failures, allowed };
+}
+
+/** The review of an environment: its stacks and the gate over them. */
+export function reviewOf(environment: string, stacks: readonly StackReview[], options: GateOptions): Review {
+  return { environment, stacks, gate: evaluateGate(stacks, options) };
+}
+
+/** Addresses with `lifecycle.prevent_destroy` in a synthesized stack (`cdk.tf.json`). */
+export function preventDestroyAddresses(synthesized: {
+  resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
+}): string[] {
+  return Object.entries(synthesized.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName)
+      .filter(([, block]) => block.lifecycle?.prevent_destroy === true)
+      .map(([name]) => `${type}.${name}`),
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * The I/O half of the plan review: runs Terraform per stack (init, plan, show -json), checkov on
+ * each plan, and hands the plans to the pure analysis. Also the local deploy (plan, review, gate,
+ * then apply exactly the reviewed plan, stack by stack) and the app teardown.
+ */
+import type { EnvironmentConfig } from "../../stacks/config";
+import {
+  analyzePlan,
+  evaluateGate,
+  Gate,
+  preventDestroyAddresses,
+  Protection,
+  Review,
+  StackReview,
+  unplannedStack,
+} from "./analyze";
+import { runCheckovOnPlan } from "./checkov";
+import { SynthesizedApp, SynthesizedStack } from "./synth";
+import { Terraform, TerraformError } from "./terraform";
+
+/** What a review or deploy works on. */
+export interface RunContext {
+  /** The environment's configuration (its backend and checkov exceptions). */
+  readonly config: EnvironmentConfig;
+  /** The environment, synthesized. */
+  readonly app: SynthesizedApp;
+  /** Let protected resources be deleted or replaced on purpose. */
+  readonly allowDestroyProtected: boolean;
+  /** Progress lines (stderr by default). */
+  readonly log?: (line: string) => void;
+}
+
+function protectionOf(ctx: RunContext, stack: SynthesizedStack): Protection {
+  return {
+    preventDestroy: preventDestroyAddresses(stack.json),
+    ...(ctx.config.backend.kind === "s3" ? { stateBucket: ctx.config.backend.bucket } : {}),
+  };
+}
+
+function say(ctx: Pick<RunContext, "log">, line: string): void {
+  (ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+}
+
+/** Plans one stack and reviews the plan, checkov included. Never throws for a failed plan. */
+async function planStack(
+  ctx: RunContext,
+  stack: SynthesizedStack,
+  deployed: ReadonlySet<string>,
+): Promise<StackReview> {
+  const tf = new Terraform(stack.dir);
+  await tf.init();
+  const missing = stack.dependencies.filter((d) => !deployed.has(d));
+  if (missing.length) {
+    return unplannedStack(
+      stack.id,
+      "not-planned",
+      `it reads ${missing.join(", ")} (cross-stack references), which is not deployed yet; deploy that first`,
+    );
+  }
+  say(ctx, `planning ${stack.id}`);
+  let review: StackReview;
+  try {
+    review = analyzePlan(stack.id, await tf.plan(), protectionOf(ctx, stack));
+  } catch (e) {
+    if (!(e instanceof TerraformError)) throw e;
+    const detail = e.stderr.replace(/\s+/g, " ").trim().slice(0, 600);
+    const refused = /prevent_destroy/.test(e.stderr);
+    return unplannedStack(stack.id, refused ? "refused" : "error", detail || e.message);
+  }
+  say(ctx, `checkov on ${stack.id}'s plan`);
+  const checkov = await runCheckovOnPlan(
+    tf.planJsonPath,
+    ctx.config.checkovExceptions.map((x) => x.id),
+  );
+  return { ...review, checkov };
+}
+
+/** Whether a stack has anything in its state. */
+async function isDeployed(stack: SynthesizedStack): Promise<boolean> {
+  const tf = new Terraform(stack.dir);
+  await tf.init();
+  return (await tf.stateList()).length > 0;
+}
+
+/**
+ * Reviews every stack of the environment without changing anything. A stack whose dependency has
+ * no state yet is reported as not planned (its cross-stack inputs do not exist).
+ */
+export async function reviewEnvironment(ctx: RunContext): Promise<Review> {
+  const reviews: StackReview[] = [];
+  const deployed = new Set<string>();
+  for (const stack of ctx.app.stacks) {
+    if (await isDeployed(stack)) deployed.add(stack.id);
+    reviews.push(await planStack(ctx, stack, deployed));
+  }
+  return {
+    environment: ctx.config.name,
+    stacks: reviews,
+    gate: evaluateGate(reviews, { allowDestroyProtected: ctx.allowDestroyProtected }),
+  };
+}
+
+/** What a deploy did. */
+export interface DeployResult {
+  /** The reviews of the plans that were applied (or stopped the deploy), and the gate. */
+  readonly review: Review;
+  /** Stacks applied (those with changes). */
+  readonly applied: readonly string[];
+  /** Outputs of every stack, when the deploy went through. */
+  readonly outputs: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * Deploys the environment stack by stack, dependencies first: plan, review, gate, then apply the
+ * reviewed plan file itself. The gate blocks on protected resources (unless allowed) and on
+ * refused or failed plans; checkov's findings are reviewed and reported but block only with
+ * `checkovBlocks` (`npm run review` always blocks on them).
+ */
+export async function deployEnvironment(
+  ctx: RunContext & { readonly checkovBlocks: boolean },
+): Promise<DeployResult> {
+  const reviews: StackReview[] = [];
+  const applied: string[] = [];
+  const deployed = new Set<string>();
+  for (const stack of ctx.app.stacks) {
+    const review = await planStack(ctx, stack, deployed);
+    reviews.push(review);
+    const gate = deployGate([review], ctx);
+    if (!gate.passed) {
+      return {
+        review: { environment: ctx.config.name, stacks: reviews, gate: deployGate(reviews, ctx) },
+        applied,
+        outputs: {},
+      };
+    }
+    const changes = review.changes.length + review.outputs.length;
+    if (changes > 0) {
+      say(ctx, `applying ${stack.id}'s reviewed plan`);
+      await new Terraform(stack.dir).applyPlan({ echo: true });
+      applied.push(stack.id);
+    } else {
+      say(ctx, `${stack.id}: no changes`);
+    }
+    deployed.add(stack.id);
+  }
+  const outputs: Record<string, Record<string, unknown>> = {};
+  for (const stack of ctx.app.stacks) outputs[stack.id] = await new Terraform(stack.dir).outputs();
+  return {
+    review: { environment: ctx.config.name, stacks: reviews, gate: deployGate(reviews, ctx) },
+    applied,
+    outputs,
+  };
+}
+
+function deployGate(
+  reviews: readonly StackReview[],
+  ctx: RunContext & { readonly checkovBlocks: boolean },
+): Gate {
+  if (ctx.checkovBlocks) return evaluateGate(reviews, ctx);
+  const withoutCheckov = reviews.map((r) => ({ ...r, checkov: undefined }));
+  const gate = evaluateGate(withoutCheckov, ctx);
+  const reported = reviews.flatMap((r) =>
+    (r.checkov?.findings ?? []).map(
+      (f) =>
+        `${r.stack}: checkov ${f.id} failed on ${f.resource} (reported; \`npm run review\` blocks on it)`,
+    ),
+  );
+  return { ...gate, allowed: [...gate.allowed, ...reported] };
+}
+
+/** What a teardown removed and kept. */
+export interface DestroyResult {
+  readonly destroyed: readonly string[];
+  /** Stacks kept, each with the addresses in its state. */
+  readonly kept: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Destroys the environment's stacks in reverse dependency order: only those `shouldDestroy`
+ * picks (the app alone by default: the foundation, with the zone and the static IPs, stays).
+ */
+export async function destroyEnvironment(
+  ctx: Pick<RunContext, "app" | "log">,
+  shouldDestroy: (stack: SynthesizedStack) => boolean,
+): Promise<DestroyResult> {
+  const destroyed: string[] = [];
+  const kept: Record<string, string[]> = {};
+  for (const stack of [...ctx.app.stacks].reverse()) {
+    const tf = new Terraform(stack.dir);
+    await tf.init();
+    if (shouldDestroy(stack)) {
+      say(ctx, `destroying ${stack.id}`);
+      await tf.destroy({ echo: true });
+      destroyed.push(stack.id);
+    } else {
+      kept[stack.id] = await tf.stateList();
+    }
+  }
+  return { destroyed, kept };
+}
