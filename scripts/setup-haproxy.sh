@@ -20,11 +20,16 @@ PACKAGES=(haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1)
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
   die "setup-haproxy needs apt-get and dpkg-deb (a Debian or Ubuntu machine)"
 
-version="$(apt-cache policy haproxy 2>/dev/null | sed -n 's/^ *Candidate: *//p')"
-if [ -z "$version" ] || [ "$version" = "(none)" ]; then
-  log "apt-get update (no haproxy candidate known)"
+candidate() { apt-cache policy haproxy 2>/dev/null | sed -n 's/^ *Candidate: *//p'; }
+refresh_lists() {
+  log "apt-get update ($1)"
   apt-get update -qq >&2 || die "apt-get update failed; run it as root once, or install haproxy's package lists"
-  version="$(apt-cache policy haproxy | sed -n 's/^ *Candidate: *//p')"
+}
+
+version="$(candidate)"
+if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+  refresh_lists "no haproxy candidate known"
+  version="$(candidate)"
 fi
 [ -n "$version" ] && [ "$version" != "(none)" ] || die "apt knows no haproxy package"
 
@@ -37,7 +42,14 @@ else
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   # apt-get download writes into the current directory (as root it warns that _apt cannot read it).
-  (cd "$work" && apt-get download -q "${PACKAGES[@]}") >&2 || die "apt-get download ${PACKAGES[*]} failed"
+  if ! (cd "$work" && apt-get download -q "${PACKAGES[@]}") >&2; then
+    # Stale package lists name versions the mirror no longer serves (security updates replace them).
+    refresh_lists "apt-get download failed; the package lists may be stale"
+    version="$(candidate)"
+    dir="$ECS_CDKTF_CACHE/haproxy/$version"
+    wrapper="$dir/bin/haproxy"
+    (cd "$work" && apt-get download -q "${PACKAGES[@]}") >&2 || die "apt-get download ${PACKAGES[*]} failed"
+  fi
   rm -rf "$dir"
   mkdir -p "$dir/root" "$dir/bin"
   for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$dir/root"; done

@@ -39,10 +39,14 @@ checkov_venv="$(make_venv tools/requirements-checkov.txt)"
 # --- Terraform CLI and provider ----------------------------------------------------------------
 tf_env="$(bash scripts/setup-terraform.sh)"
 
+# --- HAProxy (the edge proxy's config tests) ------------------------------------------------------
+haproxy_env="$(bash scripts/setup-haproxy.sh)"
+
 tmp="$TOOLCHAIN_ENV.tmp"
 {
   echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
   printf '%s\n' "$tf_env"
+  printf '%s\n' "$haproxy_env"
   echo "export ECS_CDKTF_VENV=\"$tools_venv\""
   echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""
   echo "export PATH=\"$tools_venv/bin:\$PATH\""
