@@ -1,4 +1,4 @@
-import { ITerraformDependable, Token } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup, AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
@@ -83,7 +83,7 @@ export class EcsCapacity extends Construct {
       imageId,
       instanceType: config.instanceType,
       iamInstanceProfile: { arn: context.instanceProfileArn },
-      vpcSecurityGroupIds: [context.securityGroupId, ...config.additionalSecurityGroupIds],
+      vpcSecurityGroupIds: withLeading(context.securityGroupId, config.additionalSecurityGroupIds),
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
@@ -154,9 +154,9 @@ export class EcsCapacity extends Construct {
       autoScalingGroupProvider: {
         autoScalingGroupArn: this.autoScalingGroupArn,
         managedDraining: "ENABLED",
-        managedTerminationProtection: config.managedTerminationProtection ? "ENABLED" : "DISABLED",
+        managedTerminationProtection: enabledOrDisabled(config.managedTerminationProtection),
         managedScaling: {
-          status: config.managedScaling ? "ENABLED" : "DISABLED",
+          status: enabledOrDisabled(config.managedScaling),
           targetCapacity: config.targetCapacityPercent,
           minimumScalingStepSize: config.minimumScalingStepSize,
           maximumScalingStepSize: config.maximumScalingStepSize,
@@ -167,4 +167,15 @@ export class EcsCapacity extends Construct {
     });
     this.capacityProviderName = this.capacityProvider.name;
   }
+}
+
+/** `ENABLED` or `DISABLED` for a flag; a token flag becomes a Terraform conditional. */
+function enabledOrDisabled(flag: boolean): string {
+  if (Token.isUnresolved(flag)) return Token.asString(Fn.conditional(flag, "ENABLED", "DISABLED"));
+  return flag ? "ENABLED" : "DISABLED";
+}
+
+/** `[first, ...rest]`; a token list (e.g. a Terraform variable) cannot be spread, so `concat()`. */
+function withLeading(first: string, rest: string[]): string[] {
+  return Token.isUnresolved(rest) ? Token.asList(Fn.concat([[first], rest])) : [first, ...rest];
 }

@@ -1,4 +1,4 @@
-import { Lazy, Token } from "cdktf";
+import { IResolvable, Lazy, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -145,7 +145,7 @@ export class EcsCluster extends Construct {
           logging: "OVERRIDE",
           logConfiguration: {
             cloudWatchLogGroupName: this.execLogGroup.name,
-            cloudWatchEncryptionEnabled: this.config.kmsKeyArn !== undefined,
+            cloudWatchEncryptionEnabled: isSet(this.config.kmsKeyArn),
           },
         },
       },
@@ -364,4 +364,10 @@ export class EcsCluster extends Construct {
     this.ruleIds.add(id);
     return id;
   }
+}
+
+/** Whether an optional value is set: `!= null` in Terraform for a token (a variable may be null). */
+function isSet(value: string | undefined): boolean | IResolvable {
+  if (value === undefined) return false;
+  return Token.isUnresolved(value) ? Op.neq(value, Token.nullValue()) : true;
 }

@@ -19,15 +19,29 @@ export function ecsConfigLines(options: EcsUserDataOptions): string[] {
   const lines = [
     `ECS_CLUSTER=${options.clusterName}`,
     "ECS_ENABLE_CONTAINER_METADATA=true",
-    `ECS_CONTAINER_STOP_TIMEOUT=${options.containerStopTimeoutSeconds}s`,
+    `ECS_CONTAINER_STOP_TIMEOUT=${numberText(options.containerStopTimeoutSeconds)}s`,
     // awsvpc tasks get no route to instance metadata (the hop limit already stops bridge-mode ones).
     "ECS_AWSVPC_BLOCK_IMDS=true",
   ];
   if (options.spot) lines.push("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true");
   if (Object.keys(options.instanceAttributes).length > 0) {
-    lines.push(`ECS_INSTANCE_ATTRIBUTES=${JSON.stringify(options.instanceAttributes)}`);
+    lines.push(`ECS_INSTANCE_ATTRIBUTES=${attributesJson(options.instanceAttributes)}`);
   }
   return lines;
+}
+
+/**
+ * The attributes as JSON. With token values, Terraform's `jsonencode()` writes it: cdktf refuses the
+ * double quotes of a literal JSON inside a script that `base64encode()` takes as an argument.
+ */
+function attributesJson(attributes: Readonly<Record<string, string>>): string {
+  const tokens = Object.entries(attributes).some(([k, v]) => Token.isUnresolved(k) || Token.isUnresolved(v));
+  return tokens ? Token.asString(Fn.jsonencode(attributes)) : JSON.stringify(attributes);
+}
+
+/** A number as text; a number token becomes a string token (spliced as a number, it loses its `${}`). */
+function numberText(value: number): string {
+  return Token.isUnresolved(value) ? Token.asString(value) : String(value);
 }
 
 /**

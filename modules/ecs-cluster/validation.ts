@@ -106,6 +106,21 @@ export interface ClusterConfig {
 
 const literal = (value: unknown): boolean => !Token.isUnresolved(value);
 
+/**
+ * Refuses an unresolved token (e.g. a Terraform variable) for a prop that shapes the construct
+ * tree or a synth-time branch, where a token would be silently read as the wrong value.
+ */
+function requireLiteral(fail: Fail, field: string, value: unknown, decides: string): void {
+  if (!literal(value)) {
+    fail(
+      field,
+      value,
+      `be a literal, not a token: it decides at synth time ${decides}`,
+      "pass a literal value (a generated Terraform module fixes it per module)",
+    );
+  }
+}
+
 /** Checks an integer in `[min, max]`, skipping unresolved tokens. */
 function checkInteger(fail: Fail, field: string, value: number, min: number, max: number, fix: string): void {
   if (!literal(value)) return;
@@ -187,9 +202,16 @@ export function resolveCapacityConfig(
 
   const { minSize, maxSize, desiredCapacity } = resolveSizes(fail, options);
 
+  const spot = options.spot ?? false;
+  requireLiteral(fail, "spot", spot, "the launch template's market options and the agent's Spot draining");
+
+  // Tokens pass through (capacity.ts turns a boolean token into ENABLED/DISABLED with a
+  // conditional); the rules between the three are checked when all their values are literal.
   const managedScaling = options.managedScaling ?? true;
   const managedTerminationProtection = options.managedTerminationProtection ?? false;
-  if (managedTerminationProtection && !managedScaling) {
+  const protectFromScaleIn = options.protectFromScaleIn ?? managedTerminationProtection;
+  const scalingLiterals = literal(managedScaling) && literal(managedTerminationProtection);
+  if (scalingLiterals && managedTerminationProtection && !managedScaling) {
     fail(
       "managedTerminationProtection",
       managedTerminationProtection,
@@ -197,8 +219,8 @@ export function resolveCapacityConfig(
       "enable managedScaling or drop managedTerminationProtection",
     );
   }
-  const protectFromScaleIn = options.protectFromScaleIn ?? managedTerminationProtection;
-  if (managedTerminationProtection && !protectFromScaleIn) {
+  const protectionLiterals = literal(managedTerminationProtection) && literal(protectFromScaleIn);
+  if (protectionLiterals && managedTerminationProtection && !protectFromScaleIn) {
     fail(
       "protectFromScaleIn",
       protectFromScaleIn,
@@ -206,7 +228,7 @@ export function resolveCapacityConfig(
       "set protectFromScaleIn: true or leave it unset",
     );
   }
-  if (!managedTerminationProtection && protectFromScaleIn) {
+  if (protectionLiterals && !managedTerminationProtection && protectFromScaleIn) {
     fail(
       "protectFromScaleIn",
       protectFromScaleIn,
@@ -262,6 +284,12 @@ export function resolveCapacityConfig(
   );
 
   const instanceAttributes = options.instanceAttributes ?? {};
+  requireLiteral(
+    fail,
+    "instanceAttributes",
+    instanceAttributes,
+    "the ECS_INSTANCE_ATTRIBUTES line of the user data (list the attributes literally; values may be tokens)",
+  );
   checkInstanceAttributes(fail, instanceAttributes);
 
   const containerStopTimeoutSeconds =
@@ -273,6 +301,13 @@ export function resolveCapacityConfig(
     1,
     3600,
     `e.g. ${DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS}`,
+  );
+
+  requireLiteral(
+    fail,
+    "initialLifecycleHooks",
+    options.initialLifecycleHooks,
+    "the Auto Scaling group's initial_lifecycle_hook blocks",
   );
 
   const capacityProviderName = options.capacityProviderName ?? `${clusterName}-${capacityId}`;
@@ -318,7 +353,7 @@ export function resolveCapacityConfig(
     rootDeviceName,
     imdsHopLimit,
     detailedMonitoring: options.detailedMonitoring ?? false,
-    spot: options.spot ?? false,
+    spot,
     minSize,
     maxSize,
     desiredCapacity,
@@ -407,7 +442,7 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
   }
 
   const containerInsights = props.containerInsights ?? DEFAULT_CONTAINER_INSIGHTS;
-  if (!CONTAINER_INSIGHTS_MODES.includes(containerInsights)) {
+  if (literal(containerInsights) && !CONTAINER_INSIGHTS_MODES.includes(containerInsights)) {
     fail(
       "containerInsights",
       containerInsights,
@@ -436,6 +471,17 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
     );
   }
 
+  for (const [field, value] of [
+    ["ecrRepositoryArns", props.ecrRepositoryArns],
+    ["logGroupArns", props.logGroupArns],
+  ] as const) {
+    requireLiteral(
+      fail,
+      field,
+      value,
+      "whether the instance role's policy has that statement (list the ARNs literally; each may be a token)",
+    );
+  }
   checkArns(
     fail,
     "ecrRepositoryArns",
@@ -451,7 +497,21 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
     "arn:aws:logs:<region>:<account>:log-group:<name>",
   );
 
+  const enableSessionManager = props.enableSessionManager ?? true;
+  requireLiteral(
+    fail,
+    "enableSessionManager",
+    enableSessionManager,
+    "whether the instance role's policy has the Session Manager statement",
+  );
+
   const tags = props.tags ?? {};
+  requireLiteral(
+    fail,
+    "tags",
+    tags,
+    "the Auto Scaling group's tag blocks, one per key (list the tags literally; values may be tokens)",
+  );
   for (const key of RESERVED_TAG_KEYS) {
     if (key in tags) {
       fail(
@@ -470,7 +530,7 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
     kmsKeyArn,
     ecrRepositoryArns: props.ecrRepositoryArns === undefined ? undefined : [...props.ecrRepositoryArns],
     logGroupArns: props.logGroupArns === undefined ? undefined : [...props.logGroupArns],
-    enableSessionManager: props.enableSessionManager ?? true,
+    enableSessionManager,
     tags,
   };
 }
@@ -482,7 +542,7 @@ function checkArns(
   pattern: RegExp,
   example: string,
 ): void {
-  if (arns === undefined || !literal(arns)) return;
+  if (arns === undefined) return;
   for (const arn of arns) {
     if (literal(arn) && !pattern.test(arn)) {
       fail(
@@ -517,7 +577,7 @@ export function resolvePortRange(fail: Fail, port: PortSpec): PortRange {
       "use a TCP port from 1 to 65535",
     );
   }
-  if (range.from > range.to) {
+  if (literal(range.from) && literal(range.to) && range.from > range.to) {
     fail("port.from", range.from, `be ≤ port.to (${range.to})`, "swap them");
   }
   return range;

@@ -10,6 +10,7 @@ import { needsHostDns, renderHostDnsUserData, unwiredLocalZoneWarning } from "./
 import { NetworkProps } from "./props";
 import { createRouting } from "./routing";
 import { createSubnets, vpcResolverAddress } from "./subnets";
+import { mergeTags } from "./tags";
 import { resolveNetworkConfig } from "./validation";
 
 /**
@@ -63,10 +64,8 @@ export class Network extends Construct {
   public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
     const config = resolveNetworkConfig(id, props);
-    const tagsFor = (suffix: string): Record<string, string> => ({
-      ...config.tags,
-      Name: `${config.name}-${suffix}`,
-    });
+    const tagsFor = (suffix: string): Record<string, string> =>
+      mergeTags(config.tags, { Name: `${config.name}-${suffix}` });
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: config.cidrBlock,

@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { cidrHost, cidrSubnet } from "./cidr";
@@ -14,13 +14,15 @@ export interface AzSubnetCidrs {
   readonly privateCidr: string;
 }
 
-/** Subnet CIDRs per AZ: literal strings for a literal VPC block, `cidrsubnet()` for a token. */
+/**
+ * Subnet CIDRs per AZ: literal strings for a literal VPC block and literal `subnetNewBits`,
+ * `cidrsubnet()` when either is a token.
+ */
 export function subnetCidrs(config: NetworkConfig): AzSubnetCidrs[] {
   const { literalCidr, cidrBlock, subnetNewBits } = config;
+  const literal = literalCidr !== undefined && !Token.isUnresolved(subnetNewBits) ? literalCidr : undefined;
   const subnet = (netnum: number): string =>
-    literalCidr
-      ? cidrSubnet(literalCidr, subnetNewBits, netnum)
-      : Fn.cidrsubnet(cidrBlock, subnetNewBits, netnum);
+    literal ? cidrSubnet(literal, subnetNewBits, netnum) : Fn.cidrsubnet(cidrBlock, subnetNewBits, netnum);
   return config.availabilityZones.map((availabilityZone, i) => ({
     availabilityZone,
     publicCidr: subnet(i),

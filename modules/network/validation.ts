@@ -68,7 +68,8 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     );
   }
   const tags = props.tags ?? {};
-  if ("Name" in tags) {
+  // A token map (a Terraform variable) is merged with each Name at plan time (see tags.ts).
+  if (!Token.isUnresolved(tags) && "Name" in tags) {
     fail("tags", tags, "not set Name (each resource gets its own Name tag)", "set the `name` prop instead");
   }
 
@@ -80,28 +81,16 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
 
   const cidrBlock = props.cidrBlock ?? DEFAULT_VPC_CIDR;
   const subnetNewBits = props.subnetNewBits ?? DEFAULT_SUBNET_NEW_BITS;
-  const maxNewBits = MAX_SUBNET_PREFIX - MIN_VPC_PREFIX;
-  if (!Number.isInteger(subnetNewBits) || subnetNewBits < 1 || subnetNewBits > maxNewBits) {
-    fail(
-      "subnetNewBits",
-      subnetNewBits,
-      `be an integer from 1 to ${maxNewBits}`,
-      "e.g. 4 for /20 subnets in a /16",
-    );
-  }
-  // Public subnets use netnums 0..7 and private ones 8.., so both families can grow to MAX_AZS.
-  const netnumsNeeded = MAX_AZS + availabilityZones.length;
-  if (2 ** subnetNewBits < netnumsNeeded) {
-    fail(
-      "subnetNewBits",
-      subnetNewBits,
-      `give at least ${netnumsNeeded} subnets (public netnums 0-${MAX_AZS - 1}, private from ${MAX_AZS})`,
-      "use 4 or more",
-    );
-  }
+  if (!Token.isUnresolved(subnetNewBits)) checkSubnetNewBits(subnetNewBits, availabilityZones.length, fail);
   const literalCidr = Token.isUnresolved(cidrBlock) ? undefined : checkCidr(cidrBlock, subnetNewBits, fail);
 
   const natGateways = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
+  requireLiteral(
+    fail,
+    "natGateways",
+    natGateways,
+    `how many NAT gateways, Elastic IPs and private route tables exist (${NAT_GATEWAY_MODES.join(", ")})`,
+  );
   if (!NAT_GATEWAY_MODES.includes(natGateways)) {
     fail("natGateways", natGateways, `be one of ${NAT_GATEWAY_MODES.join(", ")}`, "pick one of them");
   }
@@ -110,6 +99,12 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
   if (!Token.isUnresolved(zoneName)) checkZoneName(zoneName, fail);
 
   const enableFlowLogs = props.enableFlowLogs ?? true;
+  requireLiteral(
+    fail,
+    "enableFlowLogs",
+    enableFlowLogs,
+    "whether the flow log, its log group and role exist",
+  );
   if (!enableFlowLogs && props.flowLogRetentionDays !== undefined) {
     fail(
       "flowLogRetentionDays",
@@ -164,11 +159,55 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
 
 type Fail = (field: string, value: unknown, must: string, fix: string) => never;
 
+/**
+ * Refuses an unresolved token (e.g. a Terraform variable) for a prop that shapes the construct
+ * tree at synth time, where a token would be silently read as the wrong value.
+ */
+function requireLiteral(fail: Fail, field: string, value: unknown, decides: string): void {
+  if (Token.isUnresolved(value)) {
+    fail(
+      field,
+      value,
+      `be a literal, not a token: it decides at synth time ${decides}`,
+      "pass a literal value (a generated Terraform module fixes it per module)",
+    );
+  }
+}
+
+function checkSubnetNewBits(subnetNewBits: number, azCount: number, fail: Fail): void {
+  const maxNewBits = MAX_SUBNET_PREFIX - MIN_VPC_PREFIX;
+  if (!Number.isInteger(subnetNewBits) || subnetNewBits < 1 || subnetNewBits > maxNewBits) {
+    fail(
+      "subnetNewBits",
+      subnetNewBits,
+      `be an integer from 1 to ${maxNewBits}`,
+      "e.g. 4 for /20 subnets in a /16",
+    );
+  }
+  // Public subnets use netnums 0..7 and private ones 8.., so both families can grow to MAX_AZS.
+  const netnumsNeeded = MAX_AZS + azCount;
+  if (2 ** subnetNewBits < netnumsNeeded) {
+    fail(
+      "subnetNewBits",
+      subnetNewBits,
+      `give at least ${netnumsNeeded} subnets (public netnums 0-${MAX_AZS - 1}, private from ${MAX_AZS})`,
+      "use 4 or more",
+    );
+  }
+}
+
 function resolveAvailabilityZones(props: NetworkProps, region: string, fail: Fail): readonly string[] {
   const literalRegion = !Token.isUnresolved(region);
   const max = literalRegion ? maxAzCount(region) : MAX_AZS;
   const zonesOf = literalRegion && isKnownRegion(region) ? ` (${region} has ${max} known zones)` : "";
   const { azCount, availabilityZones } = props;
+  requireLiteral(fail, "azCount", azCount, "how many subnets, NAT gateways and route tables exist");
+  requireLiteral(
+    fail,
+    "availabilityZones",
+    availabilityZones,
+    "how many subnets exist (list the zones literally; each zone name may be a token)",
+  );
   if (azCount !== undefined && (!Number.isInteger(azCount) || azCount < 1 || azCount > max)) {
     fail(
       "azCount",
@@ -221,7 +260,7 @@ function checkCidr(cidrBlock: string, subnetNewBits: number, fail: Fail): Ipv4Ci
     );
   }
   const subnetPrefix = cidr.prefix + subnetNewBits;
-  if (subnetPrefix > MAX_SUBNET_PREFIX) {
+  if (!Token.isUnresolved(subnetNewBits) && subnetPrefix > MAX_SUBNET_PREFIX) {
     fail(
       "cidrBlock",
       cidrBlock,
