@@ -65,6 +65,20 @@ export interface PropsInterfaceDoc {
   readonly props: readonly PropDoc[];
 }
 
+/** One public readonly attribute of a construct class (what a Terraform output can expose). */
+export interface AttributeDoc {
+  readonly name: string;
+  /** The type as written in the source, e.g. `string[]` or `Vpc`. */
+  readonly typeText: string;
+  readonly kind: PropKind;
+  /** Declared with `?` (e.g. present only when an option is on). */
+  readonly optional: boolean;
+  /** TSDoc summary on one line; `{@link X}` becomes `` `X` ``. */
+  readonly description: string;
+  /** The class that declares it. */
+  readonly declaredIn: string;
+}
+
 /** A malformed props doc: names the file, the interface, the prop and the fix. */
 export class PropsDocError extends Error {
   override readonly name = "PropsDocError";
@@ -151,6 +165,50 @@ export class PropsReader {
       extends: this.bases(decl).map((b) => b.name.text),
       props,
     };
+  }
+
+  /**
+   * The public readonly properties of the class `name` exported from `entryPoint`, own first, then
+   * inherited ones (getters and methods are not attributes).
+   */
+  readAttributes(entryPoint: string, name: string): AttributeDoc[] {
+    const symbol = this.moduleExports(entryPoint).find((s) => s.name === name);
+    const decl = symbol?.declarations?.find(ts.isClassDeclaration);
+    if (!decl) throw new PropsDocError(`${this.rel(entryPoint)}: exports no class ${name}`);
+    this.assertTypeChecks(decl.getSourceFile());
+    const out: AttributeDoc[] = [];
+    const seen = new Set<string>();
+    for (let cls: ts.ClassDeclaration | undefined = decl; cls; cls = this.baseClass(cls)) {
+      for (const member of cls.members) {
+        if (!ts.isPropertyDeclaration(member) || !member.type) continue;
+        const flags = ts.getCombinedModifierFlags(member);
+        if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected | ts.ModifierFlags.Static))
+          continue;
+        if (!(flags & ts.ModifierFlags.Readonly) || ts.isPrivateIdentifier(member.name)) continue;
+        const attr = member.name.getText();
+        if (seen.has(attr)) continue;
+        seen.add(attr);
+        const type = this.checker.getTypeFromTypeNode(member.type);
+        out.push({
+          name: attr,
+          typeText: member.type.getText().replace(/\s+/g, " "),
+          kind: this.kindOf(type, literalsOf(type)),
+          optional: member.questionToken !== undefined,
+          description: jsDocText(member),
+          declaredIn: cls.name?.text ?? "(anonymous)",
+        });
+      }
+    }
+    return out;
+  }
+
+  private baseClass(decl: ts.ClassDeclaration): ts.ClassDeclaration | undefined {
+    const clause = decl.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
+    const expression = clause?.types[0]?.expression;
+    const symbol = expression && this.checker.getSymbolAtLocation(expression);
+    const base = symbol && this.resolve(symbol).declarations?.find(ts.isClassDeclaration);
+    // Stop at library classes (Construct): their members are not the module's attributes.
+    return base && !base.getSourceFile().isDeclarationFile ? base : undefined;
   }
 
   private moduleExports(entryPoint: string): ts.Symbol[] {

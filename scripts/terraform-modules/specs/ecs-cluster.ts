@@ -1,0 +1,444 @@
+/** terraform-aws-ecs-cluster: the EcsCluster construct with its inputs as Terraform variables. */
+import { TerraformVariable } from "cdktf";
+import {
+  DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
+  DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
+  DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  EcsCluster,
+  EcsClusterProps,
+  LOG_RETENTION_DAYS_ALLOWED,
+} from "../../../modules/ecs-cluster";
+import type { Network } from "../../../modules/network";
+import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
+
+/** What EcsCluster reads of its network, and the adapter variable each comes from. */
+const NETWORK_MEMBERS = {
+  vpcId: "vpc_id",
+  privateSubnetIds: "private_subnet_ids",
+  hostDnsUserData: "host_dns_user_data",
+} as const;
+
+/**
+ * The `network` prop made from the adapter variables. EcsCluster reads only the members in
+ * {@link NETWORK_MEMBERS}; reading any other fails the generation, naming the member, so a change
+ * to EcsCluster cannot silently get `undefined` here.
+ */
+export function networkFromVariables(vars: Readonly<Record<string, TerraformVariable>>): Network {
+  const members: Record<string, unknown> = {
+    vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
+    privateSubnetIds: vars[NETWORK_MEMBERS.privateSubnetIds].listValue,
+    hostDnsUserData: () => vars[NETWORK_MEMBERS.hostDnsUserData].stringValue,
+  };
+  const adapter = new Proxy(members, {
+    get(target, member) {
+      if (typeof member === "symbol") return undefined;
+      if (member in target) return target[member];
+      throw new ModuleSpecError(
+        `terraform-aws-ecs-cluster: EcsCluster read network.${member}, which the module's network adapter ` +
+          `does not provide (it has ${Object.keys(NETWORK_MEMBERS).join(", ")}); add a variable for it in ` +
+          "scripts/terraform-modules/specs/ecs-cluster.ts",
+      );
+    },
+  });
+  // The adapter has exactly the members EcsCluster uses (checked on every read above).
+  return adapter as unknown as Network;
+}
+
+/** The retentions CloudWatch Logs accepts, as an HCL list body. */
+const RETENTIONS = LOG_RETENTION_DAYS_ALLOWED.join(", ");
+
+export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
+  module: "ecs-cluster",
+  constructClass: "EcsCluster",
+  summary:
+    "An ECS cluster whose capacity is an EC2 Auto Scaling group (launch template with IMDSv2 and an " +
+    "encrypted gp3 root volume) in the given private subnets, behind a capacity provider with managed " +
+    "scaling; a least-privilege instance role; an instance security group without ingress.",
+  props: {
+    network: {
+      as: "adapter",
+      from: Object.values(NETWORK_MEMBERS),
+      reason:
+        "A construct cannot cross a module boundary: the module takes the network's VPC id, private subnet " +
+        "ids and host DNS user data (the network module's outputs) instead.",
+    },
+    clusterName: {
+      as: "variable",
+      required: true,
+      description:
+        "Name of the ECS cluster: 1 to 247 letters, digits, hyphens and underscores, not starting with " +
+        "aws, ecs or fargate. Also the prefix of the capacity's names (`<cluster_name>-default`).",
+      rules: [
+        {
+          condition: 'can(regex("^[A-Za-z0-9_-]{1,247}$", var.cluster_name))',
+          errorMessage:
+            "cluster_name (${var.cluster_name}) must be 1 to 247 letters, digits, hyphens or underscores (the capacity provider is <cluster_name>-default, at most 255); rename it.",
+          rejects: [{ cluster_name: "my cluster" }, { cluster_name: "c".repeat(250) }],
+          synth: "same",
+        },
+        {
+          condition: '!can(regex("^(?i)(aws|ecs|fargate)", var.cluster_name))',
+          errorMessage:
+            "cluster_name (${var.cluster_name}) must not start with aws, ecs or fargate (its capacity provider <cluster_name>-default would use a prefix ECS reserves); rename it.",
+          rejects: [{ cluster_name: "ECS-apps" }],
+          synth: "same",
+        },
+      ],
+    },
+    containerInsights: { as: "variable" },
+    execLogRetentionDays: {
+      as: "variable",
+      description:
+        "Retention of the ECS Exec log group `/ecs/<cluster_name>/exec`, in days (a value CloudWatch Logs accepts).",
+      rules: [
+        {
+          condition: `contains([${RETENTIONS}], var.exec_log_retention_days)`,
+          errorMessage: `exec_log_retention_days (\${var.exec_log_retention_days}) must be a CloudWatch Logs retention (${RETENTIONS}); pick the nearest allowed value.`,
+          rejects: [{ exec_log_retention_days: 2 }],
+          synth: "same",
+        },
+      ],
+    },
+    kmsKeyArn: {
+      as: "variable",
+      default: null,
+      description:
+        "A KMS key (ARN) that encrypts the ECS Exec log group and the Exec sessions; the key policy must " +
+        "let CloudWatch Logs use it. null: CloudWatch Logs' default encryption and the Exec channel's TLS only.",
+      rules: [
+        {
+          condition:
+            'var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))',
+          errorMessage:
+            'kms_key_arn (${coalesce(var.kms_key_arn, "null")}) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); pass the key\'s ARN, not its id or alias.',
+          rejects: [{ kms_key_arn: "alias/exec" }],
+          synth: "same",
+        },
+      ],
+    },
+    ecrRepositoryArns: {
+      as: "fixed",
+      reason:
+        "Whether the instance role may pull from ECR at all is decided at synth time (an empty list drops " +
+        "the statement); the module grants every repository of the account and region.",
+    },
+    logGroupArns: {
+      as: "fixed",
+      reason:
+        "Whether the instance role may write logs is decided at synth time (an empty list drops the " +
+        "statement); the module grants the groups named `/ecs/<cluster_name>/*`.",
+    },
+    enableSessionManager: {
+      as: "fixed",
+      reason:
+        "Decides at synth time whether the instance role has the Session Manager statement; the module " +
+        "always has it (the construct's default).",
+    },
+    tags: {
+      as: "fixed",
+      reason:
+        "The Auto Scaling group's tag blocks are made one per key at synth time; the module sets only Name " +
+        "and AmazonECSManaged. Tag the other resources with the provider's default_tags.",
+    },
+    subnetIds: {
+      as: "fixed",
+      reason: "The Auto Scaling group uses private_subnet_ids, the network's private subnets.",
+    },
+    instanceType: {
+      as: "variable",
+      rules: [
+        {
+          condition: 'can(regex("^[a-z][a-z0-9-]*[.][a-z0-9]+$", var.instance_type))',
+          errorMessage:
+            "instance_type (${var.instance_type}) must be an EC2 instance type like t3.small; fix the type name.",
+          rejects: [{ instance_type: "t3small" }],
+          synth: "same",
+        },
+      ],
+    },
+    amiId: {
+      as: "fixed",
+      reason:
+        "An explicit AMI id decides at synth time that no SSM parameter is read; the module reads the AMI " +
+        "id from ami_ssm_parameter_name.",
+    },
+    amiSsmParameterName: {
+      as: "variable",
+      rules: [
+        {
+          condition:
+            'length(var.ami_ssm_parameter_name) <= 2048 && can(regex("^[A-Za-z0-9_./-]+$", var.ami_ssm_parameter_name))',
+          errorMessage:
+            "ami_ssm_parameter_name (${var.ami_ssm_parameter_name}) must be an SSM parameter name; e.g. /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id.",
+          rejects: [{ ami_ssm_parameter_name: "ami id" }],
+          synth: "same",
+        },
+      ],
+    },
+    rootVolumeSizeGib: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "root_volume_size_gib",
+          1,
+          16_384,
+          `gp3 volumes hold 1 to 16384 GiB; the ECS AMI needs ${DEFAULT_ROOT_VOLUME_SIZE_GIB}`,
+          [0],
+        ),
+      ],
+    },
+    rootDeviceName: {
+      as: "variable",
+      rules: [
+        {
+          condition: 'can(regex("^/dev/[a-z0-9]+$", var.root_device_name))',
+          errorMessage:
+            "root_device_name (${var.root_device_name}) must be a device name like /dev/xvda; use the AMI's root device.",
+          rejects: [{ root_device_name: "xvda" }],
+          synth: "same",
+        },
+      ],
+    },
+    imdsHopLimit: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "imds_hop_limit",
+          1,
+          64,
+          "keep 1 unless something outside the instance's own network namespace must read metadata",
+          [0],
+        ),
+      ],
+    },
+    detailedMonitoring: { as: "variable" },
+    spot: {
+      as: "fixed",
+      reason:
+        "Decides at synth time the launch template's market options and the agent's Spot draining; the " +
+        "module launches On-Demand instances.",
+    },
+    minSize: {
+      as: "variable",
+      rules: [
+        integerRule("min_size", 0, undefined, "e.g. 0 or 1", [-1]),
+        {
+          condition: "var.min_size <= var.max_size",
+          errorMessage:
+            "min_size (${var.min_size}) must be ≤ max_size (${var.max_size}); lower min_size or raise max_size.",
+          rejects: [{ min_size: 3, max_size: 2 }],
+          synth: "same",
+        },
+      ],
+    },
+    maxSize: {
+      as: "variable",
+      description:
+        "Maximum size of the Auto Scaling group (an integer ≥ min_size). 0, with min_size 0, stops the " +
+        "capacity: Auto Scaling lowers the desired capacity to 0 and terminates the instances.",
+      rules: [integerRule("max_size", 0, undefined, "e.g. 2, or 0 with min_size 0 to stop", [1.5])],
+    },
+    desiredCapacity: {
+      as: "fixed",
+      reason:
+        "The group starts at min_size; managed scaling owns the desired capacity afterwards (Terraform " +
+        "ignores its changes).",
+    },
+    managedScaling: { as: "variable" },
+    managedTerminationProtection: {
+      as: "variable",
+      description:
+        "ECS managed termination protection: ECS keeps scale-in protection on instances running non-daemon " +
+        "tasks (the group protects new instances from scale-in to match). Needs managed_scaling. Off by " +
+        "default: protected instances make scale-in wait for tasks to move.",
+      rules: [
+        {
+          condition: "!var.managed_termination_protection || var.managed_scaling",
+          errorMessage:
+            "managed_termination_protection (${var.managed_termination_protection}) must be false when managed_scaling is false (ECS needs managed scaling for it); enable managed_scaling or drop managed_termination_protection.",
+          rejects: [{ managed_termination_protection: true, managed_scaling: false }],
+          synth: "same",
+        },
+      ],
+    },
+    protectFromScaleIn: {
+      as: "fixed",
+      reason: "Must equal managed_termination_protection; the module sets it from that.",
+    },
+    targetCapacityPercent: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "target_capacity_percent",
+          1,
+          100,
+          "100 packs instances fully; lower keeps spare capacity",
+          [0],
+        ),
+      ],
+    },
+    minimumScalingStepSize: {
+      as: "variable",
+      rules: [
+        integerRule("minimum_scaling_step_size", 1, 10_000, "e.g. 1", [0]),
+        {
+          condition: "var.minimum_scaling_step_size <= var.maximum_scaling_step_size",
+          errorMessage:
+            "minimum_scaling_step_size (${var.minimum_scaling_step_size}) must be ≤ maximum_scaling_step_size (${var.maximum_scaling_step_size}); lower it or raise maximum_scaling_step_size.",
+          rejects: [{ minimum_scaling_step_size: 20, maximum_scaling_step_size: 10 }],
+          synth: "same",
+        },
+      ],
+    },
+    maximumScalingStepSize: {
+      as: "variable",
+      rules: [integerRule("maximum_scaling_step_size", 1, 10_000, "e.g. 10000", [10_001])],
+    },
+    instanceWarmupPeriodSeconds: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "instance_warmup_period_seconds",
+          0,
+          10_000,
+          `e.g. ${DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS}`,
+          [-1],
+        ),
+      ],
+    },
+    instanceRefreshMinHealthyPercentage: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "instance_refresh_min_healthy_percentage",
+          0,
+          100,
+          `e.g. ${DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE}`,
+          [101],
+        ),
+      ],
+    },
+    instanceAttributes: {
+      as: "fixed",
+      reason:
+        "The ECS_INSTANCE_ATTRIBUTES line of the user data is written from the literal map at synth time; " +
+        "the module's instances have no custom attributes.",
+    },
+    containerStopTimeoutSeconds: {
+      as: "variable",
+      rules: [
+        integerRule(
+          "container_stop_timeout_seconds",
+          1,
+          3600,
+          `e.g. ${DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS}`,
+          [0],
+        ),
+      ],
+    },
+    additionalUserData: {
+      as: "variable",
+      default: "",
+      description: 'Extra bash appended to the user data, after the ECS and DNS configuration ("": none).',
+    },
+    additionalSecurityGroupIds: {
+      as: "variable",
+      default: [],
+      description: "Security groups attached to the instances next to the cluster's instance security group.",
+    },
+    initialLifecycleHooks: {
+      as: "fixed",
+      reason:
+        "A list of objects the construct turns into the group's initial_lifecycle_hook blocks at synth " +
+        "time; the module has none.",
+    },
+    capacityProviderName: {
+      as: "fixed",
+      reason: "Derived: `<cluster_name>-default`.",
+    },
+    autoScalingGroupName: {
+      as: "fixed",
+      reason: "Derived: `<cluster_name>-default`.",
+    },
+  },
+  adapterVariables: {
+    vpc_id: {
+      type: "string",
+      description: "Id of the VPC of the instance security group: the network module's vpc_id output.",
+      rules: [
+        {
+          condition: 'can(regex("^vpc-[0-9a-f]+$", var.vpc_id))',
+          errorMessage:
+            "vpc_id (${var.vpc_id}) must be a VPC id like vpc-0123456789abcdef0; pass the network's vpc_id.",
+          rejects: [{ vpc_id: "my-vpc" }],
+          synth: { hclOnly: "the construct takes a Network, whose VPC id is a reference" },
+        },
+      ],
+    },
+    private_subnet_ids: {
+      type: "list(string)",
+      description:
+        "Subnets the Auto Scaling group launches into: the network module's private_subnet_ids output.",
+      rules: [
+        {
+          condition:
+            'length(var.private_subnet_ids) > 0 && alltrue([for id in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])',
+          errorMessage:
+            "private_subnet_ids (${jsonencode(var.private_subnet_ids)}) must list at least one subnet id like subnet-0123456789abcdef0; pass the network's private_subnet_ids.",
+          rejects: [{ private_subnet_ids: [] }, { private_subnet_ids: ["my-subnet"] }],
+          synth: { hclOnly: "the construct takes a Network, whose subnet ids are references" },
+        },
+      ],
+    },
+    host_dns_user_data: {
+      type: "string",
+      default: "",
+      description:
+        "Bash that makes the instances resolve the network's private zone: the network module's " +
+        'host_dns_user_data output (needed for a `.local` zone). "": none.',
+    },
+  },
+  create: (scope, props, adapter) =>
+    new EcsCluster(scope, "cluster", { ...props, network: networkFromVariables(adapter) }),
+  skipAttributes: {},
+  outputDescriptions: {
+    clusterName: "Name of the ECS cluster.",
+    capacityProviderName:
+      "Name of the capacity provider of the cluster's Auto Scaling group, its default strategy.",
+    autoScalingGroupName: "Name of the Auto Scaling group of the cluster's capacity.",
+    autoScalingGroupArn: "ARN of the Auto Scaling group of the cluster's capacity.",
+    instanceRoleArn: "ARN of the role of every container instance.",
+    securityGroupId:
+      "Id of the security group of every container instance (no ingress until a rule allows it).",
+  },
+  extraOutputs: {
+    launch_template_id: {
+      description: "Id of the launch template of the cluster's capacity.",
+      value: (cluster) => cluster.launchTemplate.id,
+    },
+    instance_role_name: {
+      description: "Name of the role of every container instance.",
+      value: (cluster) => cluster.instanceRole.name,
+    },
+    instance_profile_arn: {
+      description: "ARN of the instance profile holding that role.",
+      value: (cluster) => cluster.instanceProfile.arn,
+    },
+    exec_log_group_name: {
+      description: "The log group ECS Exec sessions are logged to, `/ecs/<cluster_name>/exec`.",
+      value: (cluster) => cluster.execLogGroup.name,
+    },
+  },
+  usage: {
+    cluster_name: '"dev"',
+    vpc_id: "module.network.vpc_id",
+    private_subnet_ids: "module.network.private_subnet_ids",
+    host_dns_user_data: "module.network.host_dns_user_data",
+  },
+  example: {
+    cluster_name: "dev",
+    vpc_id: "vpc-0123456789abcdef0",
+    private_subnet_ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+  },
+};

@@ -1,0 +1,313 @@
+/**
+ * The Terraform registry modules generated from the cdktf modules (scripts/terraform-modules):
+ * fresh against the committed dist/terraform, shaped like registry modules (no provider, no
+ * backend, the published version range), valid for the real Terraform CLI, and refused when a
+ * spec asks for what Terraform variables cannot carry or when Terraform rejects the module.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Tokenization,
+} from "cdktf";
+import { entryPoint, MODULES } from "../../scripts/docs/modules";
+import { PropsReader } from "../../scripts/docs/props";
+import {
+  DIST_DIR,
+  GeneratedModule,
+  renderModules,
+  staleFiles,
+  staleMessage,
+} from "../../scripts/terraform-modules/generate";
+import { planModule } from "../../scripts/terraform-modules/plan";
+import { AnyModuleSpec, ModuleSpecError } from "../../scripts/terraform-modules/spec";
+import { SPECS } from "../../scripts/terraform-modules/specs";
+import { ecsClusterSpec, networkFromVariables } from "../../scripts/terraform-modules/specs/ecs-cluster";
+import { networkSpec } from "../../scripts/terraform-modules/specs/network";
+import { synthModuleJson } from "../../scripts/terraform-modules/synth";
+import { TerraformValidateError, validateModule } from "../../scripts/terraform-modules/validate";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
+const GENERATE = path.join(REPO, "scripts", "terraform-modules", "generate.ts");
+
+type Json = Record<string, unknown>;
+
+/** A spec like `spec` with some props' dispositions replaced. */
+function withProps(spec: AnyModuleSpec, props: Record<string, unknown>): AnyModuleSpec {
+  return { ...spec, props: { ...spec.props, ...props } } as AnyModuleSpec;
+}
+
+let reader: PropsReader;
+let modules: GeneratedModule[];
+
+beforeAll(() => {
+  reader = new PropsReader(
+    MODULES.filter((m) => SPECS.some((s) => s.module === m.name)).map((m) => entryPoint(REPO, m)),
+    REPO,
+  );
+  modules = renderModules(REPO);
+});
+
+const byName = (name: string) => modules.find((m) => m.plan.name === name)!;
+const json = (module: GeneratedModule, file: string) => JSON.parse(module.files[file]) as Json;
+
+describe("dist/terraform", () => {
+  it("GIVEN the committed modules WHEN regenerated THEN none is stale (else: npm run build:terraform)", () => {
+    expect(modules.map((m) => m.dir)).toEqual([
+      path.join(DIST_DIR, "terraform-aws-network"),
+      path.join(DIST_DIR, "terraform-aws-ecs-cluster"),
+    ]);
+    for (const m of modules)
+      expect({ dir: m.dir, stale: staleFiles(REPO, m) }).toEqual({ dir: m.dir, stale: [] });
+  });
+
+  it("GIVEN a changed file THEN the check names it and says how to regenerate", () => {
+    const m = byName("terraform-aws-network");
+    const changed = { ...m, files: { ...m.files, "main.tf.json": "{}\n" } };
+    const stale = staleFiles(REPO, changed);
+    expect(stale).toEqual([path.join(m.dir, "main.tf.json")]);
+    expect(staleMessage(changed, stale)).toBe(
+      `${m.dir}: stale (main.tf.json): the construct, its TSDoc or the module's spec changed since it was ` +
+        "generated. Run `npm run build:terraform` and commit dist/terraform.",
+    );
+  });
+
+  it("GIVEN `--check` on the CLI THEN it passes on the committed modules", () => {
+    const out = execFileSync(process.execPath, [TSX, GENERATE, "--check"], { cwd: REPO, encoding: "utf8" });
+    expect(out).toBe(
+      "ok: dist/terraform/terraform-aws-network\nok: dist/terraform/terraform-aws-ecs-cluster\n",
+    );
+  });
+
+  it("GIVEN a published module without a spec THEN the CLI refuses it, saying why", () => {
+    const run = () =>
+      execFileSync(process.execPath, [TSX, GENERATE, "load-balanced-service"], {
+        cwd: REPO,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    expect(run).toThrow(
+      /no Terraform module spec for load-balanced-service \(load-balanced-service: published on npm, but its props are not yet mapped to Terraform variables; add a spec under scripts\/terraform-modules\/specs\/\)/,
+    );
+  });
+});
+
+describe.each(["terraform-aws-network", "terraform-aws-ecs-cluster"])("%s", (name) => {
+  const module = () => byName(name);
+
+  it("has the registry layout: versions, variables, main, outputs, README, LICENSE", () => {
+    expect(Object.keys(module().files).sort()).toEqual([
+      "LICENSE",
+      "README.md",
+      "main.tf.json",
+      "outputs.tf.json",
+      "variables.tf.json",
+      "versions.tf.json",
+    ]);
+    expect(module().files.LICENSE).toBe(fs.readFileSync(path.join(REPO, "LICENSE"), "utf8"));
+  });
+
+  it("requires Terraform 1.9 and hashicorp/aws in the published range, never the toolchain's pre-release", () => {
+    expect(json(module(), "versions.tf.json").terraform).toEqual({
+      required_version: ">= 1.9.0",
+      required_providers: { aws: { source: "hashicorp/aws", version: ">= 6.25.0, < 7.0.0" } },
+    });
+  });
+
+  it("configures no provider and no backend, and holds no cdktf metadata", () => {
+    for (const file of ["main.tf.json", "variables.tf.json", "outputs.tf.json", "versions.tf.json"]) {
+      const body = json(module(), file);
+      expect(
+        Object.keys(body).filter(
+          (k) => !["//", "data", "resource", "locals", "variable", "output", "terraform"].includes(k),
+        ),
+      ).toEqual([]);
+      expect(JSON.stringify(body)).not.toMatch(/"backend"|"provider"\s*:|"metadata"/);
+    }
+  });
+
+  it("has a variable per variable prop and adapter input, typed, described and defaulted as planned", () => {
+    const variables = json(module(), "variables.tf.json").variable as Record<string, Json>;
+    const plan = module().plan;
+    expect(Object.keys(variables).sort()).toEqual(plan.variables.map((v) => v.name).sort());
+    for (const v of plan.variables) {
+      expect(variables[v.name]).toMatchObject({ type: v.type, description: v.description });
+      if (v.required) expect(variables[v.name]).not.toHaveProperty("default");
+      else expect(variables[v.name].default).toEqual(v.default);
+      expect(variables[v.name].validation ?? []).toHaveLength(v.rules.length);
+    }
+  });
+
+  it("takes each variable prop's default from the construct's @default", () => {
+    for (const v of module().plan.variables.filter((x) => x.prop && !x.required)) {
+      const doc = module().plan.props.props.find((p) => p.name === v.prop)!;
+      if (doc.default?.kind === "value" && !(v.prop === "availabilityZones")) {
+        expect({ variable: v.name, default: v.default }).toEqual({
+          variable: v.name,
+          default: doc.default.value,
+        });
+      }
+    }
+  });
+
+  it("decides every prop of the construct: a variable, or fixed / adapter with a reason", () => {
+    const plan = module().plan;
+    const decided = [
+      ...plan.variables.filter((v) => v.prop).map((v) => v.prop),
+      ...plan.fixed.map((f) => f.prop),
+    ];
+    expect(decided.sort()).toEqual(plan.props.props.map((p) => p.name).sort());
+    for (const f of plan.fixed) expect(f.reason).toMatch(/\w/);
+  });
+
+  it("outputs every plain attribute of the construct, plus the extras, each described", () => {
+    const outputs = json(module(), "outputs.tf.json").output as Record<string, Json>;
+    expect(Object.keys(outputs).sort()).toEqual(
+      module()
+        .plan.outputs.map((o) => o.name)
+        .sort(),
+    );
+    for (const o of Object.values(outputs)) expect(o.description).toMatch(/\w/);
+  });
+
+  it("documents usage, requirements, every input, output and fixed prop in its README", () => {
+    const readme = module().files["README.md"];
+    const plan = module().plan;
+    expect(readme).toContain(`# ${name}\n`);
+    expect(readme).toContain(`source  `);
+    expect(readme).toContain(`"ecs-cdktf/${plan.spec.module}/aws"`);
+    expect(readme).toContain("| `hashicorp/aws` | `>= 6.25.0, < 7.0.0` |");
+    for (const v of plan.variables) expect(readme).toContain(`| \`${v.name}\` |`);
+    for (const o of plan.outputs) expect(readme).toContain(`| \`${o.name}\` |`);
+    for (const f of plan.fixed) expect(readme).toContain(`| \`${f.prop}\` |`);
+  });
+
+  it("passes terraform validate with the real provider, called with its example", () => {
+    expect(() => validateModule(name, module().files, module().plan.spec.example)).not.toThrow();
+  });
+});
+
+describe("refusals: what Terraform variables cannot carry", () => {
+  const synth = (spec: AnyModuleSpec) => () => synthModuleJson(planModule(spec, reader, REPO));
+
+  it.each<[string, AnyModuleSpec, RegExp]>([
+    [
+      "network azCount (it sets how many subnets exist)",
+      withProps(networkSpec as unknown as AnyModuleSpec, { azCount: { as: "variable" } }),
+      /^terraform-aws-network: the construct refused its inputs as Terraform variables \(prop azCount, variable az_count\): Network 'network': azCount \(.+\) must be a literal, not a token: it decides at synth time how many subnets, NAT gateways and route tables exist; .*A prop the construct needs as a literal cannot be a variable: mark it \{ as: "fixed", reason \} in scripts\/terraform-modules\/specs\/network\.ts$/s,
+    ],
+    [
+      "network natGateways",
+      withProps(networkSpec as unknown as AnyModuleSpec, { natGateways: { as: "variable" } }),
+      /^terraform-aws-network: the construct refused its inputs as Terraform variables \(prop natGateways, variable nat_gateways\): Network 'network': natGateways \(.+\) must be a literal, not a token/,
+    ],
+    [
+      "ecs-cluster spot",
+      withProps(ecsClusterSpec as unknown as AnyModuleSpec, { spot: { as: "variable" } }),
+      /^terraform-aws-ecs-cluster: the construct refused its inputs as Terraform variables \(prop spot, variable spot\): EcsCluster 'cluster': spot \(.+\) must be a literal, not a token: it decides at synth time the launch template's market options/,
+    ],
+    [
+      "ecs-cluster tags",
+      withProps(ecsClusterSpec as unknown as AnyModuleSpec, { tags: { as: "variable", default: {} } }),
+      /^terraform-aws-ecs-cluster: the construct refused its inputs as Terraform variables \(prop tags, variable tags\): EcsCluster 'cluster': tags \(.+\) must be a literal, not a token: it decides at synth time the Auto Scaling group's tag blocks/,
+    ],
+  ])("GIVEN %s as a variable THEN generation refuses, naming module, prop and why", (_case, spec, error) => {
+    expect(synth(spec)).toThrow(ModuleSpecError);
+    expect(synth(spec)).toThrow(error);
+  });
+
+  it.each<[string, AnyModuleSpec, RegExp]>([
+    [
+      "a construct prop (network) as a variable",
+      withProps(ecsClusterSpec as unknown as AnyModuleSpec, { network: { as: "variable" } }),
+      /^terraform-aws-ecs-cluster: prop network \(Network\) cannot be a Terraform variable: it is a construct instance, wired in code; mark it `adapter` and build it from adapter variables in `create`; change its disposition \(scripts\/terraform-modules\/specs\/ecs-cluster\.ts\)$/,
+    ],
+    [
+      "an object-list prop (initialLifecycleHooks) as a variable",
+      withProps(ecsClusterSpec as unknown as AnyModuleSpec, { initialLifecycleHooks: { as: "variable" } }),
+      /^terraform-aws-ecs-cluster: prop initialLifecycleHooks \(AutoscalingGroupInitialLifecycleHook\[\]\) cannot be a Terraform variable: its type .* has no Terraform variable mapping; mark it `fixed`/,
+    ],
+    [
+      "a prop without a disposition",
+      {
+        ...networkSpec,
+        props: Object.fromEntries(Object.entries(networkSpec.props).filter(([p]) => p !== "zoneName")),
+      } as unknown as AnyModuleSpec,
+      /^terraform-aws-network: prop zoneName of NetworkProps has no disposition; declare it/,
+    ],
+    [
+      "a variable whose @default is no literal, without a default",
+      withProps(networkSpec as unknown as AnyModuleSpec, { name: { as: "variable" } }),
+      /^terraform-aws-network: prop name's @default \(the construct id\) is no literal the variable could default to; give the variable a `default`/,
+    ],
+    [
+      "a rule whose message is not worded like the construct's",
+      withProps(networkSpec as unknown as AnyModuleSpec, {
+        zoneName: {
+          as: "variable",
+          rules: [
+            {
+              condition: 'var.zone_name != ""',
+              errorMessage: "Bad zone.",
+              rejects: [{ zone_name: "" }],
+              synth: "same",
+            },
+          ],
+        },
+      }),
+      /^terraform-aws-network: the message of a rule of zone_name \(Bad zone\.\) is not "zone_name \(<value>\) must …; <fix>\."/,
+    ],
+  ])("GIVEN %s THEN planning refuses it", (_case, spec, error) => {
+    expect(() => planModule(spec, reader, REPO)).toThrow(error);
+  });
+
+  it("GIVEN EcsCluster reading a network member the adapter lacks THEN generation fails, naming it", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const vars = Object.fromEntries(
+      ["vpc_id", "private_subnet_ids", "host_dns_user_data"].map((n) => [
+        n,
+        new TerraformVariable(stack, n, { type: n === "private_subnet_ids" ? "list(string)" : "string" }),
+      ]),
+    );
+    const network = networkFromVariables(vars);
+    const resolve = (value: unknown) =>
+      Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(resolve(network.vpcId)).toBe("${var.vpc_id}");
+    expect(resolve(network.privateSubnetIds)).toBe("${var.private_subnet_ids}");
+    expect(resolve(network.hostDnsUserData())).toBe("${var.host_dns_user_data}");
+    expect(() => network.publicSubnetIds).toThrow(
+      /^terraform-aws-ecs-cluster: EcsCluster read network\.publicSubnetIds, which the module's network adapter does not provide \(it has vpcId, privateSubnetIds, hostDnsUserData\)/,
+    );
+  });
+});
+
+describe("refusals: a module Terraform rejects", () => {
+  it("GIVEN a module referring to an undeclared variable THEN validateModule refuses it with Terraform's error", () => {
+    const m = byName("terraform-aws-network");
+    const main = json(m, "main.tf.json") as { resource: Record<string, Record<string, Json>> };
+    const vpc = Object.values(main.resource.aws_vpc)[0];
+    vpc.cidr_block = "${var.no_such_variable}";
+    const files = { ...m.files, "main.tf.json": JSON.stringify(main) };
+    const run = () => validateModule(m.plan.name, files, m.plan.spec.example);
+    expect(run).toThrow(TerraformValidateError);
+    expect(run).toThrow(
+      /^terraform-aws-network: terraform validate rejects the generated module, so it is not published:\n {2}- error: Reference to undeclared input variable \(main\.tf\.json:\d+\)/,
+    );
+  });
+
+  it("GIVEN a variable whose default breaks its own rule THEN validateModule refuses it", () => {
+    const m = byName("terraform-aws-ecs-cluster");
+    const variables = json(m, "variables.tf.json") as { variable: Record<string, Json> };
+    variables.variable.imds_hop_limit.default = 0;
+    const files = { ...m.files, "variables.tf.json": JSON.stringify(variables) };
+    expect(() => validateModule(m.plan.name, files, m.plan.spec.example)).toThrow(
+      /- error: Invalid value for variable .*imds_hop_limit \(0\) must be an integer from 1 to 64/,
+    );
+  });
+});
