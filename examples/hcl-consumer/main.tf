@@ -1,0 +1,130 @@
+# A plain HCL root module using the generated Terraform modules: a network and an ECS cluster on it.
+# The modules configure no provider: this root module does, for real AWS or a local emulator.
+
+terraform {
+  required_version = ">= 1.9.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.25.0, < 7.0.0"
+    }
+  }
+}
+
+variable "region" {
+  description = "Region of the provider; the network's zones are <region>a and <region>b."
+  type        = string
+  default     = "eu-west-2"
+}
+
+variable "environment" {
+  description = "Environment name: the network's name, the cluster's name prefix, a default tag."
+  type        = string
+  default     = "dev"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+  default     = "10.42.0.0/16"
+}
+
+variable "aws_endpoint" {
+  description = "null for real AWS (credentials from the usual chain); the local emulator's URL, e.g. http://127.0.0.1:4566, for local AWS."
+  type        = string
+  default     = null
+}
+
+locals {
+  local_aws = var.aws_endpoint != null
+}
+
+provider "aws" {
+  region = var.region
+
+  # Local AWS only (each setting is null, i.e. the provider's default, for real AWS): dummy
+  # credentials, no account or metadata lookups, every service the modules use at the emulator,
+  # as stacks/aws-provider.ts configures the local target.
+  access_key                  = local.local_aws ? "test" : null
+  secret_key                  = local.local_aws ? "test" : null
+  skip_credentials_validation = local.local_aws ? true : null
+  skip_metadata_api_check     = local.local_aws ? "true" : null
+  skip_region_validation      = local.local_aws ? true : null
+  s3_use_path_style           = local.local_aws ? true : null
+  # S3 Control prefixes the account id to the endpoint's host; the emulator, as HTTP proxy, still
+  # gets those requests (loopback requests never use a proxy). See docs/testing.md.
+  http_proxy  = local.local_aws ? var.aws_endpoint : null
+  https_proxy = local.local_aws ? "" : null
+
+  endpoints {
+    applicationautoscaling = var.aws_endpoint
+    autoscaling            = var.aws_endpoint
+    cloudwatch             = var.aws_endpoint
+    cloudwatchlogs         = var.aws_endpoint
+    ec2                    = var.aws_endpoint
+    ecr                    = var.aws_endpoint
+    ecs                    = var.aws_endpoint
+    elbv2                  = var.aws_endpoint
+    events                 = var.aws_endpoint
+    iam                    = var.aws_endpoint
+    kms                    = var.aws_endpoint
+    lambda                 = var.aws_endpoint
+    route53                = var.aws_endpoint
+    s3                     = var.aws_endpoint
+    s3control              = var.aws_endpoint
+    secretsmanager         = var.aws_endpoint
+    sqs                    = var.aws_endpoint
+    ssm                    = var.aws_endpoint
+    sts                    = var.aws_endpoint
+  }
+
+  default_tags {
+    tags = {
+      Project     = "ecs-cdktf"
+      Environment = var.environment
+    }
+  }
+}
+
+module "network" {
+  source = "../../dist/terraform/terraform-aws-network"
+
+  name                    = var.environment
+  cidr_block              = var.vpc_cidr
+  availability_zones      = ["${var.region}a", "${var.region}b"]
+  zone_name               = "${var.environment}.myorg.local"
+  flow_log_retention_days = 30
+  tags                    = { Team = "platform" }
+}
+
+module "cluster" {
+  source = "../../dist/terraform/terraform-aws-ecs-cluster"
+
+  cluster_name       = "${var.environment}-apps"
+  vpc_id             = module.network.vpc_id
+  private_subnet_ids = module.network.private_subnet_ids
+  host_dns_user_data = module.network.host_dns_user_data
+  instance_type      = "t3.medium"
+  min_size           = 1
+  max_size           = 3
+}
+
+output "vpc_id" {
+  description = "Id of the VPC."
+  value       = module.network.vpc_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, in zone order."
+  value       = module.network.private_subnet_ids
+}
+
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = module.cluster.cluster_name
+}
+
+output "security_group_id" {
+  description = "Security group of the container instances."
+  value       = module.cluster.security_group_id
+}
