@@ -34,14 +34,19 @@ function usage(plan: ModulePlan, version: string): string {
   const args = Object.entries(
     plan.spec.usage ?? Object.fromEntries(Object.entries(plan.spec.example).map(([k, v]) => [k, hcl(v)])),
   );
-  const width = Math.max(...args.map(([k]) => k.length), "version".length);
-  const line = (k: string, v: string) => `  ${k.padEnd(width)} = ${v}`;
+  // Aligned like `terraform fmt`: each group of consecutive arguments on its own.
+  const group = (lines: ReadonlyArray<readonly [string, string]>) => {
+    const width = Math.max(...lines.map(([k]) => k.length));
+    return lines.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`);
+  };
   return [
     `module "${plan.spec.module.replace(/-/g, "_")}" {`,
-    line("source", JSON.stringify(registrySource(plan))),
-    line("version", JSON.stringify(version)),
+    ...group([
+      ["source", JSON.stringify(registrySource(plan))],
+      ["version", JSON.stringify(version)],
+    ]),
     "",
-    ...args.map(([k, v]) => line(k, v)),
+    ...group(args),
     "}",
   ].join("\n");
 }

@@ -186,6 +186,13 @@ describe.each(["terraform-aws-network", "terraform-aws-ecs-cluster"])("%s", (nam
     for (const v of plan.variables) expect(readme).toContain(`| \`${v.name}\` |`);
     for (const o of plan.outputs) expect(readme).toContain(`| \`${o.name}\` |`);
     for (const f of plan.fixed) expect(readme).toContain(`| \`${f.prop}\` |`);
+    // The usage example is HCL as `terraform fmt` writes it.
+    const usage = /```hcl\n([\s\S]*?)```/.exec(readme)![1];
+    const formatted = execFileSync(process.env.TERRAFORM_BINARY_NAME || "terraform", ["fmt", "-"], {
+      input: usage,
+      encoding: "utf8",
+    });
+    expect(formatted).toBe(usage);
   });
 
   it("passes terraform validate with the real provider, called with its example", () => {
