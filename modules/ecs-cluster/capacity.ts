@@ -145,6 +145,11 @@ export class EcsCapacity extends Construct {
       dependsOn: context.dependsOn,
       // Managed scaling owns the desired capacity once the group exists.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
+      // No capacity wait: on an update of min_size, hashicorp/aws waits for max(min_size, the
+      // desired capacity in state), a count it ignores. Stopping (min = max = 0) would then wait
+      // for the last known desired count of instances in a group that may hold none. ECS places
+      // tasks once instances register, so nothing needs Terraform to wait.
+      waitForCapacityTimeout: "0",
     });
     this.autoScalingGroupName = this.autoScalingGroup.name;
     this.autoScalingGroupArn = this.autoScalingGroup.arn;

@@ -270,6 +270,7 @@ describe("EcsCluster defaults", () => {
         address(json, IamRolePolicy, "instance-policy"),
       ],
       lifecycle: { ignore_changes: ["desired_capacity"] },
+      wait_for_capacity_timeout: "0",
     });
     expect(DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE).toBe(90);
   });
@@ -611,6 +612,14 @@ describe("EcsCluster options", () => {
       min_size: 0,
       desired_capacity: 0,
       max_size: 0,
+    });
+  });
+
+  it("never makes Terraform wait for capacity (it ignores the desired count managed scaling owns)", () => {
+    const { json } = synthCluster({});
+    expect(resource(json, AutoscalingGroup, "default_asg")).toMatchObject({
+      wait_for_capacity_timeout: "0",
+      lifecycle: { ignore_changes: ["desired_capacity"] },
     });
   });
 
