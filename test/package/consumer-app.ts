@@ -6,7 +6,12 @@
  */
 
 /** Entry points the consumer app uses; each must resolve into the installed package. */
-export const CONSUMER_ENTRY_POINTS = ["network", "ecs-cluster", "load-balanced-service"] as const;
+export const CONSUMER_ENTRY_POINTS = [
+  "network",
+  "ecs-cluster",
+  "load-balanced-service",
+  "static-ip",
+] as const;
 
 /** Name of the consumer's stack. */
 export const CONSUMER_STACK = "consumer";
@@ -22,6 +27,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network, NatGateways } from "@ecs-cdktf/modules/network";
 import { EcsCluster } from "@ecs-cdktf/modules/ecs-cluster";
 import { LoadBalancedService, LoadBalancer, WorkerService } from "@ecs-cdktf/modules/load-balanced-service";
+import { StaticIp } from "@ecs-cdktf/modules/static-ip";
 
 class ConsumerStack extends TerraformStack {
   constructor(scope: Construct, id: string, natGateways: NatGateways) {
@@ -47,9 +53,14 @@ class ConsumerStack extends TerraformStack {
       desiredCount: 1,
     });
 
+    // The attacher Lambda comes from the prebuilt bundle in the tarball: the consumer has neither
+    // its TypeScript source nor esbuild.
+    const staticIp = new StaticIp(this, "edge", { network, cluster, loadBalancer: alb });
+
     new TerraformOutput(this, "url", { value: "http://" + alb.dnsName });
     new TerraformOutput(this, "cluster_name", { value: cluster.clusterName });
     new TerraformOutput(this, "web_repository_url", { value: web.repositoryUrl ?? "" });
+    new TerraformOutput(this, "attacher", { value: staticIp.lambdaFunctionName });
   }
 }
 

@@ -4,10 +4,10 @@
  * project under a temp dir, compiled with the tsconfig `cdktf init` writes, synthesized with the
  * consumer's own cdktf and validated by Terraform with the real provider.
  *
- * Covered end to end: network, ecs-cluster, load-balanced-service. Not yet static-ip: from the
- * installed package it must use the prebuilt Lambda bundle the tarball ships instead of bundling
- * the TypeScript source with esbuild at synth time (a consumer has neither); that change to
- * modules/static-ip/bundle.ts is in progress. The tarball's contents for it are checked here.
+ * Covered end to end: all four modules. static-ip runs from the installed package with the
+ * prebuilt attacher Lambda bundle the tarball ships (`dist/modules/static-ip/attacher/index.js`):
+ * the consumer has neither the Lambda's TypeScript source nor esbuild, and the synthesized asset
+ * must be that bundle.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -210,7 +210,7 @@ describe("npm package", () => {
       ).toThrow(/Network 'net': natGateways \(both\) must be one of per-az, single, none; pick one of them/);
     });
 
-    it("synthesizes a stack from all three modules that terraform validates with the real provider", () => {
+    it("synthesizes a stack from all four modules that terraform validates with the real provider", () => {
       const outdir = path.join(work, "cdktf.out");
       // WHEN the consumer's app runs with the consumer's own cdktf
       run(process.execPath, ["main.js"], consumer, { CDKTF_OUTDIR: outdir });
@@ -234,11 +234,31 @@ describe("npm package", () => {
         "aws_ecr_repository",
         "aws_ecs_service",
         "aws_appautoscaling_policy",
+        "aws_eip",
+        "aws_network_interface",
+        "aws_lambda_function",
+        "aws_cloudwatch_event_rule",
       ]) {
         expect(Object.keys(tf.resource)).toContain(type);
       }
-      expect(Object.keys(tf.resource.aws_ecs_service)).toHaveLength(2);
-      expect(Object.keys(tf.output).sort()).toEqual(["cluster_name", "url", "web_repository_url"]);
+      // web, jobs, and the static IP's edge proxy service per AZ (two AZs).
+      expect(Object.keys(tf.resource.aws_ecs_service)).toHaveLength(4);
+      expect(Object.keys(tf.output).sort()).toEqual([
+        "attacher",
+        "cluster_name",
+        "url",
+        "web_repository_url",
+      ]);
+      // AND the Lambda's code is the tarball's prebuilt bundle, byte for byte (no esbuild ran)
+      const assets = path.join(dir, "assets");
+      const bundles = fs
+        .readdirSync(assets, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".zip"));
+      expect(bundles).toHaveLength(1);
+      const zipped = run("unzip", ["-p", path.join(assets, bundles[0]), "index.js"], dir);
+      expect(zipped).toBe(
+        fs.readFileSync(path.join(installed, "dist", "modules", "static-ip", "attacher", "index.js"), "utf8"),
+      );
       // AND terraform init (filesystem mirror) + validate accept it
       const tfRun = new TerraformRun(dir).init();
       expect(tfRun.validate()).toMatchObject({ valid: true, error_count: 0 });
