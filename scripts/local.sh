@@ -7,7 +7,8 @@
 #       no change and applies nothing.
 #   local.sh destroy [--env E] [--include-foundation]
 #       destroys the app stack; keeps the foundation (network, private zone, static IPs) and says so.
-#       --include-foundation destroys it too, on purpose.
+#       --include-foundation destroys it too, on purpose (and lets this one run release the Elastic
+#       IPs: ECS_CDKTF_ALLOW_EIP_DESTROY=1).
 #   local.sh stop
 #       stops the local AWS (its state is in memory: the next deploy recreates everything).
 # Environment:
@@ -42,5 +43,10 @@ review=(node --import tsx scripts/review/cli.ts)
 if [ "$action" = deploy ]; then
   "${review[@]}" deploy --outdir "$outdir" --outputs-file "$outdir/outputs.json" "$@"
 else
+  for arg in "$@"; do
+    # Destroying the foundation on purpose releases the static IPs' Elastic IPs, which their
+    # lifecycle.prevent_destroy otherwise refuses: this run only, never the default.
+    if [ "$arg" = --include-foundation ]; then export ECS_CDKTF_ALLOW_EIP_DESTROY=1; fi
+  done
   "${review[@]}" destroy --outdir "$outdir" "$@"
 fi

@@ -42,6 +42,22 @@ tf_env="$(bash scripts/setup-terraform.sh)"
 # --- HAProxy (the edge proxy's config tests) ------------------------------------------------------
 haproxy_env="$(bash scripts/setup-haproxy.sh)"
 
+# --- actionlint (checks .github/workflows: the CI workflow users adopt cannot run here) ----------
+ACTIONLINT_VERSION=v1.7.12
+actionlint_bin="$ECS_CDKTF_CACHE/actionlint/$ACTIONLINT_VERSION/actionlint"
+if [ -x "$actionlint_bin" ]; then
+  log "actionlint $ACTIONLINT_VERSION cached at $actionlint_bin"
+else
+  log "building actionlint $ACTIONLINT_VERSION from its Go module"
+  gobin="$(dirname "$actionlint_bin").tmp"
+  rm -rf "$gobin"
+  (cd "$ECS_CDKTF_CACHE" && GOBIN="$gobin" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION") >&2 ||
+    die "could not build actionlint $ACTIONLINT_VERSION"
+  mkdir -p "$(dirname "$actionlint_bin")"
+  mv "$gobin/actionlint" "$actionlint_bin"
+  rm -rf "$gobin"
+fi
+
 tmp="$TOOLCHAIN_ENV.tmp"
 {
   echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
@@ -49,6 +65,7 @@ tmp="$TOOLCHAIN_ENV.tmp"
   printf '%s\n' "$haproxy_env"
   echo "export ECS_CDKTF_VENV=\"$tools_venv\""
   echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""
+  echo "export ECS_CDKTF_ACTIONLINT=\"$actionlint_bin\""
   echo "export PATH=\"$tools_venv/bin:\$PATH\""
 } > "$tmp"
 mv "$tmp" "$TOOLCHAIN_ENV"
