@@ -8,6 +8,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { withTags } from "./validation";
 
 /**
  * The Elastic Load Balancing account of each region opened before August 2022: only it may write
@@ -82,7 +83,7 @@ export interface AccessLogsBucket {
 export function createAccessLogsBucket(scope: Construct, options: AccessLogsBucketOptions): AccessLogsBucket {
   const account = new DataAwsCallerIdentity(scope, "access-logs-account").accountId;
   const partition = new DataAwsPartition(scope, "access-logs-partition").partition;
-  const tags = { ...options.tags, Name: `${options.name}-access-logs` };
+  const tags = withTags(options.tags, { Name: `${options.name}-access-logs` });
   const prefix = options.name;
 
   const bucket = new S3Bucket(scope, "access-logs-bucket", {

@@ -6,7 +6,7 @@ import { describeRuleConflict, LoadBalancer } from "./load-balancer";
 import { LoadBalancedServiceProps } from "./props";
 import { resolveRoutingConfig } from "./routing-config";
 import { resolveContainerServiceConfig } from "./service-config";
-import { failFor, Fail } from "./validation";
+import { failFor, Fail, withTags } from "./validation";
 import { createWorkload, Workload } from "./workload";
 import { ContainerService } from "./container-service";
 
@@ -88,7 +88,7 @@ export class LoadBalancedService extends ContainerService {
         routing.stickinessDurationSeconds === undefined
           ? { type: "lb_cookie", enabled: false }
           : { type: "lb_cookie", enabled: true, cookieDuration: routing.stickinessDurationSeconds },
-      tags: { ...config.tags, Name: config.serviceName },
+      tags: withTags(config.tags, { Name: config.serviceName }),
       // A changed port or protocol replaces the group: the new one must exist before the rule moves.
       lifecycle: routing.targetGroupName === undefined ? { createBeforeDestroy: true } : undefined,
     });
@@ -105,7 +105,7 @@ export class LoadBalancedService extends ContainerService {
           priority: routing.rulePriority,
           action: [{ type: "forward", targetGroupArn: this.targetGroupArn }],
           condition: conditions,
-          tags: { ...config.tags, Name: `${config.serviceName}-${listener.node.id}` },
+          tags: withTags(config.tags, { Name: `${config.serviceName}-${listener.node.id}` }),
         }),
     );
 
@@ -113,7 +113,7 @@ export class LoadBalancedService extends ContainerService {
       targetGroupArn: this.targetGroupArn,
       containerPort: routing.containerPort,
       healthCheckGracePeriodSeconds: routing.healthCheckGracePeriodSeconds,
-      requestCountResourceLabel: `${lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      requestCountResourceLabel: () => `${lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
       dependsOn: this.listenerRules,
     });
   }

@@ -1,3 +1,4 @@
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
@@ -9,7 +10,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { EcsCluster } from "../ecs-cluster";
 import { createAccessLogsBucket } from "./access-logs";
 import { DYNAMIC_HOST_PORT_RANGE, LoadBalancerProps } from "./props";
-import { failFor, literal, LoadBalancerConfig, resolveLoadBalancerConfig } from "./validation";
+import { failFor, literal, LoadBalancerConfig, resolveLoadBalancerConfig, withTags } from "./validation";
 
 /** HTTP listener port. */
 export const HTTP_PORT = 80;
@@ -48,6 +49,15 @@ export function describeRuleConflict(conflict: RuleConflict, loadBalancerId: str
       ? `choose another priority (${conflict.holder} holds it)`
       : `route another path or host (${conflict.holder} routes it)`;
   return `${conflict.field} (${JSON.stringify(conflict.value)}) must be unique on load balancer '${loadBalancerId}'; ${fix}`;
+}
+
+/** `internal` or `internet-facing`; for a token flag, Terraform's conditional. */
+function visibility(internal: boolean): string {
+  return literal(internal)
+    ? internal
+      ? "internal"
+      : "internet-facing"
+    : Token.asString(Fn.conditional(internal, "internal", "internet-facing"));
 }
 
 /**
@@ -113,13 +123,29 @@ export class LoadBalancer extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: literal(config.name) ? `${config.name}-alb-` : "alb-",
-      description: `Load balancer ${config.name}: ${config.internal ? "internal" : "internet-facing"}`,
+      description: `Load balancer ${config.name}: ${visibility(config.internal)}`,
       vpcId: props.network.vpcId,
       tags: this.tagsFor("alb"),
     });
     this.securityGroupId = this.securityGroup.id;
     const ports = config.certificateArn === undefined ? [HTTP_PORT] : [HTTP_PORT, HTTPS_PORT];
-    config.ingressCidrs.forEach((cidr, i) => {
+    if (!literal(config.ingressCidrs)) {
+      // A token list (a Terraform variable): one rule per block and port, by for_each.
+      for (const port of ports) {
+        const cidrs = TerraformIterator.fromList(config.ingressCidrs);
+        new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
+          forEach: cidrs,
+          securityGroupId: this.securityGroupId,
+          description: `Clients in ${Token.asString(cidrs.value)} on ${port}`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: Token.asString(cidrs.value),
+          tags: this.tagsFor(`ingress-${port}`),
+        });
+      }
+    }
+    (literal(config.ingressCidrs) ? config.ingressCidrs : []).forEach((cidr, i) => {
       const slug = literal(cidr) ? cidr.replace(/[./]/g, "-") : `${i}`;
       for (const port of ports) {
         new VpcSecurityGroupIngressRule(this, `ingress-${port}-${slug}`, {
@@ -269,6 +295,6 @@ export class LoadBalancer extends Construct {
   }
 
   private tagsFor(suffix: string): Record<string, string> {
-    return { ...this.config.tags, Name: `${this.config.name}-${suffix}` };
+    return withTags(this.config.tags, { Name: `${this.config.name}-${suffix}` });
   }
 }

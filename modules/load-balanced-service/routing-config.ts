@@ -10,7 +10,7 @@ import {
   DEFAULT_UNHEALTHY_THRESHOLD_COUNT,
   LoadBalancedServiceProps,
 } from "./props";
-import { checkInteger, checkPattern, Fail, literal } from "./validation";
+import { checkInteger, checkPattern, Fail, literal, requireLiteral } from "./validation";
 
 /** Target group names. */
 export const TARGET_GROUP_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
@@ -53,6 +53,12 @@ export function resolveRoutingConfig(fail: Fail, props: LoadBalancedServiceProps
     "listener rule priorities run from 1 (first) to 50000",
   );
 
+  requireLiteral(
+    fail,
+    "hostHeaders",
+    props.hostHeaders,
+    "whether the listener rule has a host-header condition",
+  );
   const hostHeaders = [...(props.hostHeaders ?? [])];
   const pathPatterns = [...(props.pathPatterns ?? (props.hostHeaders === undefined ? ["/*"] : []))];
   for (const [field, values, pattern, must, example] of [
@@ -71,6 +77,8 @@ export function resolveRoutingConfig(fail: Fail, props: LoadBalancedServiceProps
       "api.example.com",
     ],
   ] as const) {
+    // A token list (a Terraform variable) is checked by its module's validation rules.
+    if (!literal(values)) continue;
     if (props[field] !== undefined && values.length === 0) {
       fail(field, values, "not be empty", `leave ${field} unset or list e.g. ${example}`);
     }
@@ -89,7 +97,7 @@ export function resolveRoutingConfig(fail: Fail, props: LoadBalancedServiceProps
       seen.add(value);
     }
   }
-  if (pathPatterns.length + hostHeaders.length > MAX_RULE_VALUES) {
+  if (literal(pathPatterns) && pathPatterns.length + hostHeaders.length > MAX_RULE_VALUES) {
     fail(
       "pathPatterns",
       pathPatterns,

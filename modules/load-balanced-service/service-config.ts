@@ -19,7 +19,15 @@ import {
   PlacementConstraint,
   PlacementStrategy,
 } from "./props";
-import { checkInteger, checkPattern, checkTags, Fail, KMS_KEY_ARN_PATTERN, literal } from "./validation";
+import {
+  checkInteger,
+  checkPattern,
+  checkTags,
+  Fail,
+  KMS_KEY_ARN_PATTERN,
+  literal,
+  requireLiteral,
+} from "./validation";
 import {
   AutoScalingConfig,
   resolveAutoScaling,
@@ -176,6 +184,21 @@ export function resolveContainerServiceConfig(
 
   const { cpuUnits, memoryReservationMiB, memoryLimitMiB } = resolveSize(fail, props);
   const environment = props.environment ?? {};
+  requireLiteral(fail, "environment", environment, "the container definition's environment entries");
+  requireLiteral(fail, "secrets", props.secrets, "the container's secrets and the execution role's reads");
+  requireLiteral(
+    fail,
+    "secretsKmsKeyArns",
+    props.secretsKmsKeyArns,
+    "the execution role's kms:Decrypt statement",
+  );
+  requireLiteral(fail, "writablePaths", props.writablePaths, "one volume per path");
+  requireLiteral(
+    fail,
+    "enableExecuteCommand",
+    props.enableExecuteCommand,
+    "whether the task role gets the ECS Exec statements",
+  );
   const secrets = resolveSecrets(fail, props.secrets ?? {}, environment);
   for (const name of Object.keys(environment)) {
     checkPattern(
@@ -222,7 +245,7 @@ export function resolveContainerServiceConfig(
     props.writablePaths ?? [...DEFAULT_WRITABLE_PATHS],
   );
   const enableExecuteCommand = props.enableExecuteCommand ?? false;
-  if (enableExecuteCommand && readonlyRootFilesystem) {
+  if (enableExecuteCommand && literal(readonlyRootFilesystem) && readonlyRootFilesystem) {
     fail(
       "enableExecuteCommand",
       enableExecuteCommand,

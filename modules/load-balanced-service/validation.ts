@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { cidrProblem } from "../network/cidr";
 import {
   DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
@@ -50,9 +50,32 @@ export function checkPattern(
   if (literal(value) && !pattern.test(value)) fail(field, value, must, fix);
 }
 
-/** Rejects a `Name` tag: each resource gets its own. */
+/**
+ * Refuses an unresolved token (e.g. a Terraform variable) for a prop that shapes the construct
+ * tree at synth time, where a token would be silently read as the wrong value.
+ */
+export function requireLiteral(fail: Fail, field: string, value: unknown, decides: string): void {
+  if (!literal(value)) {
+    fail(
+      field,
+      value,
+      `be a literal, not a token: it decides at synth time ${decides}`,
+      "pass a literal value (a generated Terraform module fixes it per module)",
+    );
+  }
+}
+
+/** `tags` with `extra` over them; a token map (a Terraform variable) is merged by Terraform. */
+export function withTags(
+  tags: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return literal(tags) ? { ...tags, ...extra } : Token.asStringMap(Fn.merge([tags, extra]));
+}
+
+/** Rejects a `Name` tag: each resource gets its own. A token map is checked by its module. */
 export function checkTags(fail: Fail, tags: Readonly<Record<string, string>>, fix: string): void {
-  if ("Name" in tags) {
+  if (literal(tags) && "Name" in tags) {
     fail("tags", tags, "not set Name (each resource gets its own Name tag)", fix);
   }
 }
@@ -109,8 +132,20 @@ export function resolveLoadBalancerConfig(
   );
 
   const internal = props.internal ?? false;
+  if (!literal(internal) && props.ingressCidrs === undefined) {
+    fail(
+      "ingressCidrs",
+      props.ingressCidrs,
+      "be set when internal is a token (its default, the VPC or the internet, depends on internal at synth time)",
+      "pass the client blocks",
+    );
+  }
   const subnetField = internal ? "network.privateSubnetIds" : "network.publicSubnetIds";
-  const subnetIds = internal ? props.network.privateSubnetIds : props.network.publicSubnetIds;
+  const subnetIds = !literal(internal)
+    ? Token.asList(Fn.conditional(internal, props.network.privateSubnetIds, props.network.publicSubnetIds))
+    : internal
+      ? props.network.privateSubnetIds
+      : props.network.publicSubnetIds;
   if (literal(subnetIds) && subnetIds.length < 2) {
     fail(
       subnetField,
@@ -169,6 +204,13 @@ export function resolveLoadBalancerConfig(
     "be an ELBSecurityPolicy-… name",
     `e.g. ${DEFAULT_SSL_POLICY}`,
   );
+  requireLiteral(
+    fail,
+    "redirectHttpToHttps",
+    props.redirectHttpToHttps,
+    "the HTTP listener's default action and which listeners services add rules to",
+  );
+  requireLiteral(fail, "enableAccessLogs", props.enableAccessLogs, "whether the access log bucket exists");
   if (props.redirectHttpToHttps === true && certificateArn === undefined) {
     fail(
       "redirectHttpToHttps",
@@ -235,8 +277,8 @@ export function resolveLoadBalancerConfig(
   return {
     name,
     internal,
-    subnetIds: [...subnetIds],
-    ingressCidrs: [...ingressCidrs],
+    subnetIds: literal(subnetIds) ? [...subnetIds] : subnetIds,
+    ingressCidrs: literal(ingressCidrs) ? [...ingressCidrs] : ingressCidrs,
     certificateArn,
     sslPolicy,
     redirectHttpToHttps,

@@ -1,4 +1,4 @@
-import { dependable, ITerraformDependable, Token } from "cdktf";
+import { dependable, Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -14,7 +14,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EcsCluster } from "../ecs-cluster";
 import { policyDocument } from "../shared/iam";
-import { renderContainerDefinition } from "./container-definition";
+import { ContainerDefinitionJson, renderContainerDefinition } from "./container-definition";
 import {
   ecsTasksAssumeRolePolicy,
   execCommandStatements,
@@ -22,15 +22,18 @@ import {
   TaskRoleGrants,
 } from "./iam";
 import { ContainerServiceConfig } from "./service-config";
-import { Fail } from "./validation";
+import { Fail, withTags } from "./validation";
 
 /** How a load-balanced service attaches its tasks to a target group. */
 export interface WorkloadLoadBalancing {
   readonly targetGroupArn: string;
   readonly containerPort: number;
   readonly healthCheckGracePeriodSeconds: number;
-  /** `<load balancer ARN suffix>/<target group ARN suffix>`, for `ALBRequestCountPerTarget`. */
-  readonly requestCountResourceLabel: string;
+  /**
+   * `<load balancer ARN suffix>/<target group ARN suffix>`, for `ALBRequestCountPerTarget`; read
+   * only when that policy is made.
+   */
+  readonly requestCountResourceLabel: () => string;
   /**
    * What the ECS service waits for: ECS rejects a target group that no listener (rule) uses yet.
    */
@@ -67,6 +70,22 @@ export function keepLastImagesPolicy(count: number): string {
 }
 
 /**
+ * The task definition's `container_definitions`: the JSON text, or, when a number, boolean or list
+ * in it is a Terraform token (a variable of a generated module), Terraform's `jsonencode()` of it
+ * (a number token inside JSON text would not resolve; string tokens interpolate either way).
+ */
+function containerDefinitionsJson(container: ContainerDefinitionJson): string {
+  const hasValueToken = (value: unknown): boolean => {
+    if (typeof value === "string") return false;
+    if (Token.isUnresolved(value)) return true;
+    if (Array.isArray(value)) return value.some(hasValueToken);
+    if (value && typeof value === "object") return Object.values(value).some(hasValueToken);
+    return false;
+  };
+  return hasValueToken(container) ? Fn.jsonencode([container]) : JSON.stringify([container]);
+}
+
+/**
  * Creates, in `scope`, what every service kind has: the ECR repository (for `imageTag`), the log
  * group, the execution and task roles, the task definition (bridge mode), the ECS service and its
  * auto scaling. `loadBalancing` attaches the service to a target group.
@@ -79,7 +98,8 @@ export function createWorkload(
   loadBalancing?: WorkloadLoadBalancing,
 ): Workload {
   const name = config.serviceName;
-  const tagsFor = (suffix: string): Record<string, string> => ({ ...config.tags, Name: `${name}-${suffix}` });
+  const tagsFor = (suffix: string): Record<string, string> =>
+    withTags(config.tags, { Name: `${name}-${suffix}` });
   const partition = new DataAwsPartition(scope, "partition").partition;
   const region = new DataAwsRegion(scope, "region").region;
   const account = new DataAwsCallerIdentity(scope, "account").accountId;
@@ -169,7 +189,7 @@ export function createWorkload(
     requiresCompatibilities: ["EC2"],
     executionRoleArn: executionRole.arn,
     taskRoleArn: taskRole.arn,
-    containerDefinitions: JSON.stringify([container]),
+    containerDefinitions: containerDefinitionsJson(container),
     volume: config.volumes.map((v) => ({ name: v.name, hostPath: v.hostPath })),
     tags: tagsFor("task"),
   });
@@ -264,7 +284,7 @@ export function createWorkload(
         "request-count-scaling",
         "ALBRequestCountPerTarget",
         autoScaling.targetRequestsPerTarget,
-        loadBalancing.requestCountResourceLabel,
+        loadBalancing.requestCountResourceLabel(),
       );
     }
   }
