@@ -6,6 +6,7 @@ import {
   LoadBalancedService,
   LoadBalancer,
 } from "../modules/load-balanced-service";
+import { StaticIp } from "../modules/static-ip";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
@@ -44,9 +45,11 @@ export function serviceScale(
 }
 
 /**
- * The short-lived half of an environment: the ECS cluster on EC2 capacity, the load balancer and
- * every configured service on it. Destroying it keeps the foundation (network, zone, static IPs).
- * `config.stopped` scales the services and the capacity to zero without removing anything.
+ * The short-lived half of an environment: the ECS cluster on EC2 capacity, the load balancer,
+ * every configured service on it, and the static IPs' edge (StaticIp on the foundation's
+ * addresses). Destroying it keeps the foundation (network, zone, static IPs). `config.stopped`
+ * scales the services, the capacity and the edge (groups and proxy services) to zero without
+ * removing anything.
  */
 export class AppStack extends TerraformStack {
   /** The environment this stack was built from. */
@@ -57,6 +60,12 @@ export class AppStack extends TerraformStack {
   public readonly loadBalancer: LoadBalancer;
   /** The services, by configured name, in configuration order. */
   public readonly services: Readonly<Record<string, LoadBalancedService>>;
+  /**
+   * The static IPs' edge (edge Auto Scaling group per AZ with the launch hook, the attacher Lambda,
+   * its rules, DLQ and alarms, the HAProxy edge proxy), moving the foundation's addresses; undefined
+   * when the environment has no static IP.
+   */
+  public readonly staticIp?: StaticIp;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id);
@@ -104,6 +113,19 @@ export class AppStack extends TerraformStack {
     for (const s of ordered) services[s.name] = this.addService(s, services);
     this.services = Object.fromEntries(config.services.map((s) => [s.name, services[s.name]!]));
 
+    const addresses = props.foundation.staticIpAddresses;
+    if (addresses) {
+      this.staticIp = new StaticIp(this, "static-ip", {
+        network,
+        cluster: this.cluster,
+        loadBalancer: this.loadBalancer,
+        addresses,
+        name: `${config.name}-static-ip`,
+        stopped: config.stopped,
+        alarms: config.staticIp.alarms,
+      });
+    }
+
     const repositories = Object.fromEntries(
       config.services
         .filter((s) => s.image.source === "ecr")
@@ -130,6 +152,22 @@ export class AppStack extends TerraformStack {
       },
       stopped: { value: config.stopped, description: "Whether the environment is stopped (scaled to zero)" },
     };
+    if (this.staticIp) {
+      Object.assign(outputs, {
+        static_ip_lambda_name: {
+          value: this.staticIp.lambdaFunctionName,
+          description: "The static-IP attacher Lambda (launch lifecycle events and the reconcile)",
+        },
+        static_ip_dlq_name: {
+          value: this.staticIp.deadLetterQueueName,
+          description: "Dead-letter queue of the static-IP events that were never handled",
+        },
+        static_ip_edge_asg_names: {
+          value: this.staticIp.edgeAutoScalingGroupNames,
+          description: "Edge Auto Scaling groups (one instance holding the static IP), by AZ",
+        },
+      });
+    }
     for (const [name, o] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value: o.value, description: o.description });
     }

@@ -198,8 +198,26 @@ export type StaticIpAddresses =
 export interface StaticIpConfig {
   /** How many. */
   readonly addresses: StaticIpAddresses;
-  /** TCP ports the static IPs accept from the internet (1 to 65535, no duplicates, at least one). */
+  /**
+   * TCP ports the static IPs accept from the internet and the edge proxy listens on: 1 to 65535, no
+   * duplicates, at least one, none of the ports the ECS agent reserves (22, 2375, 2376, 51678,
+   * 51679) or the proxy's health port (8404). 443 passes TLS through to the load balancer's HTTPS
+   * listener, so it needs `loadBalancer.certificateArn`; every other port is HTTP to its port 80.
+   */
   readonly proxyPorts: readonly number[];
+  /**
+   * Let Terraform release the Elastic IPs (`lifecycle.prevent_destroy` off): only to destroy the
+   * foundation on purpose, since a released address is gone for good. `false` in the presets;
+   * `ECS_CDKTF_ALLOW_EIP_DESTROY=1` turns it on for one run (`scripts/local.sh destroy
+   * --include-foundation` sets it).
+   */
+  readonly allowEipDestroy: boolean;
+  /**
+   * CloudWatch alarms on the attacher Lambda's errors and on the dead-letter queue. Off only where
+   * alarms cannot be created: the local AWS (moto) does not speak the protocol hashicorp/aws 6.x
+   * uses for CloudWatch, so dev (deployed locally by `npm run local`) has none.
+   */
+  readonly alarms: boolean;
 }
 
 /** Terraform state kept in files next to the project (cdktf's local backend). */

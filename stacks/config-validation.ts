@@ -1,4 +1,9 @@
 import { KNOWN_AZ_LETTERS, MAX_AZS, NAT_GATEWAY_MODES } from "../modules/network";
+import {
+  DEFAULT_PROXY_HEALTH_PORT,
+  ECS_RESERVED_HOST_PORTS,
+  TLS_PASSTHROUGH_PORT,
+} from "../modules/static-ip/props";
 import { BackendConfig, EnvironmentConfig, ServiceConfig, StaticIpAddresses } from "./config-types";
 
 /** Every value of {@link StaticIpAddresses}. */
@@ -400,7 +405,33 @@ function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
     checkInteger(fail, `staticIp.proxyPorts[${i}]`, port, 1, 65_535, "e.g. 80");
     if (seen.has(port)) fail(`staticIp.proxyPorts[${i}]`, port, "not repeat a port", "remove the duplicate");
     seen.add(port);
+    if (ECS_RESERVED_HOST_PORTS.includes(port)) {
+      fail(
+        `staticIp.proxyPorts[${i}]`,
+        port,
+        `not be a port the ECS agent reserves (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
+        "ECS never places the host-network edge proxy on it; pick another port",
+      );
+    }
+    if (port === DEFAULT_PROXY_HEALTH_PORT) {
+      fail(
+        `staticIp.proxyPorts[${i}]`,
+        port,
+        `not be the edge proxy's health port (${DEFAULT_PROXY_HEALTH_PORT})`,
+        "pick another port",
+      );
+    }
+    if (port === TLS_PASSTHROUGH_PORT && config.loadBalancer.certificateArn === undefined) {
+      fail(
+        `staticIp.proxyPorts[${i}]`,
+        port,
+        `be ${TLS_PASSTHROUGH_PORT} only with an HTTPS load balancer (the edge proxy passes TLS through to it)`,
+        `set loadBalancer.certificateArn, or drop ${TLS_PASSTHROUGH_PORT}`,
+      );
+    }
   });
+  checkBoolean(fail, "staticIp.allowEipDestroy", s.allowEipDestroy);
+  checkBoolean(fail, "staticIp.alarms", s.alarms);
 }
 
 function validateCheckovExceptions(fail: Fail, config: EnvironmentConfig): void {

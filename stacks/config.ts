@@ -45,11 +45,18 @@ export const ENVIRONMENT_CONTEXT_KEY = "env";
  */
 export const STATE_DIRECTORY_VARIABLE = "ECS_CDKTF_STATE_DIR";
 
+/**
+ * Environment variable that lets one run release the Elastic IPs (`ECS_CDKTF_ALLOW_EIP_DESTROY=1`
+ * sets `staticIp.allowEipDestroy`): for destroying the foundation on purpose
+ * (`scripts/local.sh destroy --include-foundation` sets it). Only `1` or empty.
+ */
+export const ALLOW_EIP_DESTROY_VARIABLE = "ECS_CDKTF_ALLOW_EIP_DESTROY";
+
 /** Where the environment choice may come from. */
 export interface EnvironmentSources {
   /** The app's `env` context value (`app.node.tryGetContext("env")`), if any. */
   readonly context?: unknown;
-  /** The process environment (`ECS_CDKTF_ENV`, `ECS_CDKTF_STATE_DIR`). */
+  /** The process environment (`ECS_CDKTF_ENV`, `ECS_CDKTF_STATE_DIR`, `ECS_CDKTF_ALLOW_EIP_DESTROY`). */
   readonly env?: NodeJS.ProcessEnv;
   /**
    * How errors name where `context` came from.
@@ -94,11 +101,28 @@ export function selectEnvironmentName(sources: EnvironmentSources = {}): Environ
 
 /**
  * The validated configuration of the chosen environment: its preset, with the local backend's
- * directory from `ECS_CDKTF_STATE_DIR` when set.
+ * directory from `ECS_CDKTF_STATE_DIR` when set, and the Elastic IPs releasable when
+ * `ECS_CDKTF_ALLOW_EIP_DESTROY=1`.
  */
 export function loadEnvironmentConfig(sources: EnvironmentSources = {}): EnvironmentConfig {
   const name = selectEnvironmentName(sources);
-  return withStateDirectory(PRESETS[name], sources.env?.[STATE_DIRECTORY_VARIABLE]);
+  const preset = withEipDestroyAllowed(PRESETS[name], sources.env?.[ALLOW_EIP_DESTROY_VARIABLE]);
+  return withStateDirectory(preset, sources.env?.[STATE_DIRECTORY_VARIABLE]);
+}
+
+/** `config` with `staticIp.allowEipDestroy` on when `flag` is `1`; unchanged when it is unset or empty. */
+export function withEipDestroyAllowed(
+  config: EnvironmentConfig,
+  flag: string | undefined,
+): EnvironmentConfig {
+  if (flag === undefined || flag === "") return config;
+  if (flag !== "1") {
+    throw new Error(
+      `Environment '${config.name}': ${ALLOW_EIP_DESTROY_VARIABLE} (${flag}) must be 1 or empty; ` +
+        "set it to 1 only to release the Elastic IPs on purpose, else unset it",
+    );
+  }
+  return { ...config, staticIp: { ...config.staticIp, allowEipDestroy: true } };
 }
 
 /** `config` validated, with the local backend's state files in `directory` when given. */

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Network } from "../modules/network";
+import { StaticIpAddresses } from "../modules/static-ip";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
@@ -20,8 +21,9 @@ export function environmentTags(config: EnvironmentConfig): Record<string, strin
 }
 
 /**
- * The long-lived half of an environment: the network with its private zone, and (with the static
- * IP module) the static IPs' addresses. Torn down only on purpose: an app teardown keeps it, so
+ * The long-lived half of an environment: the network with its private zone, and the static IPs'
+ * addresses (per AZ of `config.staticIp.addresses` an ENI holding an Elastic IP, protected from
+ * destroy unless `config.staticIp.allowEipDestroy`). Torn down only on purpose: an app teardown keeps it, so
  * the zone and the Elastic IPs outlive the app. The app stack reads it through cdktf cross-stack
  * references (Terraform remote state).
  */
@@ -36,6 +38,11 @@ export class FoundationStack extends TerraformStack {
    * follows them.
    */
   public readonly staticIpAvailabilityZones: string[];
+  /**
+   * The static IPs' addresses (per AZ an ENI holding an Elastic IP, and their security group), or
+   * undefined when `config.staticIp.addresses` is `none`. The app stack's StaticIp moves the ENIs.
+   */
+  public readonly staticIpAddresses?: StaticIpAddresses;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
     super(scope, id);
@@ -57,8 +64,18 @@ export class FoundationStack extends TerraformStack {
       zoneName: config.network.zoneName,
     });
     this.staticIpAvailabilityZones = staticIpAvailabilityZonesOf(config);
+    if (this.staticIpAvailabilityZones.length > 0) {
+      this.staticIpAddresses = new StaticIpAddresses(this, "static-ip", {
+        network: this.network,
+        name: `${config.name}-static-ip`,
+        availabilityZones: [...this.staticIpAvailabilityZones],
+        proxyPorts: [...config.staticIp.proxyPorts],
+        allowEipDestroy: config.staticIp.allowEipDestroy,
+      });
+    }
 
     const n = this.network;
+    const addresses = this.staticIpAddresses;
     const outputs: Record<string, { value: unknown; description: string }> = {
       vpc_id: { value: n.vpcId, description: "VPC id" },
       availability_zones: { value: n.availabilityZones, description: "AZ names, in subnet order" },
@@ -67,6 +84,14 @@ export class FoundationStack extends TerraformStack {
       zone_id: { value: n.zoneId, description: "Private Route 53 zone id" },
       zone_name: { value: n.zoneName, description: "Private Route 53 zone name" },
       nat_public_ips: { value: n.natPublicIps, description: "Public IPs of the NAT gateways" },
+      static_ips: {
+        value: addresses?.publicIps ?? {},
+        description: "Static public IPs (Elastic IPs) by AZ; empty when staticIp.addresses is none",
+      },
+      static_ip_eni_ids: {
+        value: addresses?.networkInterfaceIds ?? {},
+        description: "ENIs holding the static IPs, by AZ; empty when staticIp.addresses is none",
+      },
     };
     for (const [name, o] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value: o.value, description: o.description });

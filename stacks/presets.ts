@@ -68,7 +68,8 @@ export const DEV: EnvironmentConfig = {
       image: { source: "service", service: "web" },
     },
   ],
-  staticIp: { addresses: "one", proxyPorts: [80] },
+  // No alarms: the local AWS cannot create CloudWatch alarms (see StaticIpConfig.alarms).
+  staticIp: { addresses: "one", proxyPorts: [80], allowEipDestroy: false, alarms: false },
   stopped: false,
   deletionProtection: false,
   checkovExceptions: DEV_CHECKOV_EXCEPTIONS,
@@ -113,7 +114,7 @@ export const PROD: EnvironmentConfig = {
       image: { source: "service", service: "web" },
     },
   ],
-  staticIp: { addresses: "per-az", proxyPorts: [80] },
+  staticIp: { addresses: "per-az", proxyPorts: [80], allowEipDestroy: false, alarms: true },
   stopped: false,
   deletionProtection: true,
   // None: prod's review fails until it has a certificate (HTTPS) and its other findings are fixed.

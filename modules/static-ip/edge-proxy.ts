@@ -56,6 +56,8 @@ export interface EdgeProxyProps {
   /** Base name: services and families `<name>-proxy-<az>`, log group `/ecs/<cluster>/<name>-proxy`. */
   readonly name: string;
   readonly config: EdgeProxyConfig;
+  /** Tasks of each AZ's service: 1, or 0 when the edge is stopped. */
+  readonly desiredCount: number;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -177,7 +179,7 @@ export class EdgeProxy extends Construct {
         name: family,
         cluster: cluster.clusterArn,
         taskDefinition: taskDefinitions[az].arn,
-        desiredCount: 1,
+        desiredCount: props.desiredCount,
         // One instance per AZ and fixed host ports: the old task must stop before the new one binds.
         deploymentMinimumHealthyPercent: 0,
         deploymentMaximumPercent: 100,

@@ -237,6 +237,22 @@ export interface StaticIpProps {
   readonly proxy?: EdgeProxyOptions;
 
   /**
+   * The stop switch: scales every edge Auto Scaling group (min, max, desired) and every edge proxy
+   * service (desired count) to zero. The addresses (ENIs, Elastic IPs), the Lambda, its rules and
+   * alarms stay; `false` scales the edge back to one instance and one proxy task per AZ.
+   * @default false
+   */
+  readonly stopped?: boolean;
+
+  /**
+   * Create the two alarms (Lambda errors, messages in the dead-letter queue). Turn them off only
+   * where CloudWatch alarms cannot be created: the local AWS (moto 5.2.5) does not speak the
+   * `smithy-rpc-v2-cbor` protocol hashicorp/aws 6.x uses for CloudWatch.
+   * @default true
+   */
+  readonly alarms?: boolean;
+
+  /**
    * Actions (e.g. SNS topic ARNs) of the two alarms: Lambda errors and messages in the dead-letter queue.
    * @default - none (the alarms only change state)
    */

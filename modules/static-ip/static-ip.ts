@@ -95,10 +95,10 @@ export class StaticIp extends Construct {
   public readonly eventRule: CloudwatchEventRule;
   /** The EventBridge schedule of the reconcile. */
   public readonly reconcileRule: CloudwatchEventRule;
-  /** Alarm on the Lambda's Errors metric. */
-  public readonly lambdaErrorsAlarm: CloudwatchMetricAlarm;
-  /** Alarm on visible messages in the dead-letter queue. */
-  public readonly deadLetterQueueAlarm: CloudwatchMetricAlarm;
+  /** Alarm on the Lambda's Errors metric (undefined when `alarms` is false). */
+  public readonly lambdaErrorsAlarm?: CloudwatchMetricAlarm;
+  /** Alarm on visible messages in the dead-letter queue (undefined when `alarms` is false). */
+  public readonly deadLetterQueueAlarm?: CloudwatchMetricAlarm;
   /** The configuration the construct was built from. */
   public readonly config: StaticIpConfig;
 
@@ -169,14 +169,16 @@ export class StaticIp extends Construct {
       tags: tagged(name),
     });
 
+    const edgeSize = config.stopped ? 0 : 1;
     const capacities: Record<string, EcsCapacity> = {};
     const groupNameByAz: Record<string, string> = {};
     for (const az of azs) {
       const capacity = cluster.addAutoScalingGroupCapacity(`edge-${az}`, {
         subnetIds: [network.privateSubnetIdsByAz[az]],
-        minSize: 1,
-        maxSize: 1,
-        desiredCapacity: 1,
+        // One instance per AZ; none when stopped (the ENI stays, unattached, with its Elastic IP).
+        minSize: edgeSize,
+        maxSize: edgeSize,
+        desiredCapacity: edgeSize,
         managedScaling: false,
         instanceType: config.instanceType,
         amiId: config.amiId,
@@ -382,9 +384,11 @@ export class StaticIp extends Construct {
       region,
       name,
       config: config.proxy,
+      desiredCount: edgeSize,
       tags: config.tags,
     });
 
+    if (!config.alarms) return;
     this.lambdaErrorsAlarm = new CloudwatchMetricAlarm(this, "lambda-errors-alarm", {
       alarmName: `${name}-errors`,
       alarmDescription: `The static-IP attacher Lambda ${name} failed: an edge instance may lack its static IP`,

@@ -84,6 +84,8 @@ export interface StaticIpConfig {
   readonly reconcileSchedule: string;
   readonly proxy: EdgeProxyConfig;
   readonly alarmActions: readonly string[];
+  readonly stopped: boolean;
+  readonly alarms: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -390,6 +392,23 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
 
   const proxy = resolveProxyConfig(fail, props, ports);
 
+  const alarms = props.alarms ?? true;
+  if (typeof alarms !== "boolean") {
+    fail("alarms", alarms, "be true or false", "true (the default) creates the two alarms");
+  }
+  if (!alarms && (props.alarmActions ?? []).length > 0) {
+    fail(
+      "alarmActions",
+      props.alarmActions,
+      "be empty when alarms is false (there is no alarm to act)",
+      "drop alarmActions, or set alarms to true",
+    );
+  }
+  const stopped = props.stopped ?? false;
+  if (typeof stopped !== "boolean") {
+    fail("stopped", stopped, "be true or false", "true scales the edge to zero, false (the default) runs it");
+  }
+
   const tags = props.tags ?? {};
   checkTags(fail, tags);
 
@@ -405,6 +424,8 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
     reconcileSchedule: schedule,
     proxy,
     alarmActions: props.alarmActions ?? [],
+    stopped,
+    alarms,
     tags,
   };
 }

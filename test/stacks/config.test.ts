@@ -12,6 +12,7 @@ import {
   ServiceConfig,
   staticIpAvailabilityZonesOf,
   validateEnvironmentConfig,
+  withEipDestroyAllowed,
   withStateDirectory,
 } from "../../stacks/config";
 
@@ -36,6 +37,7 @@ describe("presets", () => {
     expect(DEV.network.natGateways).toBe("single");
     expect(DEV.capacity).toEqual({ instanceType: "t3.small", minSize: 1, maxSize: 1, desiredCapacity: 1 });
     expect(DEV.staticIp.addresses).toBe("one");
+    expect(DEV.staticIp).toMatchObject({ allowEipDestroy: false, alarms: false });
     expect(staticIpAvailabilityZonesOf(DEV)).toEqual(["eu-west-2a"]);
     expect(DEV.deletionProtection).toBe(false);
     expect(DEV.stopped).toBe(false);
@@ -55,6 +57,7 @@ describe("presets", () => {
     expect(PROD.capacity.minSize).toBeGreaterThanOrEqual(2);
     expect(PROD.capacity.desiredCapacity).toBeGreaterThanOrEqual(2);
     expect(PROD.staticIp.addresses).toBe("per-az");
+    expect(PROD.staticIp).toMatchObject({ allowEipDestroy: false, alarms: true });
     expect(staticIpAvailabilityZonesOf(PROD)).toEqual(["eu-west-2a", "eu-west-2b"]);
     expect(PROD.deletionProtection).toBe(true);
     expect(PROD.loadBalancer.accessLogs).toBe(true);
@@ -109,6 +112,17 @@ describe("validateEnvironmentConfig accepts", () => {
     [
       "a certificate in the region",
       (c) => (c.loadBalancer.certificateArn = "arn:aws:acm:eu-west-2:123456789012:certificate/abc-123"),
+    ],
+    [
+      "static IPs on 443 (TLS passed through) with a certificate",
+      (c) => (
+        (c.loadBalancer.certificateArn = "arn:aws:acm:eu-west-2:123456789012:certificate/abc-123"),
+        (c.staticIp.proxyPorts = [80, 443])
+      ),
+    ],
+    [
+      "releasable Elastic IPs and alarms",
+      (c) => ((c.staticIp.allowEipDestroy = true), (c.staticIp.alarms = true)),
     ],
     [
       "a host-only rule",
@@ -454,6 +468,31 @@ describe("validateEnvironmentConfig rejects", () => {
       "staticIp.proxyPorts[1] (80) must not repeat a port; remove the duplicate",
     ],
     [
+      "proxy port the ECS agent reserves",
+      (c) => (c.staticIp.proxyPorts = [80, 51678]),
+      "staticIp.proxyPorts[1] (51678) must not be a port the ECS agent reserves (22, 2375, 2376, 51678, 51679); ECS never places the host-network edge proxy on it; pick another port",
+    ],
+    [
+      "proxy port is the health port",
+      (c) => (c.staticIp.proxyPorts = [8404]),
+      "staticIp.proxyPorts[0] (8404) must not be the edge proxy's health port (8404); pick another port",
+    ],
+    [
+      "443 without a certificate",
+      (c) => (c.staticIp.proxyPorts = [80, 443]),
+      "staticIp.proxyPorts[1] (443) must be 443 only with an HTTPS load balancer (the edge proxy passes TLS through to it); set loadBalancer.certificateArn, or drop 443",
+    ],
+    [
+      "allowEipDestroy not boolean",
+      (c) => (c.staticIp.allowEipDestroy = "yes"),
+      "staticIp.allowEipDestroy (yes) must be true or false; set a boolean",
+    ],
+    [
+      "alarms not boolean",
+      (c) => (c.staticIp.alarms = undefined),
+      "staticIp.alarms (undefined) must be true or false; set a boolean",
+    ],
+    [
       "accessLogs not boolean",
       (c) => (c.loadBalancer.accessLogs = "on"),
       "loadBalancer.accessLogs (on) must be true or false; set a boolean",
@@ -612,6 +651,19 @@ describe("loadEnvironmentConfig", () => {
     const config = loadEnvironmentConfig({ env: { ECS_CDKTF_STATE_DIR: "tmp/state" } });
     expect(config.backend).toEqual({ kind: "local", directory: path.resolve("tmp/state") });
     expect(config.services).toBe(DEV.services);
+  });
+
+  it("GIVEN ECS_CDKTF_ALLOW_EIP_DESTROY=1 THEN the Elastic IPs may be released, nothing else changes", () => {
+    const config = loadEnvironmentConfig({ env: { ECS_CDKTF_ALLOW_EIP_DESTROY: "1" } });
+    expect(config.staticIp).toEqual({ ...DEV.staticIp, allowEipDestroy: true });
+    expect({ ...config, staticIp: DEV.staticIp }).toEqual(DEV);
+    expect(loadEnvironmentConfig({ env: { ECS_CDKTF_ALLOW_EIP_DESTROY: "" } })).toBe(DEV);
+  });
+
+  it("GIVEN ECS_CDKTF_ALLOW_EIP_DESTROY other than 1 THEN an error naming the fix", () => {
+    expect(() => withEipDestroyAllowed(PROD, "true")).toThrow(
+      "Environment 'prod': ECS_CDKTF_ALLOW_EIP_DESTROY (true) must be 1 or empty; set it to 1 only to release the Elastic IPs on purpose, else unset it",
+    );
   });
 
   it("GIVEN ECS_CDKTF_STATE_DIR with an S3 backend THEN an error", () => {

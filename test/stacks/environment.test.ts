@@ -69,12 +69,25 @@ describe("the two stacks of an environment", () => {
   it("keeps the network and the zone in the foundation, and the cluster, ALB and services in the app", () => {
     const foundationTypes = Object.keys(dev.foundation.resource);
     const appTypes = Object.keys(dev.app.resource);
-    expect(foundationTypes).toEqual(expect.arrayContaining(["aws_vpc", "aws_subnet", "aws_route53_zone"]));
+    expect(foundationTypes).toEqual(
+      expect.arrayContaining([
+        "aws_vpc",
+        "aws_subnet",
+        "aws_route53_zone",
+        "aws_eip",
+        "aws_network_interface",
+      ]),
+    );
     expect(foundationTypes.filter((t) => /^aws_(ecs|lb|ecr|autoscaling)/.test(t))).toEqual([]);
     expect(appTypes).toEqual(
       expect.arrayContaining(["aws_ecs_cluster", "aws_autoscaling_group", "aws_lb", "aws_ecs_service"]),
     );
-    expect(appTypes.filter((t) => /^aws_(vpc|subnet|route53|nat_gateway|eip)$/.test(t))).toEqual([]);
+    expect(appTypes).toEqual(expect.arrayContaining(["aws_lambda_function", "aws_cloudwatch_event_rule"]));
+    expect(
+      appTypes.filter((t) =>
+        /^aws_(vpc|subnet|route53_zone|nat_gateway|eip|eip_association|network_interface)$/.test(t),
+      ),
+    ).toEqual([]);
   });
 
   it("reads the foundation's subnets and VPC through the foundation's local state (cross-stack references)", () => {
@@ -129,6 +142,8 @@ describe("the two stacks of an environment", () => {
       "nat_public_ips",
       "private_subnet_ids",
       "public_subnet_ids",
+      "static_ip_eni_ids",
+      "static_ips",
       "vpc_id",
       "zone_id",
       "zone_name",
@@ -143,6 +158,9 @@ describe("the two stacks of an environment", () => {
       "cluster_name",
       "ecr_repository_urls",
       "service_names",
+      "static_ip_dlq_name",
+      "static_ip_edge_asg_names",
+      "static_ip_lambda_name",
       "stopped",
     ]);
     expect(dev.app.output.alb_dns_name!.value).toMatch(/^\$\{aws_lb\.alb_[0-9A-F]{8}\.dns_name\}$/);
@@ -166,7 +184,11 @@ describe("the two stacks of an environment", () => {
       [100, [{ path_pattern: { values: ["/api/*"] } }]],
       [1000, [{ path_pattern: { values: ["/*"] } }]],
     ]);
-    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.name)).toEqual(["api", "web"]);
+    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.name)).toEqual([
+      "api",
+      "dev-static-ip-proxy-eu-west-2a",
+      "web",
+    ]);
     expect(blocks(dev.app, "aws_ecr_repository").map((r) => r.name)).toEqual([
       expect.stringMatching(/^\$\{aws_ecs_cluster\.cluster_[0-9A-F]{8}\.name\}\/web$/),
     ]);
@@ -175,6 +197,7 @@ describe("the two stacks of an environment", () => {
     );
     expect(images).toEqual([
       expect.stringMatching(/repository_url\}:0\.1\.0$/),
+      "public.ecr.aws/docker/library/haproxy:2.6.18", // the edge proxy
       expect.stringMatching(/repository_url\}:0\.1\.0$/),
     ]);
   });
@@ -189,7 +212,7 @@ describe("the two stacks of an environment", () => {
     expect(blocks(dev.app, "aws_launch_template")[0]).toMatchObject({ instance_type: "t3.small" });
     expect(blocks(dev.app, "aws_lb")[0]).toMatchObject({ enable_deletion_protection: false });
     expect(blocks(dev.app, "aws_ecr_repository")[0]).toMatchObject({ force_delete: true });
-    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([1, 1]);
+    expect(blocks(dev.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([1, 1, 1]);
     expect(blocks(dev.app, "aws_appautoscaling_target")).toEqual([]);
     expect(blocks(dev.app, "aws_s3_bucket")).toEqual([]);
   });
@@ -309,6 +332,115 @@ describe("the two stacks of an environment", () => {
   });
 });
 
+describe("the static IP: addresses in the foundation, the edge in the app", () => {
+  const named = (json: StackJson, type: string, part: string): Block[] =>
+    Object.entries(json.resource[type] ?? {})
+      .filter(([name]) => name.includes(part))
+      .map(([, b]) => b);
+
+  it("GIVEN dev THEN one ENI holding an Elastic IP in the first AZ's public subnet, protected from destroy", () => {
+    const eips = blocks(dev.foundation, "aws_eip").filter((e) =>
+      String(e.tags && (e.tags as Block).Name).includes("static-ip"),
+    );
+    expect(eips).toEqual([
+      expect.objectContaining({
+        domain: "vpc",
+        lifecycle: { prevent_destroy: true },
+        tags: { Name: "dev-static-ip-eu-west-2a" },
+      }),
+    ]);
+    expect(blocks(dev.foundation, "aws_network_interface")).toEqual([
+      expect.objectContaining({
+        subnet_id: expect.stringMatching(/^\$\{aws_subnet\.network_public-subnet-0_[0-9A-F]{8}\.id\}$/),
+      }),
+    ]);
+    expect(blocks(dev.foundation, "aws_eip_association")).toHaveLength(1);
+    expect(dev.foundation.output.static_ips!.value).toEqual({
+      "eu-west-2a": expect.stringMatching(/^\$\{aws_eip\.static-ip_eip-eu-west-2a_[0-9A-F]{8}\.public_ip\}$/),
+    });
+    expect(dev.foundation.output.static_ip_eni_ids!.value).toEqual({
+      "eu-west-2a": expect.stringMatching(
+        /^\$\{aws_network_interface\.static-ip_eni-eu-west-2a_[0-9A-F]{8}\.id\}$/,
+      ),
+    });
+  });
+
+  it("GIVEN prod THEN a static IP per AZ", () => {
+    expect(Object.keys(prod.foundation.output.static_ips!.value as Block)).toEqual([
+      "eu-west-2a",
+      "eu-west-2b",
+    ]);
+    expect(blocks(prod.foundation, "aws_network_interface")).toHaveLength(2);
+    expect(named(prod.app, "aws_autoscaling_group", "edge")).toHaveLength(2);
+  });
+
+  it("GIVEN dev THEN the app's edge group, Lambda and proxy read the foundation's ENIs through its state", () => {
+    expect(named(dev.app, "aws_autoscaling_group", "edge")).toEqual([
+      expect.objectContaining({
+        name: "dev-edge-eu-west-2a",
+        min_size: 1,
+        max_size: 1,
+        desired_capacity: 1,
+        initial_lifecycle_hook: [
+          expect.objectContaining({
+            name: "attach-static-ip",
+            lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+            default_result: "ABANDON",
+          }),
+        ],
+      }),
+    ]);
+    const fn = blocks(dev.app, "aws_lambda_function")[0]!;
+    expect(fn.function_name).toBe("dev-static-ip");
+    const variables = (fn.environment as { variables: Record<string, string> }).variables;
+    expect(variables.ENI_BY_AZ).toMatch(
+      /jsonencode\(\{"eu-west-2a" = data\.terraform_remote_state\.cross-stack-reference-input-dev-foundation\.outputs\.cross-stack-output-aws_network_interfacestatic-ip_eni-eu-west-2a_[0-9A-F]{8}id\}\)/,
+    );
+    expect(variables.EDGE_GROUP_NAMES).toBe('["dev-edge-eu-west-2a"]');
+    expect(named(dev.app, "aws_ecs_service", "proxy")).toEqual([
+      expect.objectContaining({ name: "dev-static-ip-proxy-eu-west-2a", desired_count: 1 }),
+    ]);
+    expect(dev.app.output.static_ip_lambda_name!.value).toMatch(
+      /aws_lambda_function\.static-ip_attacher_[0-9A-F]{8}\.function_name/,
+    );
+    expect(dev.app.output.static_ip_dlq_name!.value).toMatch(
+      /aws_sqs_queue\.static-ip_dlq_[0-9A-F]{8}\.name/,
+    );
+    expect(dev.app.output.static_ip_edge_asg_names!.value).toEqual({ "eu-west-2a": "dev-edge-eu-west-2a" });
+  });
+
+  it("GIVEN dev THEN no CloudWatch alarms (the local AWS cannot create them); prod has both", () => {
+    expect(blocks(dev.app, "aws_cloudwatch_metric_alarm")).toEqual([]);
+    expect(blocks(prod.app, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name)).toEqual([
+      "prod-static-ip-dlq-messages",
+      "prod-static-ip-errors",
+    ]);
+  });
+
+  it("GIVEN staticIp.allowEipDestroy THEN the Elastic IPs lose prevent_destroy, and nothing else changes", () => {
+    const s = synth(inTmp({ ...DEV, staticIp: { ...DEV.staticIp, allowEipDestroy: true } }));
+    const eip = named(s.foundation, "aws_eip", "static-ip")[0]!;
+    expect(eip.lifecycle).toEqual({ prevent_destroy: false });
+    expect(s.app.resource).toEqual(dev.app.resource);
+  });
+
+  const none = synth(inTmp({ ...DEV, staticIp: { ...DEV.staticIp, addresses: "none" } }));
+
+  it("GIVEN addresses none THEN no ENI, no Elastic IP but the NAT's, no edge; empty static-IP outputs", () => {
+    expect(named(none.foundation, "aws_eip", "static-ip")).toEqual([]);
+    expect(none.foundation.resource.aws_network_interface).toBeUndefined();
+    expect(none.foundation.output.static_ips!.value).toEqual({});
+    expect(none.foundation.output.static_ip_eni_ids!.value).toEqual({});
+    expect(none.app.resource.aws_lambda_function).toBeUndefined();
+    expect(named(none.app, "aws_autoscaling_group", "edge")).toEqual([]);
+    expect(Object.keys(none.app.output).filter((o) => o.startsWith("static_ip"))).toEqual([]);
+  });
+
+  it("GIVEN addresses none THEN both stacks pass terraform validate", () => {
+    expect(none.outdir).toBeValidTerraform();
+  });
+});
+
 describe("the stop switch", () => {
   const stopped = synth(inTmp({ ...PROD, stopped: true }));
 
@@ -320,8 +452,23 @@ describe("the stop switch", () => {
     });
   });
 
+  it("scales the edge to zero: every edge group (min, max, desired) and edge proxy service; the addresses stay", () => {
+    const edge = Object.entries(stopped.app.resource.aws_autoscaling_group!).filter(([n]) =>
+      n.includes("edge"),
+    );
+    expect(edge.map(([, g]) => [g.min_size, g.max_size, g.desired_capacity])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    const proxies = Object.entries(stopped.app.resource.aws_ecs_service!).filter(([n]) =>
+      n.includes("proxy"),
+    );
+    expect(proxies.map(([, p]) => p.desired_count)).toEqual([0, 0]);
+    expect(stopped.foundation.output.static_ips).toEqual(prod.foundation.output.static_ips);
+  });
+
   it("scales every service to zero: desired count and its scalable target's min and max", () => {
-    expect(blocks(stopped.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([0, 0]);
+    expect(blocks(stopped.app, "aws_ecs_service").map((s) => s.desired_count)).toEqual([0, 0, 0, 0]);
     expect(
       blocks(stopped.app, "aws_appautoscaling_target").map((t) => [t.min_capacity, t.max_capacity]),
     ).toEqual([
@@ -332,7 +479,7 @@ describe("the stop switch", () => {
 
   it("GIVEN services without auto scaling THEN their desired count is zero", () => {
     const s = synth(inTmp({ ...DEV, stopped: true }));
-    expect(blocks(s.app, "aws_ecs_service").map((x) => x.desired_count)).toEqual([0, 0]);
+    expect(blocks(s.app, "aws_ecs_service").map((x) => x.desired_count)).toEqual([0, 0, 0]);
     expect(blocks(s.app, "aws_autoscaling_group")[0]).toMatchObject({ min_size: 0, max_size: 0 });
   });
 
