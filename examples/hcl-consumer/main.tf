@@ -1,4 +1,5 @@
-# A plain HCL root module using the generated Terraform modules: a network and an ECS cluster on it.
+# A plain HCL root module using the generated Terraform modules: a network, an ECS cluster on it, a
+# load balancer in front of the cluster and a service behind the load balancer.
 # The modules configure no provider: this root module does, for real AWS or a local emulator.
 
 terraform {
@@ -27,6 +28,11 @@ variable "vpc_cidr" {
   description = "CIDR block of the VPC."
   type        = string
   default     = "10.42.0.0/16"
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate (ARN, in var.region) of the load balancer's HTTPS listener."
+  type        = string
 }
 
 variable "aws_endpoint" {
@@ -109,6 +115,38 @@ module "cluster" {
   max_size           = 3
 }
 
+module "alb" {
+  source = "../../dist/terraform/terraform-aws-alb"
+
+  name                      = "${var.environment}-web"
+  certificate_arn           = var.certificate_arn
+  vpc_id                    = module.network.vpc_id
+  public_subnet_ids         = module.network.public_subnet_ids
+  private_subnet_ids        = module.network.private_subnet_ids
+  cluster_security_group_id = module.cluster.security_group_id
+  deletion_protection       = var.environment == "prod"
+  tags                      = { Team = "platform" }
+}
+
+module "web" {
+  source = "../../dist/terraform/terraform-aws-ecs-service"
+
+  service_name = "web"
+  # nginx writes its cache and pid file under /var: this image needs a writable root filesystem.
+  image                    = "public.ecr.aws/docker/library/nginx:1.27"
+  readonly_root_filesystem = false
+  container_port           = 80
+  health_check_path        = "/"
+  rule_priority            = 100
+  path_patterns            = ["/*"]
+  cluster_name             = module.cluster.service_cluster_name
+  cluster_arn              = module.cluster.cluster_arn
+  capacity_provider_name   = module.cluster.capacity_provider_name
+  vpc_id                   = module.alb.vpc_id
+  listener_arn             = module.alb.https_listener_arn
+  tags                     = { Team = "platform" }
+}
+
 output "vpc_id" {
   description = "Id of the VPC."
   value       = module.network.vpc_id
@@ -127,4 +165,14 @@ output "cluster_name" {
 output "security_group_id" {
   description = "Security group of the container instances."
   value       = module.cluster.security_group_id
+}
+
+output "url" {
+  description = "The load balancer's HTTPS address."
+  value       = "https://${module.alb.dns_name}"
+}
+
+output "web_service_name" {
+  description = "Name of the web service."
+  value       = module.web.service_name
 }

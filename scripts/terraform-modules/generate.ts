@@ -15,7 +15,7 @@ import { entryPoint, MODULES } from "../docs/modules";
 import { PropsReader } from "../docs/props";
 import { ModulePlan, planModule } from "./plan";
 import { renderModuleReadme } from "./readme";
-import { AnyModuleSpec, registryName } from "./spec";
+import { AnyModuleSpec, moduleName, registryName } from "./spec";
 import { SPECS } from "./specs";
 import { ModuleFiles, moduleFiles, synthModuleJson } from "./synth";
 import { validateModule } from "./validate";
@@ -54,7 +54,7 @@ export function renderModules(
       "README.md": renderModuleReadme(plan, version),
       LICENSE: license,
     };
-    return { plan, dir: path.join(DIST_DIR, registryName(spec.module)), files };
+    return { plan, dir: path.join(DIST_DIR, registryName(moduleName(spec))), files };
   });
 }
 
@@ -90,7 +90,9 @@ export function writeModule(root: string, module: GeneratedModule): void {
 function main(argv: readonly string[]): number {
   const check = argv.includes("--check");
   const names = argv.filter((a) => !a.startsWith("--"));
-  const unknown = names.filter((n) => !SPECS.some((s) => s.module === n));
+  // A name picks a generated module (`alb`) or every module generated from a cdktf module.
+  const picks = (s: AnyModuleSpec, n: string): boolean => moduleName(s) === n || s.module === n;
+  const unknown = names.filter((n) => !SPECS.some((s) => picks(s, n)));
   if (unknown.length > 0) {
     const unspecified = unknown.filter((n) => MODULES.some((m) => m.name === n));
     process.stderr.write(
@@ -99,11 +101,11 @@ function main(argv: readonly string[]): number {
           ? ` (${unspecified.join(", ")}: published on npm, but its props are not yet mapped to Terraform ` +
             "variables; add a spec under scripts/terraform-modules/specs/)"
           : "") +
-        `; generated: ${SPECS.map((s) => s.module).join(", ")}\n`,
+        `; generated: ${SPECS.map(moduleName).join(", ")}\n`,
     );
     return 2;
   }
-  const specs = names.length > 0 ? SPECS.filter((s) => names.includes(s.module)) : SPECS;
+  const specs = names.length > 0 ? SPECS.filter((s) => names.some((n) => picks(s, n))) : SPECS;
   const modules = renderModules(REPO_ROOT, specs);
   let failed = 0;
   for (const module of modules) {

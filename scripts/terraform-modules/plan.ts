@@ -8,6 +8,7 @@ import {
   AnyModuleSpec,
   ExtraOutput,
   HclValue,
+  moduleName,
   ModuleSpecError,
   PropDisposition,
   registryName,
@@ -99,15 +100,15 @@ const OUTPUT_KINDS: ReadonlySet<PropKind> = new Set<PropKind>([
 
 /** Plans the module of `spec` from the props and attributes `reader` reads under `root`. */
 export function planModule(spec: AnyModuleSpec, reader: PropsReader, root: string): ModulePlan {
-  const name = registryName(spec.module);
-  const specFile = `scripts/terraform-modules/specs/${spec.module}.ts`;
+  const name = registryName(moduleName(spec));
+  const specFile = `scripts/terraform-modules/specs/${moduleName(spec)}.ts`;
   const fail = (what: string, fix: string): never => {
     throw new ModuleSpecError(`${name}: ${what}; ${fix} (${specFile})`);
   };
   const info = MODULES.find((m) => m.name === spec.module);
   if (!info) fail(`modules/${spec.module} is not a published module`, "add it to scripts/docs/modules.ts");
   const entry = entryPoint(root, info!);
-  const props = reader.read(entry, info!.propsInterface);
+  const props = reader.read(entry, spec.propsInterface ?? info!.propsInterface);
 
   const dispositions = spec.props as Readonly<Record<string, PropDisposition>>;
   const propNames = props.props.map((p) => p.name);
@@ -197,7 +198,7 @@ function variableOf(
   d: VariableDisposition,
   fail: (what: string, fix: string) => never,
 ): VariableDef {
-  const name = snakeCase(prop.name);
+  const name = d.name ?? snakeCase(prop.name);
   const type = VARIABLE_TYPES[prop.kind];
   if (!type) {
     fail(

@@ -35,6 +35,11 @@ export interface VariableRule {
 export interface VariableDisposition {
   readonly as: "variable";
   /**
+   * The variable's name, where snake_case of the prop reads badly (`memoryLimitMiB`).
+   * @default - the prop's name in snake_case
+   */
+  readonly name?: string;
+  /**
    * The variable's default, when the prop's `@default` is not a literal value (or to make an
    * optional prop nullable: `null` passes a null token, i.e. unset at plan time).
    * @default - the prop's `@default` value
@@ -103,6 +108,18 @@ export interface ExtraOutput<C> {
 export interface ModuleSpec<P extends object, C extends Construct> {
   /** Folder under `modules/` (and in `scripts/docs/modules.ts`). */
   readonly module: string;
+  /**
+   * The generated module's name: its folder and repository `terraform-aws-<name>`, its registry
+   * address `ecs-cdktf/<name>/aws`, its spec file `specs/<name>.ts`. Set when one cdktf module
+   * yields several Terraform modules (load-balanced-service: `alb` and `ecs-service`).
+   * @default - `module`
+   */
+  readonly name?: string;
+  /**
+   * The props interface of {@link constructClass}.
+   * @default - the module's props interface in `scripts/docs/modules.ts`
+   */
+  readonly propsInterface?: string;
   /** The construct class exported from the module's entry point, whose attributes become outputs. */
   readonly constructClass: string;
   /** One sentence on what the module creates, for its README. */
@@ -125,6 +142,8 @@ export interface ModuleSpec<P extends object, C extends Construct> {
   readonly outputDescriptions?: Readonly<Record<string, string>>;
   /** Outputs beyond the plain attributes, by output name. */
   readonly extraOutputs?: Readonly<Record<string, ExtraOutput<C>>>;
+  /** Paragraphs of the README after its usage example (Markdown), e.g. how to wire the module. */
+  readonly notes?: readonly string[];
   /** Arguments of the tests' module calls: a literal for every required input. */
   readonly example: Readonly<Record<string, HclValue>>;
   /**
@@ -140,6 +159,11 @@ export type AnyModuleSpec = ModuleSpec<object, Construct>;
 /** `cidrBlock` → `cidr_block`, `subnetNewBits` → `subnet_new_bits`. */
 export function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** The generated module's short name (`network`, `alb`): the spec's `name`, else its `module`. */
+export function moduleName(spec: { readonly module: string; readonly name?: string }): string {
+  return spec.name ?? spec.module;
 }
 
 /** The name a generated module is published under: `terraform-aws-<module>`. */

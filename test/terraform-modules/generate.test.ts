@@ -27,6 +27,8 @@ import {
 import { planModule } from "../../scripts/terraform-modules/plan";
 import { AnyModuleSpec, ModuleSpecError } from "../../scripts/terraform-modules/spec";
 import { SPECS } from "../../scripts/terraform-modules/specs";
+import { albSpec } from "../../scripts/terraform-modules/specs/alb";
+import { ecsServiceSpec } from "../../scripts/terraform-modules/specs/ecs-service";
 import { ecsClusterSpec, networkFromVariables } from "../../scripts/terraform-modules/specs/ecs-cluster";
 import { networkSpec } from "../../scripts/terraform-modules/specs/network";
 import { synthModuleJson } from "../../scripts/terraform-modules/synth";
@@ -62,6 +64,8 @@ describe("dist/terraform", () => {
     expect(modules.map((m) => m.dir)).toEqual([
       path.join(DIST_DIR, "terraform-aws-network"),
       path.join(DIST_DIR, "terraform-aws-ecs-cluster"),
+      path.join(DIST_DIR, "terraform-aws-alb"),
+      path.join(DIST_DIR, "terraform-aws-ecs-service"),
     ]);
     for (const m of modules)
       expect({ dir: m.dir, stale: staleFiles(REPO, m) }).toEqual({ dir: m.dir, stale: [] });
@@ -81,24 +85,43 @@ describe("dist/terraform", () => {
   it("GIVEN `--check` on the CLI THEN it passes on the committed modules", () => {
     const out = execFileSync(process.execPath, [TSX, GENERATE, "--check"], { cwd: REPO, encoding: "utf8" });
     expect(out).toBe(
-      "ok: dist/terraform/terraform-aws-network\nok: dist/terraform/terraform-aws-ecs-cluster\n",
+      [
+        "ok: dist/terraform/terraform-aws-network",
+        "ok: dist/terraform/terraform-aws-ecs-cluster",
+        "ok: dist/terraform/terraform-aws-alb",
+        "ok: dist/terraform/terraform-aws-ecs-service",
+        "",
+      ].join("\n"),
     );
+  });
+
+  it("GIVEN a cdktf module's name on the CLI THEN it checks every module generated from it", () => {
+    const out = execFileSync(process.execPath, [TSX, GENERATE, "--check", "load-balanced-service"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    expect(out).toBe("ok: dist/terraform/terraform-aws-alb\nok: dist/terraform/terraform-aws-ecs-service\n");
   });
 
   it("GIVEN a published module without a spec THEN the CLI refuses it, saying why", () => {
     const run = () =>
-      execFileSync(process.execPath, [TSX, GENERATE, "load-balanced-service"], {
+      execFileSync(process.execPath, [TSX, GENERATE, "static-ip"], {
         cwd: REPO,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
       });
     expect(run).toThrow(
-      /no Terraform module spec for load-balanced-service \(load-balanced-service: published on npm, but its props are not yet mapped to Terraform variables; add a spec under scripts\/terraform-modules\/specs\/\)/,
+      /no Terraform module spec for static-ip \(static-ip: published on npm, but its props are not yet mapped to Terraform variables; add a spec under scripts\/terraform-modules\/specs\/\)/,
     );
   });
 });
 
-describe.each(["terraform-aws-network", "terraform-aws-ecs-cluster"])("%s", (name) => {
+describe.each([
+  "terraform-aws-network",
+  "terraform-aws-ecs-cluster",
+  "terraform-aws-alb",
+  "terraform-aws-ecs-service",
+])("%s", (name) => {
   const module = () => byName(name);
 
   it("has the registry layout: versions, variables, main, outputs, README, LICENSE", () => {
@@ -181,7 +204,7 @@ describe.each(["terraform-aws-network", "terraform-aws-ecs-cluster"])("%s", (nam
     const plan = module().plan;
     expect(readme).toContain(`# ${name}\n`);
     expect(readme).toContain(`source  `);
-    expect(readme).toContain(`"ecs-cdktf/${plan.spec.module}/aws"`);
+    expect(readme).toContain(`"ecs-cdktf/${name.replace(/^terraform-aws-/, "")}/aws"`);
     expect(readme).toContain("| `hashicorp/aws` | `>= 6.25.0, < 7.0.0` |");
     for (const v of plan.variables) expect(readme).toContain(`| \`${v.name}\` |`);
     for (const o of plan.outputs) expect(readme).toContain(`| \`${o.name}\` |`);
@@ -223,6 +246,30 @@ describe("refusals: what Terraform variables cannot carry", () => {
       "ecs-cluster tags",
       withProps(ecsClusterSpec as unknown as AnyModuleSpec, { tags: { as: "variable", default: {} } }),
       /^terraform-aws-ecs-cluster: the construct refused its inputs as Terraform variables \(prop tags, variable tags\): EcsCluster 'cluster': tags \(.+\) must be a literal, not a token: it decides at synth time the Auto Scaling group's tag blocks/,
+    ],
+    [
+      "alb redirectHttpToHttps",
+      withProps(albSpec as unknown as AnyModuleSpec, {
+        redirectHttpToHttps: { as: "variable", default: true },
+      }),
+      /^terraform-aws-alb: the construct refused its inputs as Terraform variables \(prop redirectHttpToHttps, variable redirect_http_to_https\): LoadBalancer 'alb': redirectHttpToHttps \(.+\) must be a literal, not a token: it decides at synth time the HTTP listener's default action/,
+    ],
+    [
+      "ecs-service environment",
+      withProps(ecsServiceSpec as unknown as AnyModuleSpec, { environment: { as: "variable", default: {} } }),
+      /^terraform-aws-ecs-service: the construct refused its inputs as Terraform variables \(prop environment, variable environment\): LoadBalancedService 'service': environment \(.+\) must be a literal, not a token: it decides at synth time the container definition's environment entries/,
+    ],
+    [
+      "ecs-service hostHeaders",
+      withProps(ecsServiceSpec as unknown as AnyModuleSpec, { hostHeaders: { as: "variable", default: [] } }),
+      /^terraform-aws-ecs-service: the construct refused its inputs as Terraform variables \(prop hostHeaders, variable host_headers\): LoadBalancedService 'service': hostHeaders \(.+\) must be a literal, not a token: it decides at synth time whether the listener rule has a host-header condition/,
+    ],
+    [
+      "ecs-service ECS Exec, whose statements need a cluster member the adapter lacks",
+      withProps(ecsServiceSpec as unknown as AnyModuleSpec, {
+        enableExecuteCommand: { as: "fixed", value: true, reason: "test" },
+      }),
+      /^terraform-aws-ecs-service: the construct read cluster\.execLogGroup, which the module's cluster adapter does not provide \(it has clusterName, clusterArn, capacityProviderName, clusterCapacityProviders\)/,
     ],
   ])("GIVEN %s as a variable THEN generation refuses, naming module, prop and why", (_case, spec, error) => {
     expect(synth(spec)).toThrow(ModuleSpecError);

@@ -1,17 +1,23 @@
 /**
- * examples/hcl-consumer: a plain HCL root module that calls the generated network and ecs-cluster
- * modules, wired together. It is copied to a temp dir (module sources made absolute), initialized
+ * examples/hcl-consumer: a plain HCL root module that calls the generated network, ecs-cluster,
+ * alb and ecs-service modules, wired together (network -> cluster -> load balancer -> service). It is copied to a temp dir (module sources made absolute), initialized
  * from the provider mirror, validated, and planned against a fresh local AWS (moto server); the
  * plan JSON shows the resources and the values that flowed through the variables.
  *
  * A plan is all this test runs: applying the same resources to moto is what
- * test/stacks/cluster-stack.local.test.ts does for the constructs these modules are generated from.
+ * test/stacks/cluster-stack.local.test.ts and test/stacks/service-stack.local.test.ts do for the
+ * constructs these modules are generated from.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { EcsCluster } from "../../modules/ecs-cluster";
+import {
+  DYNAMIC_HOST_PORT_RANGE,
+  LoadBalancedService,
+  LoadBalancer,
+} from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
 import { addAwsProvider, LOCAL_AWS_SERVICES } from "../../stacks/aws-provider";
@@ -22,6 +28,8 @@ jest.setTimeout(5 * 60_000);
 
 const REPO = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(REPO, "examples", "hcl-consumer");
+/** The load balancer's certificate: plan does not look it up (moto has no certificate to read). */
+const CERTIFICATE_ARN = "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
 interface ResourceChange {
   readonly address: string;
@@ -33,8 +41,17 @@ interface ResourceChange {
     readonly after_unknown: Record<string, unknown>;
   };
 }
+interface ConfigResource {
+  readonly address: string;
+  readonly depends_on?: string[];
+}
 interface Plan {
   readonly resource_changes: ResourceChange[];
+  readonly configuration: {
+    readonly root_module: {
+      readonly module_calls: Record<string, { readonly module: { readonly resources: ConfigResource[] } }>;
+    };
+  };
   readonly output_changes: Record<string, { readonly after?: unknown; readonly after_unknown: unknown }>;
 }
 
@@ -63,6 +80,23 @@ function synthesizedCounts(build: (stack: TerraformStack) => void): Record<strin
   );
 }
 
+/** `more` minus `less`, per type, the types left over only. */
+function minus(more: Record<string, number>, less: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(more)
+      .map(([type, n]) => [type, n - (less[type] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
+}
+
+/** A network, a cluster and an HTTPS load balancer, as the example's first three modules have them. */
+function foundation(s: TerraformStack): { cluster: EcsCluster; alb: LoadBalancer } {
+  const network = new Network(s, "network", { name: "dev" });
+  const cluster = new EcsCluster(s, "cluster", { network, clusterName: "dev-apps" });
+  const alb = new LoadBalancer(s, "alb", { network, name: "dev-web", certificateArn: CERTIFICATE_ARN });
+  return { cluster, alb };
+}
+
 function changesOf(plan: Plan, module: string, type: string): ResourceChange[] {
   return plan.resource_changes.filter((r) => r.module_address === module && r.type === type);
 }
@@ -82,7 +116,10 @@ describe("examples/hcl-consumer", () => {
     if (override) fs.writeFileSync(path.join(dir, "offline_provider_override.tf.json"), override);
     run = new TerraformRun(dir);
     run.init();
-    plan = run.plan([`-var=aws_endpoint=${aws.endpoint}`]) as unknown as Plan;
+    plan = run.plan([
+      `-var=aws_endpoint=${aws.endpoint}`,
+      `-var=certificate_arn=${CERTIFICATE_ARN}`,
+    ]) as unknown as Plan;
   });
   afterAll(async () => {
     await aws?.stop();
@@ -142,6 +179,38 @@ describe("examples/hcl-consumer", () => {
     expect(Object.keys(cluster)).toEqual(
       expect.arrayContaining(["aws_ecs_cluster", "aws_autoscaling_group", "aws_ecs_capacity_provider"]),
     );
+    // The alb module: the LoadBalancer and what allowTrafficTo adds for the cluster (in cdktf the
+    // first service calls it; across modules the alb module does, for the cluster it is given).
+    const networkAndClusterOnly = synthesizedCounts((s) => {
+      new EcsCluster(s, "cluster", { network: new Network(s, "network"), clusterName: "dev-apps" });
+    });
+    const alb = minus(
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        f.alb.allowTrafficTo(f.cluster);
+      }),
+      networkAndClusterOnly,
+    );
+    expect(typeCounts(plan, "module.alb")).toEqual(alb);
+    expect(alb).toMatchObject({ aws_lb: 1, aws_lb_listener: 2, aws_vpc_security_group_ingress_rule: 3 });
+    // The ecs-service module: what one LoadBalancedService adds.
+    const service = minus(
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        new LoadBalancedService(s, "web", {
+          cluster: f.cluster,
+          loadBalancer: f.alb,
+          image: "public.ecr.aws/docker/library/nginx:1.27",
+          rulePriority: 100,
+        });
+      }),
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        f.alb.allowTrafficTo(f.cluster);
+      }),
+    );
+    expect(typeCounts(plan, "module.web")).toEqual(service);
+    expect(service).toMatchObject({ aws_ecs_service: 1, aws_lb_target_group: 1, aws_lb_listener_rule: 1 });
   });
 
   it("passes the network's inputs through: CIDR, zones, zone name, retention, tags and default tags", () => {
@@ -193,7 +262,124 @@ describe("examples/hcl-consumer", () => {
     expect(changesOf(plan, "module.cluster", "aws_ecs_cluster")[0].change.after.name).toBe("dev-apps");
   });
 
+  it("wires the cluster into the load balancer: its subnets, HTTPS, and traffic to the cluster's instances only", () => {
+    const lb = changesOf(plan, "module.alb", "aws_lb")[0].change;
+    expect(lb.after).toMatchObject({
+      name: "dev-web",
+      internal: false,
+      load_balancer_type: "application",
+      drop_invalid_header_fields: true,
+      enable_deletion_protection: false,
+      tags: { Name: "dev-web-alb", Team: "platform" },
+    });
+    expect(lb.after_unknown.subnets).toBe(true); // module.network.public_subnet_ids
+    const listeners = changesOf(plan, "module.alb", "aws_lb_listener").map((rc) => rc.change.after);
+    expect(listeners).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          port: 443,
+          protocol: "HTTPS",
+          certificate_arn: CERTIFICATE_ARN,
+          ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        }),
+        expect.objectContaining({
+          port: 80,
+          protocol: "HTTP",
+          default_action: [expect.objectContaining({ type: "redirect" })],
+        }),
+      ]),
+    );
+    const ingress = changesOf(plan, "module.alb", "aws_vpc_security_group_ingress_rule").map((rc) => [
+      rc.address.replace(/_[0-9A-F]{8}/, ""),
+      rc.change.after.cidr_ipv4 ?? "cluster",
+      rc.change.after.from_port,
+      rc.change.after.to_port,
+    ]);
+    expect(ingress.sort()).toEqual(
+      [
+        // ingress_cidrs by for_each (its default, the internet), one rule per port
+        [
+          'module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-443["0.0.0.0/0"]',
+          "0.0.0.0/0",
+          443,
+          443,
+        ],
+        ['module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-80["0.0.0.0/0"]', "0.0.0.0/0", 80, 80],
+        // the cluster's instances accept the load balancer on the dynamic host port range
+        [
+          "module.alb.aws_vpc_security_group_ingress_rule.cluster-ingress-from-alb",
+          "cluster",
+          DYNAMIC_HOST_PORT_RANGE.from,
+          DYNAMIC_HOST_PORT_RANGE.to,
+        ],
+      ].sort(),
+    );
+    const clusterIngress = changesOf(plan, "module.alb", "aws_vpc_security_group_ingress_rule").find((rc) =>
+      rc.address.includes("cluster-ingress"),
+    )!.change;
+    // module.cluster.security_group_id and the load balancer's group, both known after apply
+    expect(clusterIngress.after_unknown).toMatchObject({
+      security_group_id: true,
+      referenced_security_group_id: true,
+    });
+    const egress = changesOf(plan, "module.alb", "aws_vpc_security_group_egress_rule")[0].change;
+    expect(egress.after).toMatchObject({
+      from_port: DYNAMIC_HOST_PORT_RANGE.from,
+      to_port: DYNAMIC_HOST_PORT_RANGE.to,
+    });
+    expect(egress.after_unknown.referenced_security_group_id).toBe(true);
+  });
+
+  it("wires the cluster and the load balancer into the service: rule, target group, task definition, capacity", () => {
+    const service = changesOf(plan, "module.web", "aws_ecs_service")[0].change;
+    expect(service.after).toMatchObject({
+      name: "web",
+      desired_count: 2,
+      capacity_provider_strategy: [{ capacity_provider: "dev-apps-default", weight: 1, base: 0 }],
+      deployment_circuit_breaker: [{ enable: true, rollback: true }],
+      tags: { Name: "web-service", Team: "platform" },
+    });
+    expect(service.after_unknown.cluster).toBe(true); // module.cluster.cluster_arn
+    // The service waits for the capacity provider association: cluster_name is the cluster
+    // module's service_cluster_name, read from the association, and the service depends on it.
+    const config = plan.configuration.root_module.module_calls.web.module.resources.find(
+      (r) =>
+        r.address === changesOf(plan, "module.web", "aws_ecs_service")[0].address.replace("module.web.", ""),
+    )!;
+    expect(config.depends_on).toContain("var.cluster_name");
+    const rule = changesOf(plan, "module.web", "aws_lb_listener_rule")[0].change;
+    expect(rule.after).toMatchObject({
+      priority: 100,
+      condition: [expect.objectContaining({ path_pattern: [expect.objectContaining({ values: ["/*"] })] })],
+    });
+    expect(rule.after_unknown.listener_arn).toBe(true); // module.alb.https_listener_arn
+    const targetGroup = changesOf(plan, "module.web", "aws_lb_target_group")[0].change;
+    expect(targetGroup.after).toMatchObject({
+      port: 80,
+      target_type: "instance",
+      health_check: [expect.objectContaining({ path: "/", port: "traffic-port" })],
+    });
+    expect(targetGroup.after_unknown.vpc_id).toBe(true); // module.alb.vpc_id
+    const taskDefinition = changesOf(plan, "module.web", "aws_ecs_task_definition")[0].change.after;
+    expect(taskDefinition).toMatchObject({ family: "dev-apps-web", network_mode: "bridge" });
+    const [container] = JSON.parse(String(taskDefinition.container_definitions)) as Record<string, unknown>[];
+    expect(container).toMatchObject({
+      name: "app",
+      image: "public.ecr.aws/docker/library/nginx:1.27",
+      cpu: 256,
+      memory: 512,
+      memoryReservation: 256,
+      portMappings: [{ containerPort: 80, hostPort: 0, protocol: "tcp" }],
+      readonlyRootFilesystem: false,
+      logConfiguration: expect.objectContaining({
+        options: expect.objectContaining({ "awslogs-group": "/ecs/dev-apps/web" }),
+      }),
+    });
+  });
+
   it("plans the root outputs from the modules' outputs", () => {
+    expect(plan.output_changes.web_service_name.after).toBe("web");
+    expect(plan.output_changes.url.after_unknown).toBe(true);
     expect(plan.output_changes.cluster_name.after).toBe("dev-apps");
     expect(plan.output_changes.vpc_id.after_unknown).toBe(true);
     // Two subnets, one per zone, their ids known after apply.
@@ -211,6 +397,7 @@ describe("examples/hcl-consumer", () => {
         `-var=aws_endpoint=${aws.endpoint}`,
         "-var=vpc_cidr=10.42.0.1/16",
         "-var=environment=ECS",
+        "-var=certificate_arn=abc-123",
       ]);
     } catch (e) {
       message = (e as Error).message;
@@ -227,6 +414,12 @@ describe("examples/hcl-consumer", () => {
     );
     expect(errors).toContain(
       "cluster_name (ECS-apps) must not start with aws, ecs or fargate (its capacity provider <cluster_name>-default would use a prefix ECS reserves); rename it.",
+    );
+    expect(errors).toContain(
+      `in module "alb": ${line("certificate_arn ")}: certificate_arn = var.certificate_arn`,
+    );
+    expect(errors).toContain(
+      "certificate_arn (abc-123) must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); request or import the certificate in ACM, in the load balancer's region, and pass its ARN.",
     );
   });
 });

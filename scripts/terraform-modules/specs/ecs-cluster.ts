@@ -425,6 +425,12 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
       description: "ARN of the instance profile holding that role.",
       value: (cluster) => cluster.instanceProfile.arn,
     },
+    service_cluster_name: {
+      description:
+        "The cluster's name, read from its capacity provider association: pass it to the ecs-service module " +
+        "(cluster_name), so services wait until the capacity provider their strategy names is associated.",
+      value: (cluster) => cluster.clusterCapacityProviders.clusterName,
+    },
     exec_log_group_name: {
       description: "The log group ECS Exec sessions are logged to, `/ecs/<cluster_name>/exec`.",
       value: (cluster) => cluster.execLogGroup.name,
