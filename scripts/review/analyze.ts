@@ -189,22 +189,48 @@ export function maskedValues(change: Change): { before: unknown; after: unknown 
   };
 }
 
-/** The leaf attributes that differ between two (masked) values, as paths. */
-export function diffAttributes(
+/** The leaf differences between two values, with their paths as steps. */
+function diffSteps(
   before: unknown,
   after: unknown,
-  path: Array<string | number> = [],
-): AttributeChange[] {
+  steps: Array<string | number> = [],
+): Array<{ steps: Array<string | number>; before: unknown; after: unknown }> {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   if (Array.isArray(before) && Array.isArray(after)) {
     const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) => diffAttributes(before[i], after[i], [...path, i])).flat();
+    return Array.from({ length }, (_, i) => diffSteps(before[i], after[i], [...steps, i])).flat();
   }
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffAttributes(before[k], after[k], [...path, k]));
+    return keys.flatMap((k) => diffSteps(before[k], after[k], [...steps, k]));
   }
-  return [{ path: path.length ? formatPath(path) : "(whole value)", before, after }];
+  return [{ steps, before, after }];
+}
+
+/** The value at `steps` in a masked value; a masked part on the way answers for all below it. */
+function at(value: unknown, steps: ReadonlyArray<string | number>): unknown {
+  let current = value;
+  for (const step of steps) {
+    if (current === SENSITIVE) return SENSITIVE;
+    if (current === null || typeof current !== "object") return null;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current ?? null;
+}
+
+/**
+ * The attributes a change changes. The comparison runs on the real values (a sensitive value that
+ * changes is a change), and what is reported comes from the masked ones: a sensitive value shows
+ * as {@link SENSITIVE} on both sides, never in clear.
+ */
+export function changedAttributes(change: Change): AttributeChange[] {
+  const masked = maskedValues(change);
+  const rawAfter = withUnknowns(change.after, change.after_unknown);
+  return diffSteps(change.before, rawAfter).map((d) => ({
+    path: d.steps.length ? formatPath(d.steps) : "(whole value)",
+    before: at(masked.before, d.steps),
+    after: at(masked.after, d.steps),
+  }));
 }
 
 /** Every (path, leaf value) of a value. */
@@ -291,7 +317,7 @@ function entryOf(
 ): ResourceEntry & { before: unknown; after: unknown } {
   const action = actionOf(rc.change.actions);
   const { before, after } = maskedValues(rc.change);
-  const attributes = action === "update" || action === "replace" ? diffAttributes(before, after) : [];
+  const attributes = action === "update" || action === "replace" ? changedAttributes(rc.change) : [];
   const destructive = action === "delete" || action === "replace";
   const label = destructive ? protectionOf(rc, protection) : undefined;
   return {
@@ -356,6 +382,13 @@ export function analyzePlan(stack: string, plan: PlanJson, protection: Protectio
   return { stack, status: "planned", counts, destructive, groups, changes, drift, outputs };
 }
 
+/** null, "", [] or {}: a refresh turning one into another is a provider's normalization, not drift. */
+function isEmptyish(value: unknown): boolean {
+  if (value === null || value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isObject(value) && Object.keys(value).length === 0;
+}
+
 /** Whether `path` is `prefix` or lies under it (`tags["a"]` under `tags`, not `tags_all`). */
 function under(path: string, prefix: string): boolean {
   return path === prefix || (path.startsWith(prefix) && /^[.[]/.test(path.slice(prefix.length)));
@@ -374,15 +407,16 @@ function relevantDrift(plan: PlanJson, protection: Protection): ResourceEntry[] 
   return (plan.resource_drift ?? []).flatMap((rc) => {
     const entry = strip(entryOf(rc, protection));
     if (entry.action === "delete") return [entry];
-    const { before, after } = maskedValues(rc.change);
     const prefixes = relevant.filter((r) => r.resource === rc.address).map((r) => formatPath(r.attribute));
     const change = planned.get(rc.address);
-    const reverted = change ? diffAttributes(maskedValues(change).before, maskedValues(change).after) : [];
-    const attributes = diffAttributes(before, after).filter(
-      (a) =>
-        prefixes.some((p) => p === "" || under(a.path, p)) ||
-        reverted.some((r) => under(a.path, r.path) || under(r.path, a.path)),
-    );
+    const reverted = change ? changedAttributes(change) : [];
+    const attributes = changedAttributes(rc.change)
+      .filter((a) => !(isEmptyish(a.before) && isEmptyish(a.after)))
+      .filter(
+        (a) =>
+          prefixes.some((p) => p === "" || under(a.path, p)) ||
+          reverted.some((r) => under(a.path, r.path) || under(r.path, a.path)),
+      );
     return attributes.length ? [{ ...entry, attributes }] : [];
   });
 }
