@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
-import { DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeClustersCommand, DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import {
   DescribeLoadBalancersCommand,
@@ -116,12 +116,17 @@ describe("npm run local (scripts/local.sh) against the local AWS", () => {
     expect(outputs["dev-foundation"]).toMatchObject({
       zone_name: "myorg.local",
       zone_id: expect.stringMatching(/^[A-Z0-9]{10,}$/),
+      static_ips: { "eu-west-2a": expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) },
+      static_ip_eni_ids: { "eu-west-2a": expect.stringMatching(/^eni-/) },
     });
     expect(outputs["dev-app"]).toMatchObject({
       cluster_name: "dev",
       alb_dns_name: expect.stringMatching(/^dev-alb-.*\.elb\.amazonaws\.com$/),
       ecr_repository_urls: { web: expect.stringMatching(/\.dkr\.ecr\.eu-west-2\.amazonaws\.com\/dev\/web$/) },
       stopped: false,
+      static_ip_lambda_name: "dev-static-ip",
+      static_ip_dlq_name: "dev-static-ip-dlq",
+      static_ip_edge_asg_names: { "eu-west-2a": "dev-edge-eu-west-2a" },
     });
     expect(first.stdout).toContain(`Outputs (also in ${path.join(outdir, "outputs.json")})`);
     expect(first.stdout).toContain('"zone_name": "myorg.local"');
@@ -165,6 +170,8 @@ describe("npm run local (scripts/local.sh) against the local AWS", () => {
     expectOk(destroy);
     expect(destroy.stdout).toContain("Destroyed: dev-app");
     expect(destroy.stdout).toMatch(/Kept on purpose: dev-foundation \(\d+ resources: .*aws_route53_zone.*\)/);
+    // The NAT gateway's Elastic IP and the static IP's.
+    expect(destroy.stdout).toMatch(/Kept on purpose: dev-foundation \(.*\b2 aws_eip\b.*\)/);
     expect(destroy.stdout).toContain(
       "To remove it as well, on purpose: bash scripts/local.sh destroy --include-foundation",
     );
@@ -176,6 +183,11 @@ describe("npm run local (scripts/local.sh) against the local AWS", () => {
     expect(zone.HostedZone?.Name).toBe("myorg.local.");
     const vpcs = await ec2.send(new DescribeVpcsCommand({ VpcIds: [outputs["dev-foundation"].vpc_id] }));
     expect(vpcs.Vpcs).toHaveLength(1);
+    const staticIp = outputs["dev-foundation"].static_ips["eu-west-2a"];
+    const addresses = await ec2.send(new DescribeAddressesCommand({ PublicIps: [staticIp] }));
+    expect(addresses.Addresses?.[0]?.NetworkInterfaceId).toBe(
+      outputs["dev-foundation"].static_ip_eni_ids["eu-west-2a"],
+    );
   });
 
   test("WHEN the foundation is destroyed on purpose THEN nothing is kept", async () => {
@@ -187,5 +199,7 @@ describe("npm run local (scripts/local.sh) against the local AWS", () => {
     await expect(
       ec2.send(new DescribeVpcsCommand({ VpcIds: [outputs["dev-foundation"].vpc_id] })),
     ).rejects.toThrow();
+    // The Elastic IPs were released on purpose (local.sh sets ECS_CDKTF_ALLOW_EIP_DESTROY=1).
+    expect((await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? []).toEqual([]);
   });
 });
