@@ -4,7 +4,9 @@
  *   synth-barrel  the same app with the @cdktf/provider-aws barrel preloaded (the baseline)
  *   validate      `terraform validate`, per stack (network; network + cluster)
  *   plan / apply  per stack, against a fresh local AWS (moto server), from empty state each run
- * Usage: npm run bench [-- --runs N]
+ *   app ...       the whole app (dev: foundation + app stacks): synth, plan, apply, destroy (bench/app.ts)
+ *   N svc         synth and plan of the app stack with 1, 5, 10 and 20 services on one load balancer
+ * Usage: npm run bench [-- --runs N] [-- --only toolchain|app|growth]
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,9 +19,14 @@ import { NetworkStack } from "../stacks/network-stack";
 import { AwsTarget } from "../stacks/aws-provider";
 import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
 import { TerraformRun } from "../test/support/terraform";
+import { benchServiceGrowth, benchWholeApp } from "./app";
 
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const onlyArg = process.argv.indexOf("--only");
+const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
+/** Whole-app deploys take minutes each: at most 3 runs. */
+const APP_RUNS = Math.min(RUNS, 3);
 const ROOT = path.join(__dirname, "..");
 
 function timeMs(fn: () => void): number {
@@ -65,6 +72,12 @@ function synthOnce(extraNodeArgs: string[]): void {
 
 async function main(): Promise<void> {
   console.log(`runs per measurement: ${RUNS}; node ${process.version}; ${os.cpus().length} cores`);
+  if (ONLY === undefined || ONLY === "toolchain") await benchToolchain();
+  if (ONLY === undefined || ONLY === "app") await benchWholeApp(APP_RUNS, report);
+  if (ONLY === undefined || ONLY === "growth") await benchServiceGrowth(RUNS, report);
+}
+
+async function benchToolchain(): Promise<void> {
   const deep = measure("synth", () => synthOnce([]));
   const barrel = measure("synth-barrel", () => synthOnce(["--require", "@cdktf/provider-aws"]));
   console.log(`synth speed-up of deep imports over the barrel baseline: ${(barrel / deep).toFixed(2)}x`);
