@@ -37,6 +37,11 @@ tools/tests/test_moto_server.py that fails once moto fixes the behaviour itself 
    with Tags ("an array of tags that you can apply to the bucket that you're creating");
    hashicorp/aws 6.x sends the tags that way and moto drops them, so every plan after an apply
    showed the bucket's tags as drift. The fix tags the new bucket with them.
+7. Lambda DeadLetterConfig and LoggingConfig (moto 5.2.5). CreateFunction and
+   UpdateFunctionConfiguration accept both, and GetFunction(Configuration) returns them on AWS;
+   moto drops them, so every plan after an apply updated the static-IP attacher function (its
+   dead-letter queue and JSON log format). The fix keeps both as sent (an empty TargetArn removes
+   the dead-letter queue, as on AWS) and returns them.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from typing import Any
 import xmltodict
 
 from moto.applicationautoscaling.models import FakeScalableTarget
+from moto.awslambda.models import LambdaFunction
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import camelcase_to_underscores
@@ -198,6 +204,48 @@ def _bucket_response_put_tagging_new_buckets(self: S3Response, request: Any, buc
 
 
 S3Response._bucket_response_put = _bucket_response_put_tagging_new_buckets  # type: ignore[method-assign]
+
+
+_lambda_init = LambdaFunction.__init__
+_lambda_get_configuration = LambdaFunction.get_configuration
+_lambda_update_configuration = LambdaFunction.update_configuration
+
+
+def _keep_lambda_settings(fn: LambdaFunction, spec: dict[str, Any]) -> None:
+    if "DeadLetterConfig" in spec:
+        target = (spec["DeadLetterConfig"] or {}).get("TargetArn") or ""
+        fn.ecs_cdktf_dead_letter_config = {"TargetArn": target} if target else None  # type: ignore[attr-defined]
+    if "LoggingConfig" in spec:
+        fn.ecs_cdktf_logging_config = dict(spec["LoggingConfig"] or {}) or None  # type: ignore[attr-defined]
+
+
+def _lambda_init_keeping_settings(self: LambdaFunction, *args: Any, **kwargs: Any) -> None:
+    _lambda_init(self, *args, **kwargs)
+    spec = kwargs["spec"] if "spec" in kwargs else args[1]
+    self.ecs_cdktf_dead_letter_config = None  # type: ignore[attr-defined]
+    self.ecs_cdktf_logging_config = None  # type: ignore[attr-defined]
+    _keep_lambda_settings(self, spec)
+
+
+def _lambda_get_configuration_with_settings(self: LambdaFunction, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    config = _lambda_get_configuration(self, *args, **kwargs)
+    dead_letter = getattr(self, "ecs_cdktf_dead_letter_config", None)
+    logging = getattr(self, "ecs_cdktf_logging_config", None)
+    if dead_letter:
+        config["DeadLetterConfig"] = dict(dead_letter)
+    if logging:
+        config["LoggingConfig"] = dict(logging)
+    return config
+
+
+def _lambda_update_configuration_keeping_settings(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+    _keep_lambda_settings(self, config_updates)
+    return _lambda_update_configuration(self, config_updates)
+
+
+LambdaFunction.__init__ = _lambda_init_keeping_settings  # type: ignore[method-assign]
+LambdaFunction.get_configuration = _lambda_get_configuration_with_settings  # type: ignore[method-assign]
+LambdaFunction.update_configuration = _lambda_update_configuration_keeping_settings  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from moto.server import main
