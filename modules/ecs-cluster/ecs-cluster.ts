@@ -158,6 +158,7 @@ export class EcsCluster extends Construct {
     const baseStatements = instancePolicyStatements({
       clusterArn: this.clusterArn,
       ecsArnPrefix,
+      ec2ArnPrefix: `arn:${partition}:ec2:${region}:${account}`,
       ecrRepositoryArns: this.config.ecrRepositoryArns ?? [
         `arn:${partition}:ecr:${region}:${account}:repository/*`,
       ],

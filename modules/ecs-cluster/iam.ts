@@ -42,8 +42,6 @@ export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
     "ECS agent: finds its ACS/TCS endpoints before it has a container instance; the action supports no resource types",
   "ecr:GetAuthorizationToken":
     "image pulls: the registry token is account-wide; the action supports no resource types",
-  "ssm:UpdateInstanceInformation":
-    "Session Manager: the SSM agent's registration and heartbeat; the action supports no resource types",
   "ssmmessages:CreateControlChannel":
     "Session Manager: the SSM agent's control channel; ssmmessages has no resource types",
   "ssmmessages:CreateDataChannel":
@@ -61,10 +59,23 @@ export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   "ec2messages:SendReply": "SSM agent message delivery (Run Command); ec2messages has no resource types",
 };
 
-/** The Session Manager permissions of the instance role (AmazonSSMManagedInstanceCore's, for sessions). */
-export const SESSION_MANAGER_ACTIONS: readonly string[] = Object.keys(STAR_RESOURCE_ACTIONS).filter(
+/**
+ * Session Manager actions on the instance itself (resource: EC2 instance ARNs of the account and
+ * region): the SSM agent's registration and heartbeat. AmazonSSMManagedInstanceCore grants it on
+ * `"*"`, but the action supports the `instance` resource type.
+ */
+export const SESSION_MANAGER_INSTANCE_ACTIONS: readonly string[] = ["ssm:UpdateInstanceInformation"];
+
+/** Session Manager actions that support no resource types (in {@link STAR_RESOURCE_ACTIONS}). */
+export const SESSION_MANAGER_STAR_ACTIONS: readonly string[] = Object.keys(STAR_RESOURCE_ACTIONS).filter(
   (action) => /^(ssm|ssmmessages|ec2messages):/.test(action),
 );
+
+/** The Session Manager permissions of the instance role (AmazonSSMManagedInstanceCore's, for sessions). */
+export const SESSION_MANAGER_ACTIONS: readonly string[] = [
+  ...SESSION_MANAGER_INSTANCE_ACTIONS,
+  ...SESSION_MANAGER_STAR_ACTIONS,
+];
 
 /** The service principal of EC2 instance roles. */
 export const EC2_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
@@ -74,6 +85,8 @@ export interface InstancePolicyScope {
   readonly clusterArn: string;
   /** `arn:<partition>:ecs:<region>:<account>` */
   readonly ecsArnPrefix: string;
+  /** `arn:<partition>:ec2:<region>:<account>` */
+  readonly ec2ArnPrefix: string;
   readonly ecrRepositoryArns: readonly string[];
   readonly logGroupArns: readonly string[];
   readonly enableSessionManager: boolean;
@@ -113,12 +126,20 @@ export function instancePolicyStatements(scope: InstancePolicyScope): PolicyStat
     ...allowOn("AwslogsWrite", LOG_WRITE_ACTIONS, scope.logGroupArns),
   );
   if (scope.enableSessionManager) {
-    statements.push({
-      Sid: "SessionManager",
-      Effect: "Allow",
-      Action: [...SESSION_MANAGER_ACTIONS],
-      Resource: "*",
-    });
+    statements.push(
+      {
+        Sid: "SessionManagerInstance",
+        Effect: "Allow",
+        Action: [...SESSION_MANAGER_INSTANCE_ACTIONS],
+        Resource: [`${scope.ec2ArnPrefix}:instance/*`],
+      },
+      {
+        Sid: "SessionManager",
+        Effect: "Allow",
+        Action: [...SESSION_MANAGER_STAR_ACTIONS],
+        Resource: "*",
+      },
+    );
   }
   return statements;
 }

@@ -7,7 +7,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Network } from "../../modules/network";
-import { EcsCluster, SESSION_MANAGER_ACTIONS, STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
+import {
+  EcsCluster,
+  SESSION_MANAGER_INSTANCE_ACTIONS,
+  SESSION_MANAGER_STAR_ACTIONS,
+  STAR_RESOURCE_ACTIONS,
+} from "../../modules/ecs-cluster";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import {
   describeFindings,
@@ -201,7 +206,19 @@ describe("EcsCluster IAM", () => {
     expect(starActions).toEqual(["ecs:DiscoverPollEndpoint", "ecr:GetAuthorizationToken"]);
     expect(
       unusedStarResourceActions(noSsm, { allowedStarResourceActions: STAR_RESOURCE_ACTIONS }).sort(),
-    ).toEqual([...SESSION_MANAGER_ACTIONS].sort());
+    ).toEqual([...SESSION_MANAGER_STAR_ACTIONS].sort());
+  });
+
+  it('scopes the SSM agent\'s registration to EC2 instances of the account and region, not "*"', () => {
+    const statements = scanIam(clusterStack({}))
+      .policies.flatMap((p) => statementsOf(p.document))
+      .filter((s) => [s.Action].flat().some((a) => SESSION_MANAGER_INSTANCE_ACTIONS.includes(a)));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toEqual([...SESSION_MANAGER_INSTANCE_ACTIONS]);
+    expect(statements[0]!.Resource).toEqual([
+      expect.stringMatching(/^arn:\$\{.+\}:ec2:\$\{.+\}:\$\{.+\}:instance\/\*$/),
+    ]);
+    expect(Object.keys(STAR_RESOURCE_ACTIONS)).not.toContain("ssm:UpdateInstanceInformation");
   });
 
   it('documents every Resource "*" action in the module README', () => {
