@@ -72,8 +72,8 @@ export interface EcsCapacityOptions {
   readonly subnetIds?: string[];
 
   /**
-   * EC2 instance type, e.g. `t3.small` or `m7g.large` (an arm64 type needs an arm64 AMI:
-   * see `amiSsmParameterName`).
+   * EC2 instance type, e.g. `t3.small` or `m7g.large`, matching `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
+   * (an arm64 type needs an arm64 AMI: see `amiSsmParameterName`).
    * @default DEFAULT_INSTANCE_TYPE ("t3.small")
    */
   readonly instanceType?: string;
@@ -87,7 +87,8 @@ export interface EcsCapacityOptions {
 
   /**
    * SSM parameter the AMI id is read from (data `aws_ssm_parameter`). A new value in AWS's parameter
-   * changes the launch template on the next apply, which rolls the instances.
+   * changes the launch template on the next apply, which rolls the instances. Use the `arm64`
+   * parameter for Graviton instance types.
    * @default DEFAULT_AMI_SSM_PARAMETER (ECS-optimized Amazon Linux 2023, x86_64)
    */
   readonly amiSsmParameterName?: string;
@@ -206,6 +207,7 @@ export interface EcsCapacityOptions {
    * Custom ECS attributes of the instances (`ECS_INSTANCE_ATTRIBUTES`), e.g. `{ role: "edge" }`, for
    * placement constraints such as `attribute:role == edge`. Names: up to 128 letters, digits and
    * `-_./\`; values: up to 128 letters, digits, spaces and `-_.@/\:`, not starting or ending with a space.
+   * At most 10 attributes (ECS's limit per container instance).
    * @default - none
    */
   readonly instanceAttributes?: Readonly<Record<string, string>>;
@@ -244,7 +246,7 @@ export interface EcsCapacityOptions {
   readonly capacityProviderName?: string;
 
   /**
-   * Name of the Auto Scaling group: 1 to 255 characters without `:`.
+   * Name of the Auto Scaling group: 1 to 255 characters without `:` or whitespace.
    * @default - `<clusterName>-<capacity id>`
    */
   readonly autoScalingGroupName?: string;
@@ -284,7 +286,7 @@ export interface EcsClusterProps extends EcsCapacityOptions {
 
   /**
    * ECR repositories the instances may pull from (BatchGetImage, GetDownloadUrlForLayer,
-   * BatchCheckLayerAvailability). An empty list grants no ECR pull at all.
+   * BatchCheckLayerAvailability). An empty list grants no ECR pull at all; a bare `*` is rejected.
    * @default - every repository of the stack's account and region (`arn:…:ecr:<region>:<account>:repository/*`)
    */
   readonly ecrRepositoryArns?: string[];

@@ -102,8 +102,9 @@ export interface NetworkProps {
   readonly flowLogKmsKeyArn?: string;
 
   /**
-   * Prefix of Name tags, the flow log group name and the flow log role name: 1 to 24 letters,
-   * digits and hyphens, starting with a letter or digit.
+   * Prefix of Name tags (`<name>-vpc`, `<name>-public-eu-west-2a`, ...), the flow log group name
+   * (`/vpc/<name>/flow-logs`) and the flow log role name prefix: 1 to 24 letters, digits and hyphens,
+   * starting with a letter or digit.
    * @default - the construct id
    */
   readonly name?: string;
