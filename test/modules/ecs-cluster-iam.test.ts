@@ -212,7 +212,7 @@ describe("EcsCluster IAM", () => {
   it('scopes the SSM agent\'s registration to EC2 instances of the account and region, not "*"', () => {
     const statements = scanIam(clusterStack({}))
       .policies.flatMap((p) => statementsOf(p.document))
-      .filter((s) => [s.Action].flat().some((a) => SESSION_MANAGER_INSTANCE_ACTIONS.includes(a)));
+      .filter((s) => [s.Action ?? []].flat().some((a) => SESSION_MANAGER_INSTANCE_ACTIONS.includes(a)));
     expect(statements).toHaveLength(1);
     expect(statements[0]!.Action).toEqual([...SESSION_MANAGER_INSTANCE_ACTIONS]);
     expect(statements[0]!.Resource).toEqual([
