@@ -27,8 +27,8 @@ import { LocalAws, localClientConfig, startLocalAws } from "../support/moto";
 // What moto cannot show, and how this file deals with it:
 // - Application Auto Scaling does not act on a scalable target's new range (AWS brings the
 //   service's running count into it): the stop switch is checked on the target's min and max.
-// - Auto Scaling does not lower a group's desired capacity when its maximum drops below it
-//   (AWS does); the stop switch is checked on the group's min and max sizes.
+// - No ECS agent runs, so no task is ever placed: a stopped service's running count is not shown
+//   going to zero, only its desired count and scalable target.
 jest.setTimeout(30 * 60_000);
 
 /**
@@ -409,7 +409,7 @@ describe("plan review on real plans of our stacks", () => {
     expect(stop.applied).toEqual(["dev-app"]);
     expect(stack(stop.review, "dev-foundation").changes).toEqual([]);
     expect(stack(stop.review, "dev-app").destructive).toEqual([]);
-    expect(await group()).toMatchObject({ MinSize: 0, MaxSize: 0 });
+    expect(await group()).toMatchObject({ MinSize: 0, MaxSize: 0, DesiredCapacity: 0, Instances: [] });
     expect((await api()).desiredCount).toBe(0);
     expect(await webTarget()).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
     expect(stop.outputs["dev-app"]!.stopped).toBe(true);
@@ -417,7 +417,7 @@ describe("plan review on real plans of our stacks", () => {
 
     const start = await deploy(base);
     expect(start.applied).toEqual(["dev-app"]);
-    expect(await group()).toMatchObject({ MinSize: 1, MaxSize: 1 });
+    expect(await group()).toMatchObject({ MinSize: 1, MaxSize: 1, DesiredCapacity: 1 });
     expect((await api()).desiredCount).toBe(1);
     expect(await webTarget()).toMatchObject({ MinCapacity: 1, MaxCapacity: 2 });
     expect(zoneAndEips(foundationState())).toEqual(before);
