@@ -142,7 +142,7 @@ describe("the plan review's gate on a real Elastic IP deletion", () => {
       [true, "update"],
     ]);
     expect(eips[0]!.attributes).toEqual(
-      expect.arrayContaining([{ path: "tags_all.team", before: undefined, after: "edge" }]),
+      expect.arrayContaining([{ path: "tags_all.team", before: null, after: "edge" }]),
     );
     expect(r.destructive).toEqual([]);
     const gate = evaluateGate([r], { allowDestroyProtected: false });
