@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { EcsCluster } from "../modules/ecs-cluster";
 import {
   LoadBalancedAutoScalingOptions,
@@ -7,6 +7,7 @@ import {
   LoadBalancer,
 } from "../modules/load-balanced-service";
 import { StaticIp } from "../modules/static-ip";
+import { addOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
@@ -131,7 +132,7 @@ export class AppStack extends TerraformStack {
         .filter((s) => s.image.source === "ecr")
         .map((s) => [s.name, this.services[s.name]!.repositoryUrl ?? ""]),
     );
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    const outputs: OutputSpecs = {
       alb_dns_name: { value: this.loadBalancer.dnsName, description: "DNS name of the load balancer" },
       alb_zone_id: {
         value: this.loadBalancer.zoneId,
@@ -168,9 +169,7 @@ export class AppStack extends TerraformStack {
         },
       });
     }
-    for (const [name, o] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value: o.value, description: o.description });
-    }
+    addOutputs(this, outputs);
   }
 
   private addService(

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { EcsCluster, EcsClusterProps } from "../modules/ecs-cluster";
 import { Network, NetworkProps } from "../modules/network";
+import { addOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { projectTags } from "./network-stack";
 
@@ -47,7 +48,7 @@ export class ClusterStack extends TerraformStack {
     });
 
     const c = this.cluster;
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    const outputs: OutputSpecs = {
       vpc_id: { value: this.network.vpcId, description: "VPC id" },
       private_subnet_ids: {
         value: this.network.privateSubnetIds,
@@ -76,8 +77,6 @@ export class ClusterStack extends TerraformStack {
       },
       exec_log_group_name: { value: c.execLogGroup.name, description: "Log group of ECS Exec sessions" },
     };
-    for (const [name, o] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value: o.value, description: o.description });
-    }
+    addOutputs(this, outputs);
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Network } from "../modules/network";
 import { StaticIpAddresses } from "../modules/static-ip";
+import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
@@ -74,16 +75,9 @@ export class FoundationStack extends TerraformStack {
       });
     }
 
-    const n = this.network;
     const addresses = this.staticIpAddresses;
-    const outputs: Record<string, { value: unknown; description: string }> = {
-      vpc_id: { value: n.vpcId, description: "VPC id" },
-      availability_zones: { value: n.availabilityZones, description: "AZ names, in subnet order" },
-      public_subnet_ids: { value: n.publicSubnetIds, description: "Public subnet ids, in AZ order" },
-      private_subnet_ids: { value: n.privateSubnetIds, description: "Private subnet ids, in AZ order" },
-      zone_id: { value: n.zoneId, description: "Private Route 53 zone id" },
-      zone_name: { value: n.zoneName, description: "Private Route 53 zone name" },
-      nat_public_ips: { value: n.natPublicIps, description: "Public IPs of the NAT gateways" },
+    addOutputs(this, {
+      ...networkOutputs(this.network),
       static_ips: {
         value: addresses?.publicIps ?? {},
         description: "Static public IPs (Elastic IPs) by AZ; empty when staticIp.addresses is none",
@@ -92,9 +86,6 @@ export class FoundationStack extends TerraformStack {
         value: addresses?.networkInterfaceIds ?? {},
         description: "ENIs holding the static IPs, by AZ; empty when staticIp.addresses is none",
       },
-    };
-    for (const [name, o] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value: o.value, description: o.description });
-    }
+    });
   }
 }

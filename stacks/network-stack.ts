@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Network, NetworkProps } from "../modules/network";
+import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 
 /** Props of {@link NetworkStack}. */
@@ -37,19 +38,9 @@ export class NetworkStack extends TerraformStack {
     addAwsProvider(this, { region, target: props.target, defaultTags: projectTags(props.environment) });
     this.network = new Network(this, "network", { name: props.environment, ...props.network, region });
 
-    const n = this.network;
-    const outputs: Record<string, { value: unknown; description: string }> = {
-      vpc_id: { value: n.vpcId, description: "VPC id" },
-      vpc_cidr_block: { value: n.vpcCidrBlock, description: "VPC IPv4 CIDR block" },
-      availability_zones: { value: n.availabilityZones, description: "AZ names, in subnet order" },
-      public_subnet_ids: { value: n.publicSubnetIds, description: "Public subnet ids, in AZ order" },
-      private_subnet_ids: { value: n.privateSubnetIds, description: "Private subnet ids, in AZ order" },
-      zone_id: { value: n.zoneId, description: "Private Route 53 zone id" },
-      zone_name: { value: n.zoneName, description: "Private Route 53 zone name" },
-      nat_public_ips: { value: n.natPublicIps, description: "Public IPs of the NAT gateways" },
-    };
-    for (const [name, o] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value: o.value, description: o.description });
-    }
+    addOutputs(this, {
+      ...networkOutputs(this.network),
+      vpc_cidr_block: { value: this.network.vpcCidrBlock, description: "VPC IPv4 CIDR block" },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { EcsCluster, EcsClusterProps } from "../modules/ecs-cluster";
 import {
   LoadBalancedAutoScalingOptions,
@@ -8,6 +8,7 @@ import {
   LoadBalancerProps,
 } from "../modules/load-balanced-service";
 import { Network, NetworkProps } from "../modules/network";
+import { addOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { projectTags } from "./network-stack";
 
@@ -118,7 +119,7 @@ export class ServiceStack extends TerraformStack {
     });
 
     const lb = this.loadBalancer;
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    const outputs: OutputSpecs = {
       alb_dns_name: { value: lb.dnsName, description: "DNS name of the load balancer" },
       alb_zone_id: { value: lb.zoneId, description: "Route 53 zone id of the load balancer (alias records)" },
       alb_arn: { value: lb.arn, description: "ARN of the load balancer" },
@@ -158,8 +159,6 @@ export class ServiceStack extends TerraformStack {
         description: "Bucket of the load balancer's access logs (empty when off)",
       },
     };
-    for (const [name, o] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value: o.value, description: o.description });
-    }
+    addOutputs(this, outputs);
   }
 }
