@@ -109,7 +109,10 @@ export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
 
 /** Props of {@link LoadBalancer}. */
 export interface LoadBalancerProps {
-  /** The network: public subnets (or private ones with `internal`) hold the load balancer. */
+  /**
+   * The network: its public subnets (or private ones with `internal`), in at least two availability
+   * zones, hold the load balancer; its VPC holds the load balancer's security group.
+   */
   readonly network: Network;
 
   /**
@@ -130,7 +133,7 @@ export interface LoadBalancerProps {
    * IPv4 CIDR blocks allowed to connect on port 80 (and 443 with a certificate). The default for an
    * internet-facing load balancer is `0.0.0.0/0`, the whole internet: that is what a public website
    * needs. Narrow it for an office-only or partner-only endpoint.
-   * @default - DEFAULT_INTERNET_INGRESS_CIDRS (["0.0.0.0/0"]), or the VPC's CIDR block when `internal`
+   * @default DEFAULT_INTERNET_INGRESS_CIDRS (["0.0.0.0/0"]), or the VPC's CIDR block when `internal`
    */
   readonly ingressCidrs?: string[];
 
@@ -332,7 +335,9 @@ export interface ContainerServiceProps {
 
   /**
    * Name of the ECS service: 1 to 255 letters, digits, hyphens and underscores, unique in the
-   * cluster. Also names the log group, the repository, the task family and the roles.
+   * cluster. Also names the log group, the repository, the task family and the roles. When it names
+   * the repository (`imageTag` without `repositoryName`) it must be lower case: letters and digits
+   * separated by `.`, `_` or `-`.
    * @default - the construct id
    */
   readonly serviceName?: string;
@@ -360,25 +365,27 @@ export interface ContainerServiceProps {
   readonly imageRepositoryArn?: string;
 
   /**
-   * Name of the ECR repository created for `imageTag`: lower-case, up to 256 characters.
+   * Name of the ECR repository created for `imageTag`: 2 to 256 lower-case letters, digits and
+   * `._-`, `/`-separated. Only with `imageTag`.
    * @default - `<cluster name>/<serviceName>`
    */
   readonly repositoryName?: string;
 
   /**
    * Images the repository keeps; older ones expire (lifecycle policy, an integer from 1 to 10000).
+   * Only with `imageTag`.
    * @default DEFAULT_MAX_IMAGE_COUNT (30)
    */
   readonly maxImageCount?: number;
 
   /**
-   * Let `destroy` delete the repository with its images.
+   * Let `destroy` delete the repository with its images. Only with `imageTag`.
    * @default false
    */
   readonly repositoryForceDelete?: boolean;
 
   /**
-   * KMS key (ARN) encrypting the repository.
+   * KMS key (ARN) encrypting the repository. Only with `imageTag`.
    * @default - the AWS-managed key `aws/ecr` (encryption type KMS)
    */
   readonly repositoryKmsKeyArn?: string;
@@ -428,19 +435,19 @@ export interface ContainerServiceProps {
 
   /**
    * KMS keys (ARNs) the secrets are encrypted with, when not the AWS-managed ones; the execution
-   * role may decrypt with exactly these.
+   * role may decrypt with exactly these. Needs `secrets`.
    * @default - none
    */
   readonly secretsKmsKeyArns?: string[];
 
   /**
-   * Overrides the image's `ENTRYPOINT`.
+   * Overrides the image's `ENTRYPOINT`; not empty (leave it unset for the image's own).
    * @default - the image's
    */
   readonly entryPoint?: string[];
 
   /**
-   * Overrides the image's `CMD`.
+   * Overrides the image's `CMD`; not empty (leave it unset for the image's own).
    * @default - the image's
    */
   readonly command?: string[];
@@ -458,7 +465,8 @@ export interface ContainerServiceProps {
   readonly readonlyRootFilesystem?: boolean;
 
   /**
-   * Absolute paths that get an empty, writable, task-lifetime volume each (for a read-only root).
+   * Absolute paths that get an empty, writable, task-lifetime volume each (for a read-only root),
+   * named `writable-<path>` (`/var/cache` → `writable-var-cache`).
    * @default DEFAULT_WRITABLE_PATHS (["/tmp"])
    */
   readonly writablePaths?: string[];
@@ -484,7 +492,7 @@ export interface ContainerServiceProps {
   /**
    * Number of tasks (an integer ≥ 0). With `autoScaling` it is the count at creation only, from
    * `minCapacity` to `maxCapacity`; auto scaling owns it afterwards.
-   * @default - DEFAULT_DESIRED_COUNT (2), or `autoScaling.minCapacity` (at least 1)
+   * @default DEFAULT_DESIRED_COUNT (2), or `autoScaling.minCapacity` (at least 1)
    */
   readonly desiredCount?: number;
 
@@ -502,7 +510,8 @@ export interface ContainerServiceProps {
   readonly deploymentMinimumHealthyPercent?: number;
 
   /**
-   * Capacity provider strategy of the service (1 to 20 entries).
+   * Capacity provider strategy of the service (1 to 20 entries): each provider once, at least one
+   * with a weight above 0, at most one with a base.
    * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy)
    */
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
@@ -514,8 +523,9 @@ export interface ContainerServiceProps {
   readonly placementStrategies?: PlacementStrategy[];
 
   /**
-   * Placement constraints (at most 10), e.g. `{ type: "memberOf", expression: "attribute:role == edge" }`
-   * for instances with that custom attribute (see `EcsCapacityOptions.instanceAttributes`).
+   * Placement constraints (at most 10): `{ type: "memberOf", expression: "attribute:role == edge" }`
+   * for instances with that custom attribute (see `EcsCapacityOptions.instanceAttributes`), or
+   * `{ type: "distinctInstance" }` for one task per instance.
    * @default - none
    */
   readonly placementConstraints?: PlacementConstraint[];
@@ -558,12 +568,13 @@ export interface LoadBalancedServiceProps extends ContainerServiceProps {
   /**
    * Path patterns the rule matches (1 to 3; each starting with `/`, at most 128 characters, `*`
    * and `?` wildcards). Unique per host set on the load balancer.
-   * @default - ["/*"] when `hostHeaders` is not set; none (every path of the hosts) otherwise
+   * @default ["/*"] when `hostHeaders` is not set; none (every path of the hosts) otherwise
    */
   readonly pathPatterns?: string[];
 
   /**
-   * Host names the rule matches (1 to 3; `*` and `?` wildcards), e.g. `api.example.com`.
+   * Host names the rule matches (1 to 3; `*` and `?` wildcards), e.g. `api.example.com`. With
+   * `pathPatterns`, at most 5 values per rule (an ALB limit).
    * @default - any host
    */
   readonly hostHeaders?: string[];
@@ -575,7 +586,8 @@ export interface LoadBalancedServiceProps extends ContainerServiceProps {
   readonly containerPort?: number;
 
   /**
-   * Path the target group health check requests; must start with `/`.
+   * Path the target group health check requests: starting with `/`, at most 1024 characters, no
+   * spaces.
    * @default DEFAULT_HEALTH_CHECK_PATH ("/health")
    */
   readonly healthCheckPath?: string;
@@ -611,7 +623,9 @@ export interface LoadBalancedServiceProps extends ContainerServiceProps {
   readonly healthCheckSuccessCodes?: string;
 
   /**
-   * Seconds a deregistering target keeps serving in-flight requests (0 to 3600).
+   * Seconds a deregistering target keeps serving in-flight requests (0 to 3600). AWS's default
+   * (300) made every rolling update wait five minutes per batch; the Flask service's gunicorn
+   * finishes in-flight requests within its 20 s graceful timeout.
    * @default DEFAULT_DEREGISTRATION_DELAY_SECONDS (30)
    */
   readonly deregistrationDelaySeconds?: number;
@@ -630,7 +644,9 @@ export interface LoadBalancedServiceProps extends ContainerServiceProps {
   readonly healthCheckGracePeriodSeconds?: number;
 
   /**
-   * Name of the target group (1 to 32 letters, digits and hyphens; unique per account and region).
+   * Name of the target group (1 to 32 letters, digits and hyphens, not starting or ending with a
+   * hyphen; unique per account and region). Without it the name is generated, which lets a replaced
+   * target group be created before the old one is destroyed (`create_before_destroy`).
    * @default - a unique name Terraform generates (`tf-…`); the `Name` tag is `<serviceName>`
    */
   readonly targetGroupName?: string;
