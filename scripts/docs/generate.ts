@@ -4,13 +4,16 @@
  *
  * Usage: `tsx scripts/docs/generate.ts [--check] [<module>...]` (`npm run docs`, `npm run docs:check`).
  * A README takes a table wherever it has a marker pair (see scripts/docs/readme.ts); a README with
- * none is reported and left alone.
+ * none is reported and left alone. A README with tables must also have one for each props interface
+ * of the module's constructs (scripts/docs/modules.ts), for each base of a table marked `own`, and
+ * for each interface the module exports that a documented prop's type names (`volumes:
+ * ContainerVolume[]`): `--check` fails on a missing one.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { entryPoint, MODULES, ModuleInfo, readmePath } from "./modules";
 import { PropsReader } from "./props";
-import { findPropsBlocks, replacePropsBlocks } from "./readme";
+import { findPropsBlocks, PropsBlock, replacePropsBlocks } from "./readme";
 import { renderPropsTable } from "./render";
 
 /** The repository root. */
@@ -26,6 +29,15 @@ export interface ReadmeResult {
   readonly expected: string;
   /** Whether the file on disk differs from `expected`. */
   readonly stale: boolean;
+  /** Interfaces that need a table the README lacks, each with why (see {@link missingTables}). */
+  readonly missing: readonly MissingTable[];
+}
+
+/** An interface a README should document and does not. */
+export interface MissingTable {
+  readonly interfaceName: string;
+  /** Why it needs a table, e.g. "the type of `ContainerServiceProps.volumes`". */
+  readonly reason: string;
 }
 
 /** Renders every README of `modules` (no writing). */
@@ -50,8 +62,45 @@ export function renderReadmes(
       interfaces: blocks.map((b) => b.interfaceName),
       expected,
       stale: expected !== current,
+      missing: blocks.length > 0 ? missingTables(reader, entryPoint(root, m), m, blocks) : [],
     };
   });
+}
+
+/**
+ * The interfaces a README with `blocks` leaves undocumented: the module's construct props
+ * interfaces, the bases of a block marked `own` (their props are not in it), and the interfaces the
+ * module exports that a documented prop's type names (the shape of `volumes: ContainerVolume[]`).
+ */
+export function missingTables(
+  reader: PropsReader,
+  entry: string,
+  module: ModuleInfo,
+  blocks: readonly PropsBlock[],
+): MissingTable[] {
+  const documented = new Set(blocks.map((b) => b.interfaceName));
+  const exported = new Set(reader.exportedInterfaces(entry));
+  const missing: MissingTable[] = [];
+  const need = (interfaceName: string, reason: string) => {
+    if (documented.has(interfaceName) || missing.some((m) => m.interfaceName === interfaceName)) return;
+    missing.push({ interfaceName, reason });
+  };
+  for (const name of [module.propsInterface, ...(module.otherPropsInterfaces ?? [])]) {
+    need(name, `the props of one of the module's constructs (scripts/docs/modules.ts)`);
+  }
+  for (const b of blocks) {
+    const doc = reader.read(entry, b.interfaceName, b.own);
+    if (b.own) {
+      for (const base of doc.extends)
+        need(base, `${b.interfaceName}'s table is \`own\` and it extends ${base}`);
+    }
+    for (const p of doc.props) {
+      for (const name of p.typeText.match(/\b[A-Z]\w*/g) ?? []) {
+        if (exported.has(name)) need(name, `the type of \`${b.interfaceName}.${p.name}\``);
+      }
+    }
+  }
+  return missing;
 }
 
 /** The message for a stale README. */
@@ -59,6 +108,16 @@ export function staleMessage(r: ReadmeResult): string {
   return (
     `${r.file}: the generated props table (${r.interfaces.join(", ")}) is stale: the TSDoc or types ` +
     `changed since it was generated. Run \`npm run docs\` and commit the README.`
+  );
+}
+
+/** The message for each table a README lacks. */
+export function missingMessages(r: ReadmeResult): string[] {
+  return r.missing.map(
+    (m) =>
+      `${r.file}: no generated props table for ${m.interfaceName} (${m.reason}). Put ` +
+      `"<!-- props:start ${m.interfaceName} -->" and "<!-- props:end -->" where it belongs, then run ` +
+      "`npm run docs`.",
   );
 }
 
@@ -86,11 +145,16 @@ function main(argv: readonly string[]): number {
   for (const [i, r] of results.entries()) {
     if (r.interfaces.length === 0) {
       process.stderr.write(`note: ${noMarkersMessage(r, modules[i])}\n`);
-    } else if (check) {
+      continue;
+    }
+    const missing = missingMessages(r);
+    for (const message of missing) process.stderr.write(`error: ${message}\n`);
+    failed += missing.length;
+    if (check) {
       if (r.stale) {
         failed++;
         process.stderr.write(`error: ${staleMessage(r)}\n`);
-      } else process.stdout.write(`ok: ${r.file} (${r.interfaces.join(", ")})\n`);
+      } else if (missing.length === 0) process.stdout.write(`ok: ${r.file} (${r.interfaces.join(", ")})\n`);
     } else if (r.stale) {
       fs.writeFileSync(path.join(REPO_ROOT, r.file), r.expected);
       process.stdout.write(`updated: ${r.file} (${r.interfaces.join(", ")})\n`);

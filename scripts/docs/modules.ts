@@ -10,14 +10,20 @@ export interface ModuleInfo {
   readonly name: string;
   /** Its construct's props interface, documented in its README. */
   readonly propsInterface: string;
+  /** The props interfaces of its other constructs, each documented in its README too. */
+  readonly otherPropsInterfaces?: readonly string[];
 }
 
 /** Every published module, in dependency order. */
 export const MODULES: readonly ModuleInfo[] = [
   { name: "network", propsInterface: "NetworkProps" },
   { name: "ecs-cluster", propsInterface: "EcsClusterProps" },
-  { name: "load-balanced-service", propsInterface: "LoadBalancedServiceProps" },
-  { name: "static-ip", propsInterface: "StaticIpProps" },
+  {
+    name: "load-balanced-service",
+    propsInterface: "LoadBalancedServiceProps",
+    otherPropsInterfaces: ["LoadBalancerProps", "WorkerServiceProps"],
+  },
+  { name: "static-ip", propsInterface: "StaticIpProps", otherPropsInterfaces: ["StaticIpAddressesProps"] },
 ];
 
 /** Absolute path of a module's entry point. */

@@ -134,13 +134,17 @@ export class PropsReader {
     this.checked.add(file.fileName);
   }
 
-  /** Names of the interfaces exported from `entryPoint` whose names end in `Props` or `Options`. */
-  exportedPropsInterfaces(entryPoint: string): string[] {
+  /** Names of the interfaces exported from `entryPoint`, sorted. */
+  exportedInterfaces(entryPoint: string): string[] {
     return this.moduleExports(entryPoint)
       .filter((s) => s.declarations?.some(ts.isInterfaceDeclaration))
       .map((s) => s.name)
-      .filter((n) => /(Props|Options)$/.test(n))
       .sort();
+  }
+
+  /** Names of the interfaces exported from `entryPoint` whose names end in `Props` or `Options`. */
+  exportedPropsInterfaces(entryPoint: string): string[] {
+    return this.exportedInterfaces(entryPoint).filter((n) => /(Props|Options)$/.test(n));
   }
 
   /**

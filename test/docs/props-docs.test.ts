@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ReadmeResult, renderReadmes, staleMessage } from "../../scripts/docs/generate";
+import { missingMessages, ReadmeResult, renderReadmes, staleMessage } from "../../scripts/docs/generate";
 import { entryPoint, MODULES } from "../../scripts/docs/modules";
 import { PropsReader } from "../../scripts/docs/props";
 import { findPropsBlocks } from "../../scripts/docs/readme";
@@ -26,10 +26,42 @@ describe("module READMEs", () => {
     expect(results.filter((r) => r.stale).map(staleMessage)).toEqual([]);
   });
 
-  it("network and ecs-cluster document their props interfaces between markers", () => {
+  it("network, ecs-cluster and load-balanced-service document their props interfaces between markers", () => {
     const byFile = Object.fromEntries(results.map((r) => [r.file, r.interfaces]));
     expect(byFile["modules/network/README.md"]).toEqual(["NetworkProps"]);
     expect(byFile["modules/ecs-cluster/README.md"]).toEqual(["EcsClusterProps", "EcsCapacityOptions"]);
+    expect(byFile["modules/load-balanced-service/README.md"]).toEqual([
+      "LoadBalancerProps",
+      "ContainerServiceProps",
+      "LoadBalancedServiceProps",
+      "WorkerServiceProps",
+      "ContainerVolume",
+      "ContainerHealthCheck",
+      "CapacityProviderStrategyItem",
+      "PlacementStrategy",
+      "AutoScalingOptions",
+      "LoadBalancedAutoScalingOptions",
+    ]);
+  });
+
+  it("lack no table: each construct's props, the bases of `own` tables, the option types props name", () => {
+    expect(results.flatMap(missingMessages)).toEqual([]);
+  });
+
+  it("load-balanced-service documents every props and options interface it exports", () => {
+    const module = MODULES.find((m) => m.name === "load-balanced-service")!;
+    const reader = new PropsReader([entryPoint(REPO, module)], REPO);
+    const exported = reader.exportedPropsInterfaces(entryPoint(REPO, module));
+    expect(exported).toEqual([
+      "AutoScalingOptions",
+      "ContainerServiceProps",
+      "LoadBalancedAutoScalingOptions",
+      "LoadBalancedServiceProps",
+      "LoadBalancerProps",
+      "WorkerServiceProps",
+    ]);
+    const documented = results.find((r) => r.file === "modules/load-balanced-service/README.md")!.interfaces;
+    expect(exported.filter((name) => !documented.includes(name))).toEqual([]);
   });
 
   it("`npm run docs:check` passes on the repository", () => {
@@ -40,6 +72,11 @@ describe("module READMEs", () => {
     });
     expect(out).toContain("ok: modules/network/README.md (NetworkProps)");
     expect(out).toContain("ok: modules/ecs-cluster/README.md (EcsClusterProps, EcsCapacityOptions)");
+    expect(out).toContain(
+      "ok: modules/load-balanced-service/README.md (LoadBalancerProps, ContainerServiceProps, " +
+        "LoadBalancedServiceProps, WorkerServiceProps, ContainerVolume, ContainerHealthCheck, " +
+        "CapacityProviderStrategyItem, PlacementStrategy, AutoScalingOptions, LoadBalancedAutoScalingOptions)",
+    );
   });
 });
 
@@ -61,17 +98,16 @@ describe("props metadata of the real modules", () => {
       own,
     );
 
-  it.each(MODULES.map((m) => [m.name, m.propsInterface]))(
-    "reads %s's %s: every prop described, every optional one with a default",
-    (module, name) => {
-      const doc = read(module, name);
-      expect(doc.props.length).toBeGreaterThan(3);
-      for (const p of doc.props) {
-        expect(p.description).not.toBe("");
-        expect(p.optional ? p.default : undefined).toEqual(p.optional ? expect.anything() : undefined);
-      }
-    },
-  );
+  it.each(
+    MODULES.flatMap((m) => [m.propsInterface, ...(m.otherPropsInterfaces ?? [])].map((i) => [m.name, i])),
+  )("reads %s's %s: every prop described, every optional one with a default", (module, name) => {
+    const doc = read(module, name);
+    expect(doc.props.length).toBeGreaterThan(3);
+    for (const p of doc.props) {
+      expect(p.description).not.toBe("");
+      expect(p.optional ? p.default : undefined).toEqual(p.optional ? expect.anything() : undefined);
+    }
+  });
 
   it("resolves a default constant to its value and keeps the note after it", () => {
     const props = Object.fromEntries(read("network", "NetworkProps").props.map((p) => [p.name, p]));
@@ -258,6 +294,67 @@ export interface DemoProps {
     // Once written, the same README is fresh.
     fs.writeFileSync(path.join(root, "modules", "stale", "README.md"), result.expected);
     expect(renderReadmes(root, [{ name: "stale", propsInterface: "DemoProps" }])[0].stale).toBe(false);
+  });
+
+  it("names each table a README lacks and why, until the README has them all", () => {
+    const source = `
+/** A volume. */
+export interface DemoVolume {
+  /** Path of it. */
+  readonly path: string;
+}
+/** Shared props. */
+export interface DemoBaseProps {
+  /**
+   * Volumes.
+   * @default - none
+   */
+  readonly volumes?: DemoVolume[];
+}
+/** Props of Demo. */
+export interface DemoProps extends DemoBaseProps {
+  /** Size of it. */
+  readonly size: number;
+}
+/** Props of Other. */
+export interface OtherProps {
+  /** Name of it. */
+  readonly name: string;
+}
+`;
+    const module = { name: "incomplete", propsInterface: "DemoProps", otherPropsInterfaces: ["OtherProps"] };
+    const block = (name: string, own = "") => `<!-- props:start ${name}${own} -->\n<!-- props:end -->\n`;
+    const readme = (...blocks: string[]) => ["# Demo\n", ...blocks].join("\n");
+    const render = (text: string) => {
+      fixture("incomplete", source, text);
+      return renderReadmes(root, [module])[0];
+    };
+
+    const first = render(readme(block("DemoProps", " own")));
+    expect(first.missing.map((m) => m.interfaceName)).toEqual(["OtherProps", "DemoBaseProps"]);
+    expect(missingMessages(first)).toEqual([
+      "modules/incomplete/README.md: no generated props table for OtherProps (the props of one of the " +
+        'module\'s constructs (scripts/docs/modules.ts)). Put "<!-- props:start OtherProps -->" and ' +
+        '"<!-- props:end -->" where it belongs, then run `npm run docs`.',
+      "modules/incomplete/README.md: no generated props table for DemoBaseProps (DemoProps's table is " +
+        '`own` and it extends DemoBaseProps). Put "<!-- props:start DemoBaseProps -->" and ' +
+        '"<!-- props:end -->" where it belongs, then run `npm run docs`.',
+    ]);
+
+    // The base's table documents `volumes`, whose type the module exports: that one needs a table too.
+    const second = render(readme(block("DemoProps", " own"), block("DemoBaseProps"), block("OtherProps")));
+    expect(second.missing).toEqual([
+      { interfaceName: "DemoVolume", reason: "the type of `DemoBaseProps.volumes`" },
+    ]);
+
+    // The full DemoProps table (not `own`) lists `volumes` as well.
+    const third = render(readme(block("DemoProps"), block("OtherProps")));
+    expect(third.missing.map((m) => m.interfaceName)).toEqual(["DemoVolume"]);
+
+    const complete = render(readme(block("DemoProps"), block("OtherProps"), block("DemoVolume")));
+    expect(complete.missing).toEqual([]);
+    expect(complete.expected).toContain("| `volumes` | `DemoVolume[]` | none | Volumes. |");
+    expect(complete.expected).toContain("| `path` | `string` | required | Path of it. |");
   });
 
   it.each([
