@@ -68,10 +68,12 @@ export function renderEcsUserData(options: EcsUserDataOptions): string {
 
 /**
  * Base64 for a launch template. A literal script is encoded here, so the synthesized JSON and the
- * plan carry plain base64; a script with Terraform references is encoded by `base64encode()`.
+ * plan carry plain base64; a script with Terraform references is encoded by `base64encode()`, its
+ * literal backslashes and double quotes (e.g. of ECS_INSTANCE_ATTRIBUTES' JSON) escaped for the
+ * HCL string cdktf writes it into.
  */
 export function encodeUserData(script: string): string {
   return Token.isUnresolved(script)
-    ? Fn.base64encode(script)
+    ? Fn.base64encode(script.replace(/\\/g, "\\\\").replace(/"/g, '\\"'))
     : Buffer.from(script, "utf8").toString("base64");
 }

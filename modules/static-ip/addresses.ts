@@ -6,7 +6,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Network } from "../network";
 import { StaticIpAddressesProps } from "./props";
-import { failFor, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } from "./validation";
+import { azIdPart, failFor, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } from "./validation";
 
 /**
  * The long-lived half of the static IPs: per AZ an ENI in the public subnet holding an Elastic IP
@@ -20,7 +20,7 @@ import { failFor, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } fr
 export class StaticIpAddresses extends Construct {
   /** The network the ENIs are in. */
   public readonly network: Network;
-  /** The AZs, in order (literal names). */
+  /** The AZs, in order (literal names, or tokens in a generated Terraform module). */
   public readonly availabilityZones: readonly string[];
   /** The public ports (literal). */
   public readonly proxyPorts: readonly number[];
@@ -82,19 +82,20 @@ export class StaticIpAddresses extends Construct {
     const associations: Record<string, EipAssociation> = {};
     const enis: Record<string, NetworkInterface> = {};
     for (const az of config.availabilityZones) {
-      const eni = new NetworkInterface(this, `eni-${az}`, {
+      const idPart = azIdPart(config.availabilityZones, az);
+      const eni = new NetworkInterface(this, `eni-${idPart}`, {
         subnetId: props.network.publicSubnetIdsByAz[az],
         securityGroups: [this.securityGroupId],
         description: `Static IP of ${name} in ${az} (moved between edge instances by the attacher Lambda)`,
         tags: tagged(`${name}-${az}`),
       });
-      const eip = new Eip(this, `eip-${az}`, {
+      const eip = new Eip(this, `eip-${idPart}`, {
         domain: "vpc",
         tags: tagged(`${name}-${az}`),
         // Releasing an Elastic IP loses the address for good (see README, "Releasing an Elastic IP").
         lifecycle: { preventDestroy: !config.allowEipDestroy },
       });
-      associations[az] = new EipAssociation(this, `eip-association-${az}`, {
+      associations[az] = new EipAssociation(this, `eip-association-${idPart}`, {
         allocationId: eip.allocationId,
         networkInterfaceId: eni.id,
       });

@@ -8,7 +8,7 @@ import { EcsCapacity, EcsCluster } from "../ecs-cluster";
 import { HTTP_PORT, HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
 import { healthCheckCommand, PROXY_COMMAND, ProxyListener, renderHaproxyConfig } from "./haproxy-config";
 import { EDGE_INSTANCE_ATTRIBUTES, TLS_PASSTHROUGH_PORT } from "./props";
-import { EdgeProxyConfig } from "./validation";
+import { azIdPart, EdgeProxyConfig } from "./validation";
 
 /** Name of the proxy's container in its task definitions. */
 export const PROXY_CONTAINER_NAME = "haproxy";
@@ -119,7 +119,9 @@ export class EdgeProxy extends Construct {
     const taskDefinitions: Record<string, EcsTaskDefinition> = {};
     const services: Record<string, EcsService> = {};
     const configs: Record<string, string> = {};
+    const azs = Object.keys(props.capacities);
     for (const [az, capacity] of Object.entries(props.capacities)) {
+      const idPart = azIdPart(azs, az);
       const haproxyConfig = renderHaproxyConfig({
         bindAddress: props.bindAddresses[az],
         listeners,
@@ -168,14 +170,14 @@ export class EdgeProxy extends Construct {
         },
       };
       const family = `${name}-proxy-${az}`;
-      taskDefinitions[az] = new EcsTaskDefinition(this, `task-${az}`, {
+      taskDefinitions[az] = new EcsTaskDefinition(this, `task-${idPart}`, {
         family,
         networkMode: "host",
         requiresCompatibilities: ["EC2"],
         containerDefinitions: JSON.stringify([container]),
         tags: tagged(family),
       });
-      services[az] = new EcsService(this, `service-${az}`, {
+      services[az] = new EcsService(this, `service-${idPart}`, {
         name: family,
         cluster: cluster.clusterArn,
         taskDefinition: taskDefinitions[az].arn,

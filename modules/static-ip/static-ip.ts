@@ -1,4 +1,12 @@
-import { AssetType, dependable, Fn, ITerraformDependable, TerraformAsset, TerraformStack } from "cdktf";
+import {
+  AssetType,
+  dependable,
+  Fn,
+  ITerraformDependable,
+  TerraformAsset,
+  TerraformStack,
+  Token,
+} from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -34,6 +42,7 @@ import {
   StaticIpProps,
 } from "./props";
 import {
+  azIdPart,
   failFor,
   lambdaAsyncEventAgeSeconds,
   lambdaTimeoutSeconds,
@@ -173,7 +182,7 @@ export class StaticIp extends Construct {
     const capacities: Record<string, EcsCapacity> = {};
     const groupNameByAz: Record<string, string> = {};
     for (const az of azs) {
-      const capacity = cluster.addAutoScalingGroupCapacity(`edge-${az}`, {
+      const capacity = cluster.addAutoScalingGroupCapacity(`edge-${azIdPart(azs, az)}`, {
         subnetIds: [network.privateSubnetIdsByAz[az]],
         // One instance per AZ; none when stopped (the ENI stays, unattached, with its Elastic IP).
         minSize: edgeSize,
@@ -268,8 +277,15 @@ export class StaticIp extends Construct {
       timeout: lambdaTimeoutSeconds(config.heartbeatTimeoutSeconds),
       environment: {
         variables: {
+          // AZ names known only at plan time (a generated Terraform module's) cannot be object keys
+          // here: Terraform pairs them up.
           ENI_BY_AZ: Fn.jsonencode(
-            Object.fromEntries(azs.map((az) => [az, addresses.networkInterfaceIds[az]])),
+            azs.some((az) => Token.isUnresolved(az))
+              ? Fn.zipmap(
+                  [...azs],
+                  azs.map((az) => addresses.networkInterfaceIds[az]),
+                )
+              : Object.fromEntries(azs.map((az) => [az, addresses.networkInterfaceIds[az]])),
           ),
           HEARTBEAT_TIMEOUT_SECONDS: String(config.heartbeatTimeoutSeconds),
           EDGE_GROUP_NAMES: JSON.stringify(groupNames),

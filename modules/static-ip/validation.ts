@@ -38,6 +38,15 @@ export const SCHEDULE_EXPRESSION_PATTERN =
 const IMAGE_PATTERN = /^\S+$/;
 
 /** Throws `<Class> '<id>': <field> (<value>) must <must>; <fix>`. */
+/**
+ * The part of a construct id (and of an Auto Scaling group's name) that stands for an AZ: its name,
+ * or for an AZ given as a token (a generated Terraform module's variable) its position in `azs`,
+ * since a token is no valid id and its value is known only at plan time.
+ */
+export function azIdPart(azs: readonly string[], az: string): string {
+  return Token.isUnresolved(az) ? String(azs.indexOf(az)) : az;
+}
+
 export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
 
 /** A {@link Fail} for one construct. */
@@ -106,7 +115,7 @@ function checkTags(fail: Fail, tags: Readonly<Record<string, string>>): void {
 }
 
 function checkRetention(fail: Fail, field: string, days: number): void {
-  if (!LOG_RETENTION_DAYS_ALLOWED.includes(days)) {
+  if (!Token.isUnresolved(days) && !LOG_RETENTION_DAYS_ALLOWED.includes(days)) {
     fail(
       field,
       days,
@@ -133,18 +142,12 @@ export function resolveAddressesConfig(
   }
   const seenAz = new Set<string>();
   for (const az of azs) {
-    if (Token.isUnresolved(az)) {
-      fail(
-        "availabilityZones",
-        az,
-        "be literal AZ names",
-        "the ENIs and edge groups are created per AZ at synth time",
-      );
-    }
     if (seenAz.has(az))
       fail("availabilityZones", azs, `name each AZ once (${az} is repeated)`, "remove the duplicate");
     seenAz.add(az);
-    if (!network.availabilityZones.includes(az)) {
+    // An AZ given as a token (a generated Terraform module's variable) is checked by Terraform: the
+    // network must still resolve its public subnet.
+    if (!Token.isUnresolved(az) && !network.availabilityZones.includes(az)) {
       fail(
         "availabilityZones",
         az,
@@ -157,7 +160,9 @@ export function resolveAddressesConfig(
         "availabilityZones",
         az,
         "have a public subnet in the network",
-        "the ENI holding the Elastic IP lives in the AZ's public subnet",
+        Token.isUnresolved(az)
+          ? "the network has public subnets by literal AZ name only; pass the AZ names, not a reference"
+          : "the ENI holding the Elastic IP lives in the AZ's public subnet",
       );
     }
   }
@@ -328,11 +333,12 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
   }
 
   for (const az of azs) {
-    if (cluster.node.tryFindChild(`edge-${az}`) !== undefined) {
+    const edgeId = `edge-${azIdPart(azs, az)}`;
+    if (cluster.node.tryFindChild(edgeId) !== undefined) {
       fail(
         "availabilityZones",
         az,
-        `not have an edge capacity in the cluster already (edge-${az})`,
+        `not have an edge capacity in the cluster already (${edgeId})`,
         "use one StaticIp per cluster",
       );
     }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, Lazy, TerraformStack, Testing } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -740,6 +740,11 @@ describe("StaticIp validation", () => {
       "an AZ not in the network",
       { availabilityZones: ["eu-west-2c"] },
       /^StaticIp 'sip': availabilityZones \(eu-west-2c\) must be an AZ of the network \(eu-west-2a, eu-west-2b\)/,
+    ],
+    [
+      "an AZ given as a token (a Network keys its subnets by literal AZ names)",
+      { availabilityZones: [Lazy.stringValue({ produce: () => AZ_A })] },
+      /^StaticIp 'sip': availabilityZones \(\$\{TfToken\[TOKEN\.\d+\]\}\) must have a public subnet in the network; the network has public subnets by literal AZ name only; pass the AZ names, not a reference$/,
     ],
     [
       "a duplicate AZ",
