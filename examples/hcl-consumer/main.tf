@@ -1,5 +1,6 @@
-# A plain HCL root module using the generated Terraform modules: a network, an ECS cluster on it, a
-# load balancer in front of the cluster and a service behind the load balancer.
+# A plain HCL root module using the generated Terraform modules: a network, an ECS cluster on it, an
+# internal load balancer in front of the cluster, a service behind the load balancer, and static
+# public IPs (one per zone) whose edge proxy forwards to the load balancer.
 # The modules configure no provider: this root module does, for real AWS or a local emulator.
 
 terraform {
@@ -113,12 +114,17 @@ module "cluster" {
   instance_type      = "t3.medium"
   min_size           = 1
   max_size           = 3
+  # The static IPs' edge groups join the cluster's one capacity provider association.
+  extra_capacity_provider_names = module.static_ip.edge_capacity_provider_names
 }
 
 module "alb" {
   source = "../../dist/terraform/terraform-aws-alb"
 
-  name                      = "${var.environment}-web"
+  name = "${var.environment}-web"
+  # Internal, behind the static IPs: clients reach it through the edge proxy.
+  internal                  = true
+  ingress_cidrs             = [var.vpc_cidr]
   certificate_arn           = var.certificate_arn
   vpc_id                    = module.network.vpc_id
   public_subnet_ids         = module.network.public_subnet_ids
@@ -147,6 +153,27 @@ module "web" {
   tags                     = { Team = "platform" }
 }
 
+module "static_ip" {
+  source = "../../dist/terraform/terraform-aws-static-ip"
+
+  name                     = "${var.environment}-static-ip"
+  availability_zones       = module.network.availability_zones
+  vpc_id                   = module.network.vpc_id
+  public_subnet_ids_by_az  = module.network.public_subnet_ids_by_az
+  private_subnet_ids_by_az = module.network.private_subnet_ids_by_az
+  vpc_resolver_address     = module.network.vpc_resolver_address
+  host_dns_user_data       = module.network.host_dns_user_data
+  # cluster_name, not service_cluster_name: the edge groups come before the association.
+  cluster_name                    = module.cluster.cluster_name
+  cluster_arn                     = module.cluster.cluster_arn
+  service_cluster_name            = module.cluster.service_cluster_name
+  cluster_security_group_id       = module.cluster.security_group_id
+  instance_profile_arn            = module.cluster.instance_profile_arn
+  load_balancer_dns_name          = module.alb.dns_name
+  load_balancer_security_group_id = module.alb.security_group_id
+  load_balancer_internal          = module.alb.internal
+}
+
 output "vpc_id" {
   description = "Id of the VPC."
   value       = module.network.vpc_id
@@ -168,8 +195,13 @@ output "security_group_id" {
 }
 
 output "url" {
-  description = "The load balancer's HTTPS address."
+  description = "The load balancer's HTTPS address (inside the VPC)."
   value       = "https://${module.alb.dns_name}"
+}
+
+output "static_ips" {
+  description = "The public entry points, by zone: HTTP and HTTPS through the edge proxy."
+  value       = module.static_ip.public_ips
 }
 
 output "web_service_name" {

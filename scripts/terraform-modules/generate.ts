@@ -17,7 +17,7 @@ import { ModulePlan, planModule } from "./plan";
 import { renderModuleReadme } from "./readme";
 import { AnyModuleSpec, moduleName, registryName } from "./spec";
 import { SPECS } from "./specs";
-import { ModuleFiles, moduleFiles, synthModuleJson } from "./synth";
+import { ModuleFiles, moduleFiles, synthModule } from "./synth";
 import { validateModule } from "./validate";
 
 /** The repository root. */
@@ -49,8 +49,9 @@ export function renderModules(
   const license = fs.readFileSync(path.join(root, "LICENSE"), "utf8");
   return specs.map((spec) => {
     const plan = planModule(spec, reader, root);
+    const synthesized = synthModule(plan);
     const files = {
-      ...moduleFiles(plan, synthModuleJson(plan)),
+      ...moduleFiles(plan, synthesized.json, synthesized.archives),
       "README.md": renderModuleReadme(plan, version),
       LICENSE: license,
     };
@@ -64,7 +65,8 @@ export function staleFiles(root: string, module: GeneratedModule): string[] {
   const present = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const stale = Object.entries(module.files)
     .filter(
-      ([file, text]) => !present.includes(file) || fs.readFileSync(path.join(dir, file), "utf8") !== text,
+      ([file, content]) =>
+        !present.includes(file) || !fs.readFileSync(path.join(dir, file)).equals(Buffer.from(content)),
     )
     .map(([file]) => file);
   const extra = present.filter((file) => !(file in module.files));
@@ -87,22 +89,36 @@ export function writeModule(root: string, module: GeneratedModule): void {
   for (const [file, text] of Object.entries(module.files)) fs.writeFileSync(path.join(dir, file), text);
 }
 
+/**
+ * The refusal of module names on the command line that no spec generates (undefined: all known). A
+ * published module without a spec is named as such: its props are not mapped to variables yet.
+ */
+export function unknownModulesMessage(
+  names: readonly string[],
+  specs: readonly AnyModuleSpec[],
+): string | undefined {
+  const picks = (s: AnyModuleSpec, n: string): boolean => moduleName(s) === n || s.module === n;
+  const unknown = names.filter((n) => !specs.some((s) => picks(s, n)));
+  if (unknown.length === 0) return undefined;
+  const unspecified = unknown.filter((n) => MODULES.some((m) => m.name === n));
+  return (
+    `no Terraform module spec for ${unknown.join(", ")}` +
+    (unspecified.length > 0
+      ? ` (${unspecified.join(", ")}: published on npm, but its props are not yet mapped to Terraform ` +
+        "variables; add a spec under scripts/terraform-modules/specs/)"
+      : "") +
+    `; generated: ${specs.map(moduleName).join(", ")}`
+  );
+}
+
 function main(argv: readonly string[]): number {
   const check = argv.includes("--check");
   const names = argv.filter((a) => !a.startsWith("--"));
   // A name picks a generated module (`alb`) or every module generated from a cdktf module.
   const picks = (s: AnyModuleSpec, n: string): boolean => moduleName(s) === n || s.module === n;
-  const unknown = names.filter((n) => !SPECS.some((s) => picks(s, n)));
-  if (unknown.length > 0) {
-    const unspecified = unknown.filter((n) => MODULES.some((m) => m.name === n));
-    process.stderr.write(
-      `error: no Terraform module spec for ${unknown.join(", ")}` +
-        (unspecified.length > 0
-          ? ` (${unspecified.join(", ")}: published on npm, but its props are not yet mapped to Terraform ` +
-            "variables; add a spec under scripts/terraform-modules/specs/)"
-          : "") +
-        `; generated: ${SPECS.map(moduleName).join(", ")}\n`,
-    );
+  const unknown = unknownModulesMessage(names, SPECS);
+  if (unknown !== undefined) {
+    process.stderr.write(`error: ${unknown}\n`);
     return 2;
   }
   const specs = names.length > 0 ? SPECS.filter((s) => names.some((n) => picks(s, n))) : SPECS;

@@ -7,11 +7,21 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import {
+  App,
+  AssetType,
+  Fn,
+  TerraformAsset,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DEFAULT_AWS_PROVIDER_VERSION_CONSTRAINT } from "../../stacks/aws-provider";
 import type { ModulePlan, VariableDef } from "./plan";
 import { HclValue, moduleName, ModuleSpecError } from "./spec";
+import { zipDirectory } from "./zip";
 
 /**
  * The Terraform versions the generated modules accept: 1.9 is the first whose validation rules may
@@ -28,8 +38,14 @@ export const MODULE_AWS_PROVIDER_CONSTRAINT = DEFAULT_AWS_PROVIDER_VERSION_CONST
 /** Terraform JSON, as parsed. */
 type Json = { [key: string]: unknown };
 
-/** The files of a generated module, by name, as written. */
-export type ModuleFiles = Readonly<Record<string, string>>;
+/** The files of a generated module, by name, as written (text, or the bytes of an archive). */
+export type ModuleFiles = Readonly<Record<string, string | Buffer>>;
+
+/** A synthesized module: its Terraform JSON and the archives it refers to, by file name. */
+export interface SynthesizedModule {
+  readonly json: Json;
+  readonly archives: Readonly<Record<string, Buffer>>;
+}
 
 /** The token a variable hands to the construct, shaped like the prop's type. */
 function tokenOf(v: VariableDef, variable: TerraformVariable): unknown {
@@ -61,6 +77,57 @@ function fieldOf(message: string): string | undefined {
 
 /** Synthesizes `plan` and returns its Terraform JSON, before it is cut into files. */
 export function synthModuleJson(plan: ModulePlan): Json {
+  return synthModule(plan).json;
+}
+
+/**
+ * Replaces every string of `value` that `replacements` has (exact match) by its replacement.
+ */
+function replaceStrings(value: unknown, replacements: ReadonlyMap<string, string>): unknown {
+  if (typeof value === "string") return replacements.get(value) ?? value;
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, replacements));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Json).map(([k, v]) => [k, replaceStrings(v, replacements)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The construct's archive assets (e.g. a Lambda's code) as files of the module: each becomes
+ * `<asset id>.zip` next to the module's Terraform files, built deterministically from the asset's
+ * source directory, and the stack's references to it read `${path.module}/<asset id>.zip` (its
+ * hash `filebase64sha256()` of that file) instead of cdktf's `assets/…` path, which exists only
+ * in cdktf's output directory.
+ */
+function moduleAssets(
+  plan: ModulePlan,
+  stack: TerraformStack,
+): { replacements: Map<string, string>; archives: Record<string, Buffer> } {
+  const replacements = new Map<string, string>();
+  const archives: Record<string, Buffer> = {};
+  const assets = stack.node.findAll().filter((c): c is TerraformAsset => c instanceof TerraformAsset);
+  for (const asset of assets) {
+    const file = `${asset.node.id}.zip`;
+    if (asset.type !== AssetType.ARCHIVE || file in archives) {
+      throw new ModuleSpecError(
+        `${plan.name}: asset ${asset.node.path} is ${asset.type !== AssetType.ARCHIVE ? "no archive" : "named like another"}; ` +
+          "the generator ships only archive assets with distinct ids",
+      );
+    }
+    // cdktf keeps the source path private; it is the directory the archive is made from.
+    const source = (asset as unknown as { sourcePath: string }).sourcePath;
+    archives[file] = zipDirectory(source);
+    const reference = `\${path.module}/${file}`;
+    replacements.set(asset.path, reference);
+    replacements.set(asset.assetHash, `\${filebase64sha256("${reference}")}`);
+  }
+  return { replacements, archives };
+}
+
+/** Synthesizes `plan`: its Terraform JSON, before it is cut into files, and its archives. */
+export function synthModule(plan: ModulePlan): SynthesizedModule {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-cdktf-tfmodule-"));
   try {
     const app = new App({ outdir, stackTraces: false });
@@ -112,9 +179,11 @@ export function synthModuleJson(plan: ModulePlan): Json {
         o.name,
       );
     }
+    const { replacements, archives } = moduleAssets(plan, stack);
     app.synth();
     const file = path.join(outdir, "stacks", plan.name, "cdk.tf.json");
-    return JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+    return { json: replaceStrings(json, replacements) as Json, archives };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -148,9 +217,14 @@ function jsonFile(plan: ModulePlan, body: Json): string {
 /**
  * Cuts a synthesized stack into the module's Terraform files: `versions.tf.json` (required
  * Terraform and provider versions), `variables.tf.json`, `main.tf.json` (data sources and
- * resources) and `outputs.tf.json`. Provider configuration and backend are dropped.
+ * resources) and `outputs.tf.json`, plus its `archives`. Provider configuration and backend are
+ * dropped.
  */
-export function moduleFiles(plan: ModulePlan, synthesized: Json): Record<string, string> {
+export function moduleFiles(
+  plan: ModulePlan,
+  synthesized: Json,
+  archives: Readonly<Record<string, Buffer>> = {},
+): Record<string, string | Buffer> {
   const json = stripComments(synthesized) as Json;
   const known = new Set(["terraform", "provider", "variable", "output", "data", "resource", "locals"]);
   const unknown = Object.keys(json).filter((k) => !known.has(k));
@@ -188,6 +262,7 @@ export function moduleFiles(plan: ModulePlan, synthesized: Json): Record<string,
     "variables.tf.json": jsonFile(plan, { variable: variables }),
     "main.tf.json": jsonFile(plan, main),
     "outputs.tf.json": jsonFile(plan, { output: json.output ?? {} }),
+    ...archives,
   };
 }
 

@@ -23,6 +23,7 @@ import {
   renderModules,
   staleFiles,
   staleMessage,
+  unknownModulesMessage,
 } from "../../scripts/terraform-modules/generate";
 import { planModule } from "../../scripts/terraform-modules/plan";
 import { AnyModuleSpec, ModuleSpecError } from "../../scripts/terraform-modules/spec";
@@ -31,6 +32,8 @@ import { albSpec } from "../../scripts/terraform-modules/specs/alb";
 import { ecsServiceSpec } from "../../scripts/terraform-modules/specs/ecs-service";
 import { ecsClusterSpec, networkFromVariables } from "../../scripts/terraform-modules/specs/ecs-cluster";
 import { networkSpec } from "../../scripts/terraform-modules/specs/network";
+import { staticIpSpec } from "../../scripts/terraform-modules/specs/static-ip";
+import { bundleAttacher } from "../../modules/static-ip/bundle";
 import { synthModuleJson } from "../../scripts/terraform-modules/synth";
 import { TerraformValidateError, validateModule } from "../../scripts/terraform-modules/validate";
 
@@ -57,7 +60,7 @@ beforeAll(() => {
 });
 
 const byName = (name: string) => modules.find((m) => m.plan.name === name)!;
-const json = (module: GeneratedModule, file: string) => JSON.parse(module.files[file]) as Json;
+const json = (module: GeneratedModule, file: string) => JSON.parse(module.files[file] as string) as Json;
 
 describe("dist/terraform", () => {
   it("GIVEN the committed modules WHEN regenerated THEN none is stale (else: npm run build:terraform)", () => {
@@ -66,6 +69,7 @@ describe("dist/terraform", () => {
       path.join(DIST_DIR, "terraform-aws-ecs-cluster"),
       path.join(DIST_DIR, "terraform-aws-alb"),
       path.join(DIST_DIR, "terraform-aws-ecs-service"),
+      path.join(DIST_DIR, "terraform-aws-static-ip"),
     ]);
     for (const m of modules)
       expect({ dir: m.dir, stale: staleFiles(REPO, m) }).toEqual({ dir: m.dir, stale: [] });
@@ -90,6 +94,7 @@ describe("dist/terraform", () => {
         "ok: dist/terraform/terraform-aws-ecs-cluster",
         "ok: dist/terraform/terraform-aws-alb",
         "ok: dist/terraform/terraform-aws-ecs-service",
+        "ok: dist/terraform/terraform-aws-static-ip",
         "",
       ].join("\n"),
     );
@@ -103,36 +108,53 @@ describe("dist/terraform", () => {
     expect(out).toBe("ok: dist/terraform/terraform-aws-alb\nok: dist/terraform/terraform-aws-ecs-service\n");
   });
 
-  it("GIVEN a published module without a spec THEN the CLI refuses it, saying why", () => {
+  it("GIVEN every published module THEN each has a spec (generated as one Terraform module or more)", () => {
+    expect(MODULES.filter((m) => !SPECS.some((s) => s.module === m.name)).map((m) => m.name)).toEqual([]);
+  });
+
+  it("GIVEN a published module without a spec THEN the refusal names it and where its spec goes", () => {
+    const withoutStaticIp = SPECS.filter((s) => s.module !== "static-ip");
+    expect(unknownModulesMessage(["static-ip"], withoutStaticIp)).toBe(
+      "no Terraform module spec for static-ip (static-ip: published on npm, but its props are not yet mapped to " +
+        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service",
+    );
+    expect(unknownModulesMessage(["static-ip", "alb"], SPECS)).toBeUndefined();
+  });
+
+  it("GIVEN an unknown module name on the CLI THEN it refuses it, listing the generated ones", () => {
     const run = () =>
-      execFileSync(process.execPath, [TSX, GENERATE, "static-ip"], {
+      execFileSync(process.execPath, [TSX, GENERATE, "--check", "no-such-module"], {
         cwd: REPO,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
       });
     expect(run).toThrow(
-      /no Terraform module spec for static-ip \(static-ip: published on npm, but its props are not yet mapped to Terraform variables; add a spec under scripts\/terraform-modules\/specs\/\)/,
+      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, static-ip/,
     );
   });
 });
 
-describe.each([
-  "terraform-aws-network",
-  "terraform-aws-ecs-cluster",
-  "terraform-aws-alb",
-  "terraform-aws-ecs-service",
-])("%s", (name) => {
+describe.each<[string, string[]]>([
+  ["terraform-aws-network", []],
+  ["terraform-aws-ecs-cluster", []],
+  ["terraform-aws-alb", []],
+  ["terraform-aws-ecs-service", []],
+  ["terraform-aws-static-ip", ["attacher-code.zip"]],
+])("%s", (name, archives) => {
   const module = () => byName(name);
 
-  it("has the registry layout: versions, variables, main, outputs, README, LICENSE", () => {
-    expect(Object.keys(module().files).sort()).toEqual([
-      "LICENSE",
-      "README.md",
-      "main.tf.json",
-      "outputs.tf.json",
-      "variables.tf.json",
-      "versions.tf.json",
-    ]);
+  it("has the registry layout: versions, variables, main, outputs, README, LICENSE (and its archives)", () => {
+    expect(Object.keys(module().files).sort()).toEqual(
+      [
+        "LICENSE",
+        "README.md",
+        "main.tf.json",
+        "outputs.tf.json",
+        "variables.tf.json",
+        "versions.tf.json",
+        ...archives,
+      ].sort(),
+    );
     expect(module().files.LICENSE).toBe(fs.readFileSync(path.join(REPO, "LICENSE"), "utf8"));
   });
 
@@ -200,7 +222,7 @@ describe.each([
   });
 
   it("documents usage, requirements, every input, output and fixed prop in its README", () => {
-    const readme = module().files["README.md"];
+    const readme = module().files["README.md"] as string;
     const plan = module().plan;
     expect(readme).toContain(`# ${name}\n`);
     expect(readme).toContain(`source  `);
@@ -220,6 +242,91 @@ describe.each([
 
   it("passes terraform validate with the real provider, called with its example", () => {
     expect(() => validateModule(name, module().files, module().plan.spec.example)).not.toThrow();
+  });
+});
+
+/** The entries of a zip archive as Python's zipfile reads them: name, Unix mode, content. */
+function readZip(bytes: Buffer): Array<{ name: string; mode: number; text: string }> {
+  const script =
+    "import json, sys, zipfile, io\n" +
+    "z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\n" +
+    "assert z.testzip() is None\n" +
+    "print(json.dumps([{'name': i.filename, 'mode': i.external_attr >> 16, 'text': z.read(i).decode()} for i in z.infolist()]))";
+  return JSON.parse(execFileSync("python3", ["-c", script], { input: bytes, encoding: "utf8" })) as Array<{
+    name: string;
+    mode: number;
+    text: string;
+  }>;
+}
+
+describe("terraform-aws-static-ip", () => {
+  const module = () => byName("terraform-aws-static-ip");
+  const resources = () =>
+    (json(module(), "main.tf.json") as { resource: Record<string, Record<string, Json>> }).resource;
+
+  it("ships the attacher Lambda's bundle as a deterministic zip, referred to from the module's own path", () => {
+    const zip = module().files["attacher-code.zip"] as Buffer;
+    // THEN a standard reader finds exactly the bundle, a regular file readable by Lambda
+    expect(readZip(zip)).toEqual([
+      {
+        name: "index.js",
+        mode: 0o100644,
+        text: fs.readFileSync(path.join(bundleAttacher(), "index.js"), "utf8"),
+      },
+    ]);
+    // AND rendering again gives the same bytes (no timestamps), so --check sees no change
+    expect(
+      renderModules(REPO, [staticIpSpec as unknown as AnyModuleSpec])[0].files["attacher-code.zip"],
+    ).toEqual(zip);
+    const lambda = Object.values(resources().aws_lambda_function)[0];
+    expect(lambda).toMatchObject({
+      filename: "${path.module}/attacher-code.zip",
+      source_code_hash: '${filebase64sha256("${path.module}/attacher-code.zip")}',
+    });
+    expect(JSON.stringify(json(module(), "main.tf.json"))).not.toContain("assets/");
+  });
+
+  it("names per-zone resources by position (the zones are variables) and pairs zones with ENIs in Terraform", () => {
+    expect(Object.keys(resources().aws_network_interface).map((k) => k.replace(/_[0-9A-F]{8}$/, ""))).toEqual(
+      ["static-ip_addresses_eni-0", "static-ip_addresses_eni-1"],
+    );
+    expect(Object.values(resources().aws_autoscaling_group).map((g) => g.name)).toEqual([
+      "${var.cluster_name}-edge-0",
+      "${var.cluster_name}-edge-1",
+    ]);
+    const lambda = Object.values(resources().aws_lambda_function)[0] as {
+      environment: { variables: Record<string, string> };
+    };
+    expect(lambda.environment.variables.ENI_BY_AZ).toMatch(
+      /^\$\{jsonencode\(zipmap\(\[element\(var\.availability_zones, 0\), element\(var\.availability_zones, 1\)\], \[aws_network_interface\.\S+\.id, aws_network_interface\.\S+\.id\]\)\)\}$/,
+    );
+  });
+
+  it("builds the edge groups with the cluster module's inputs and hands their providers back to it", () => {
+    const template = Object.values(resources().aws_launch_template)[0] as Json;
+    expect(template).toMatchObject({
+      iam_instance_profile: { arn: "${var.instance_profile_arn}" },
+      vpc_security_group_ids: ["${var.cluster_security_group_id}"],
+    });
+    expect(String(template.user_data)).toContain('ECS_INSTANCE_ATTRIBUTES={\\"role\\":\\"edge\\"}');
+    expect(String(template.user_data)).toContain("ECS_CLUSTER=${var.cluster_name}");
+    for (const service of Object.values(resources().aws_ecs_service)) {
+      expect(service.depends_on).toEqual(["var.service_cluster_name"]);
+    }
+    const outputs = json(module(), "outputs.tf.json").output as Record<string, Json>;
+    expect(outputs.edge_capacity_provider_names.value).toEqual(
+      Object.keys(resources().aws_ecs_capacity_provider).map(
+        (k) => `\${aws_ecs_capacity_provider.${k}.name}`,
+      ),
+    );
+    // AND the ecs-cluster module registers them next to its own
+    const cluster = json(byName("terraform-aws-ecs-cluster"), "main.tf.json") as {
+      resource: Record<string, Record<string, Json>>;
+    };
+    const association = Object.values(cluster.resource.aws_ecs_cluster_capacity_providers)[0];
+    expect(association.capacity_providers).toMatch(
+      /^\$\{concat\(\[aws_ecs_capacity_provider\.\S+\.name\], var\.extra_capacity_provider_names\)\}$/,
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * examples/hcl-consumer: a plain HCL root module that calls the generated network, ecs-cluster,
- * alb and ecs-service modules, wired together (network -> cluster -> load balancer -> service). It is copied to a temp dir (module sources made absolute), initialized
+ * alb, ecs-service and static-ip modules, wired together (network -> cluster -> load balancer ->
+ * service, and the static IPs in front of the load balancer, their edge groups registered with the
+ * cluster). It is copied to a temp dir (module sources made absolute), initialized
  * from the provider mirror, validated, and planned against a fresh local AWS (moto server); the
  * plan JSON shows the resources and the values that flowed through the variables.
  *
@@ -19,6 +21,8 @@ import {
   LoadBalancer,
 } from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
+import { StaticIp } from "../../modules/static-ip";
+import { STATIC_IP_MODULE_PROXY_PORTS } from "../../scripts/terraform-modules/specs/static-ip";
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
 import { addAwsProvider, LOCAL_AWS_SERVICES } from "../../stacks/aws-provider";
 import { LocalAws, LOCAL_REGION, startLocalAws } from "../support/moto";
@@ -89,12 +93,17 @@ function minus(more: Record<string, number>, less: Record<string, number>): Reco
   );
 }
 
-/** A network, a cluster and an HTTPS load balancer, as the example's first three modules have them. */
-function foundation(s: TerraformStack): { cluster: EcsCluster; alb: LoadBalancer } {
+/** A network, a cluster and an internal HTTPS load balancer, as the example's first three modules have them. */
+function foundation(s: TerraformStack): { network: Network; cluster: EcsCluster; alb: LoadBalancer } {
   const network = new Network(s, "network", { name: "dev" });
   const cluster = new EcsCluster(s, "cluster", { network, clusterName: "dev-apps" });
-  const alb = new LoadBalancer(s, "alb", { network, name: "dev-web", certificateArn: CERTIFICATE_ARN });
-  return { cluster, alb };
+  const alb = new LoadBalancer(s, "alb", {
+    network,
+    name: "dev-web",
+    internal: true,
+    certificateArn: CERTIFICATE_ARN,
+  });
+  return { network, cluster, alb };
 }
 
 function changesOf(plan: Plan, module: string, type: string): ResourceChange[] {
@@ -211,6 +220,33 @@ describe("examples/hcl-consumer", () => {
     );
     expect(typeCounts(plan, "module.web")).toEqual(service);
     expect(service).toMatchObject({ aws_ecs_service: 1, aws_lb_target_group: 1, aws_lb_listener_rule: 1 });
+    // The static-ip module: what one StaticIp adds, its edge capacities included.
+    const staticIp = minus(
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        f.alb.allowTrafficTo(f.cluster);
+        new StaticIp(s, "static-ip", {
+          network: f.network,
+          cluster: f.cluster,
+          loadBalancer: f.alb,
+          name: "dev-static-ip",
+          proxyPorts: [...STATIC_IP_MODULE_PROXY_PORTS],
+        });
+      }),
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        f.alb.allowTrafficTo(f.cluster);
+      }),
+    );
+    expect(typeCounts(plan, "module.static_ip")).toEqual(staticIp);
+    expect(staticIp).toMatchObject({
+      aws_network_interface: 2,
+      aws_eip: 2,
+      aws_autoscaling_group: 2,
+      aws_ecs_capacity_provider: 2,
+      aws_ecs_service: 2,
+      aws_lambda_function: 1,
+    });
   });
 
   it("passes the network's inputs through: CIDR, zones, zone name, retention, tags and default tags", () => {
@@ -266,13 +302,13 @@ describe("examples/hcl-consumer", () => {
     const lb = changesOf(plan, "module.alb", "aws_lb")[0].change;
     expect(lb.after).toMatchObject({
       name: "dev-web",
-      internal: false,
+      internal: true,
       load_balancer_type: "application",
       drop_invalid_header_fields: true,
       enable_deletion_protection: false,
       tags: { Name: "dev-web-alb", Team: "platform" },
     });
-    expect(lb.after_unknown.subnets).toBe(true); // module.network.public_subnet_ids
+    expect(lb.after_unknown.subnets).toBe(true); // module.network.private_subnet_ids (internal)
     const listeners = changesOf(plan, "module.alb", "aws_lb_listener").map((rc) => rc.change.after);
     expect(listeners).toEqual(
       expect.arrayContaining([
@@ -297,14 +333,19 @@ describe("examples/hcl-consumer", () => {
     ]);
     expect(ingress.sort()).toEqual(
       [
-        // ingress_cidrs by for_each (its default, the internet), one rule per port
+        // ingress_cidrs by for_each (the VPC's block), one rule per port
         [
-          'module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-443["0.0.0.0/0"]',
-          "0.0.0.0/0",
+          'module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-443["10.42.0.0/16"]',
+          "10.42.0.0/16",
           443,
           443,
         ],
-        ['module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-80["0.0.0.0/0"]', "0.0.0.0/0", 80, 80],
+        [
+          'module.alb.aws_vpc_security_group_ingress_rule.alb_ingress-80["10.42.0.0/16"]',
+          "10.42.0.0/16",
+          80,
+          80,
+        ],
         // the cluster's instances accept the load balancer on the dynamic host port range
         [
           "module.alb.aws_vpc_security_group_ingress_rule.cluster-ingress-from-alb",
@@ -377,6 +418,99 @@ describe("examples/hcl-consumer", () => {
     });
   });
 
+  it("wires the network, the cluster and the load balancer into the static IPs, and the edge groups back into the cluster", () => {
+    // Per zone an ENI (in the public subnet, known after apply) with an Elastic IP
+    expect(changesOf(plan, "module.static_ip", "aws_network_interface")).toHaveLength(2);
+    for (const eni of changesOf(plan, "module.static_ip", "aws_network_interface")) {
+      expect(eni.change.after_unknown.subnet_id).toBe(true); // module.network.public_subnet_ids_by_az
+    }
+    expect(
+      changesOf(plan, "module.static_ip", "aws_eip")
+        .map((rc) => (rc.change.after.tags as Record<string, string>).Name)
+        .sort(),
+    ).toEqual(["dev-static-ip-eu-west-2a", "dev-static-ip-eu-west-2b"]);
+    // AND per zone an edge group of one instance in the cluster, with the launch hook
+    const groups = changesOf(plan, "module.static_ip", "aws_autoscaling_group").map((rc) => rc.change.after);
+    expect(groups.map((g) => [g.name, g.min_size, g.max_size]).sort()).toEqual([
+      ["dev-apps-edge-0", 1, 1],
+      ["dev-apps-edge-1", 1, 1],
+    ]);
+    expect(groups[0].initial_lifecycle_hook).toEqual([
+      expect.objectContaining({
+        name: "attach-static-ip",
+        lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        default_result: "ABANDON",
+        heartbeat_timeout: 300,
+      }),
+    ]);
+    for (const rc of changesOf(plan, "module.static_ip", "aws_launch_template")) {
+      const userData = Buffer.from(String(rc.change.after.user_data), "base64").toString("utf8");
+      expect(userData).toContain("ECS_CLUSTER=dev-apps\n");
+      expect(userData).toContain('ECS_INSTANCE_ATTRIBUTES={"role":"edge"}\n');
+      expect(userData).toContain("DNS=10.42.0.2\nDomains=~dev.myorg.local\n");
+    }
+    // AND the cluster module registers their capacity providers after its own
+    const association = changesOf(plan, "module.cluster", "aws_ecs_cluster_capacity_providers")[0].change
+      .after;
+    expect(association.capacity_providers).toEqual([
+      "dev-apps-default",
+      "dev-apps-edge-0",
+      "dev-apps-edge-1",
+    ]);
+    // AND the Lambda ships from the module's own directory
+    const lambda = changesOf(plan, "module.static_ip", "aws_lambda_function")[0].change.after;
+    // (an absolute module source is installed under .terraform/modules, archive included)
+    const filename = String(lambda.filename);
+    expect(filename).toMatch(/(^|\/)static_ip\/attacher-code\.zip$/);
+    expect(fs.readFileSync(path.resolve(run.dir, filename))).toEqual(
+      fs.readFileSync(path.join(REPO, "dist/terraform/terraform-aws-static-ip/attacher-code.zip")),
+    );
+    // (its environment holds the ENI ids, known after apply)
+    expect(
+      changesOf(plan, "module.static_ip", "aws_lambda_function")[0].change.after_unknown.environment,
+    ).toEqual([{ variables: true }]);
+    // AND the launch rule matches the edge groups by name
+    const rules = changesOf(plan, "module.static_ip", "aws_cloudwatch_event_rule").map(
+      (rc) => rc.change.after,
+    );
+    const launch = rules.find((r) => r.name === "dev-static-ip-launch")!;
+    expect(JSON.parse(String(launch.event_pattern))).toMatchObject({
+      "detail-type": ["EC2 Instance-launch Lifecycle Action"],
+      detail: { AutoScalingGroupName: ["dev-apps-edge-0", "dev-apps-edge-1"] },
+    });
+    expect(rules.find((r) => r.name === "dev-static-ip-reconcile")).toMatchObject({
+      schedule_expression: "rate(5 minutes)",
+    });
+    // AND per zone a proxy service pinned to that zone's edge instances
+    const services = changesOf(plan, "module.static_ip", "aws_ecs_service").map((rc) => rc.change.after);
+    expect(
+      services
+        .map((s) => [
+          s.name,
+          (s.capacity_provider_strategy as Array<{ capacity_provider: string }>)[0].capacity_provider,
+          (s.placement_constraints as Array<{ expression: string }>)[0].expression,
+        ])
+        .sort(),
+    ).toEqual([
+      [
+        "dev-static-ip-proxy-eu-west-2a",
+        "dev-apps-edge-0",
+        "attribute:role == edge and attribute:ecs.availability-zone == eu-west-2a",
+      ],
+      [
+        "dev-static-ip-proxy-eu-west-2b",
+        "dev-apps-edge-1",
+        "attribute:role == edge and attribute:ecs.availability-zone == eu-west-2b",
+      ],
+    ]);
+    // AND the load balancer admits the cluster's instances (the proxy) on 80 and 443
+    const ingress = changesOf(plan, "module.static_ip", "aws_vpc_security_group_ingress_rule")
+      .filter((rc) => rc.change.after.cidr_ipv4 === undefined || rc.change.after.cidr_ipv4 === null)
+      .map((rc) => rc.change.after.from_port)
+      .sort();
+    expect(ingress).toEqual([443, 80]);
+  });
+
   it("plans the root outputs from the modules' outputs", () => {
     expect(plan.output_changes.web_service_name.after).toBe("web");
     expect(plan.output_changes.url.after_unknown).toBe(true);
@@ -384,6 +518,8 @@ describe("examples/hcl-consumer", () => {
     expect(plan.output_changes.vpc_id.after_unknown).toBe(true);
     // Two subnets, one per zone, their ids known after apply.
     expect(plan.output_changes.private_subnet_ids.after_unknown).toEqual([true, true]);
+    // The Elastic IPs' addresses, by zone, known after apply.
+    expect(plan.output_changes.static_ips.after_unknown).toEqual({ "eu-west-2a": true, "eu-west-2b": true });
   });
 
   it("GIVEN bad values through the root's variables WHEN planned THEN Terraform names each module variable, the value and the fix", () => {

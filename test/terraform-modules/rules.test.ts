@@ -141,6 +141,7 @@ describe.each<[string, "some" | "none"]>([
   ["terraform-aws-ecs-cluster", "some"],
   ["terraform-aws-alb", "none"],
   ["terraform-aws-ecs-service", "some"],
+  ["terraform-aws-static-ip", "some"],
 ])("%s validation rules", (name, crossRules) => {
   let plan: ModulePlan;
   let cases: Case[];

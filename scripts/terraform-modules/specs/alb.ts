@@ -15,6 +15,7 @@ import {
 } from "../../../modules/load-balanced-service";
 import type { Network } from "../../../modules/network";
 import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
+import { securityGroupIdVariable, vpcIdVariable } from "./shared";
 
 /** What LoadBalancer reads of its network, and the adapter variable each comes from. */
 const NETWORK_MEMBERS = {
@@ -254,20 +255,9 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
     },
   },
   adapterVariables: {
-    vpc_id: {
-      type: "string",
-      description:
-        "Id of the VPC of the load balancer and its security group: the network module's vpc_id output.",
-      rules: [
-        {
-          condition: 'can(regex("^vpc-[0-9a-f]+$", var.vpc_id))',
-          errorMessage:
-            "vpc_id (${var.vpc_id}) must be a VPC id like vpc-0123456789abcdef0; pass the network's vpc_id.",
-          rejects: [{ vpc_id: "my-vpc" }],
-          synth: { hclOnly: "the construct takes a Network, whose VPC id is a reference" },
-        },
-      ],
-    },
+    vpc_id: vpcIdVariable(
+      "Id of the VPC of the load balancer and its security group: the network module's vpc_id output.",
+    ),
     public_subnet_ids: {
       type: "list(string)",
       description:
@@ -300,22 +290,16 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
         },
       ],
     },
-    cluster_security_group_id: {
-      type: "string",
+    cluster_security_group_id: securityGroupIdVariable({
+      name: "cluster_security_group_id",
       description:
         "The instance security group of the ECS cluster whose services this load balancer serves: the " +
         "ecs-cluster module's security_group_id output. It gets ingress from the load balancer on the dynamic " +
         "host port range (bridge-mode tasks), and the load balancer egress to it.",
-      rules: [
-        {
-          condition: 'can(regex("^sg-[0-9a-f]+$", var.cluster_security_group_id))',
-          errorMessage:
-            "cluster_security_group_id (${var.cluster_security_group_id}) must be a security group id like sg-0123456789abcdef0; pass the cluster's security_group_id.",
-          rejects: [{ cluster_security_group_id: "apps" }],
-          synth: { hclOnly: "the construct takes an EcsCluster, whose security group id is a reference" },
-        },
-      ],
-    },
+      source: "the cluster's security_group_id",
+      rejects: "apps",
+      construct: "an EcsCluster, whose security group id",
+    }),
   },
   create: (scope, props, adapter) => {
     const alb = new LoadBalancer(scope, "alb", { ...props, network: networkFromVariables(adapter) });

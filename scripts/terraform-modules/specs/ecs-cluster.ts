@@ -1,5 +1,5 @@
 /** terraform-aws-ecs-cluster: the EcsCluster construct with its inputs as Terraform variables. */
-import { TerraformVariable } from "cdktf";
+import { Fn, TerraformVariable, Token } from "cdktf";
 import {
   DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
   DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
@@ -11,6 +11,7 @@ import {
 } from "../../../modules/ecs-cluster";
 import type { Network } from "../../../modules/network";
 import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
+import { vpcIdVariable } from "./shared";
 
 /** What EcsCluster reads of its network, and the adapter variable each comes from. */
 const NETWORK_MEMBERS = {
@@ -363,19 +364,9 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
     },
   },
   adapterVariables: {
-    vpc_id: {
-      type: "string",
-      description: "Id of the VPC of the instance security group: the network module's vpc_id output.",
-      rules: [
-        {
-          condition: 'can(regex("^vpc-[0-9a-f]+$", var.vpc_id))',
-          errorMessage:
-            "vpc_id (${var.vpc_id}) must be a VPC id like vpc-0123456789abcdef0; pass the network's vpc_id.",
-          rejects: [{ vpc_id: "my-vpc" }],
-          synth: { hclOnly: "the construct takes a Network, whose VPC id is a reference" },
-        },
-      ],
-    },
+    vpc_id: vpcIdVariable(
+      "Id of the VPC of the instance security group: the network module's vpc_id output.",
+    ),
     private_subnet_ids: {
       type: "list(string)",
       description:
@@ -391,6 +382,23 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         },
       ],
     },
+    extra_capacity_provider_names: {
+      type: "list(string)",
+      default: [],
+      description:
+        "Capacity providers of Auto Scaling groups created outside this module, registered with the cluster " +
+        "after its own and outside its default strategy: the static-ip module's edge_capacity_provider_names output.",
+      rules: [
+        {
+          condition:
+            'alltrue([for n in var.extra_capacity_provider_names : can(regex("^[A-Za-z0-9_-]{1,255}$", n))])',
+          errorMessage:
+            "extra_capacity_provider_names (${jsonencode(var.extra_capacity_provider_names)}) must be capacity provider names (1 to 255 letters, digits, hyphens or underscores); pass the static-ip module's edge_capacity_provider_names.",
+          rejects: [{ extra_capacity_provider_names: ["my provider"] }],
+          synth: { hclOnly: "the construct registers the capacity providers it creates itself" },
+        },
+      ],
+    },
     host_dns_user_data: {
       type: "string",
       default: "",
@@ -399,8 +407,15 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         'host_dns_user_data output (needed for a `.local` zone). "": none.',
     },
   },
-  create: (scope, props, adapter) =>
-    new EcsCluster(scope, "cluster", { ...props, network: networkFromVariables(adapter) }),
+  create: (scope, props, adapter) => {
+    const cluster = new EcsCluster(scope, "cluster", { ...props, network: networkFromVariables(adapter) });
+    // Capacity providers of other modules' groups join the cluster's one association (ECS allows
+    // one per cluster), after its own; the construct's addAutoScalingGroupCapacity does the same.
+    cluster.clusterCapacityProviders.capacityProviders = Token.asList(
+      Fn.concat([cluster.capacityProviderNames, adapter.extra_capacity_provider_names.listValue]),
+    );
+    return cluster;
+  },
   skipAttributes: {},
   outputDescriptions: {
     clusterName: "Name of the ECS cluster.",

@@ -25,6 +25,7 @@ import {
 } from "../../../modules/load-balanced-service";
 import { integerRule, ModuleSpec, VariableRule } from "../spec";
 import { adapterOf } from "./alb";
+import { CLUSTER_ARN_VARIABLE } from "./shared";
 
 const MODULE = "terraform-aws-ecs-service";
 
@@ -548,20 +549,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
         synth: { hclOnly: "the construct takes an EcsCluster, whose name is a reference" },
       })),
     },
-    cluster_arn: {
-      type: "string",
-      description: "ARN of the ECS cluster: the ecs-cluster module's cluster_arn output.",
-      rules: [
-        {
-          condition:
-            'can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$", var.cluster_arn))',
-          errorMessage:
-            "cluster_arn (${var.cluster_arn}) must be an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>); pass the cluster module's cluster_arn.",
-          rejects: [{ cluster_arn: "apps" }],
-          synth: { hclOnly: "the construct takes an EcsCluster, whose ARN is a reference" },
-        },
-      ],
-    },
+    cluster_arn: CLUSTER_ARN_VARIABLE,
     capacity_provider_name: {
       type: "string",
       description:

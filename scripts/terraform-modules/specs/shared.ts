@@ -1,0 +1,71 @@
+/** Adapter variables several generated modules take, worded once. */
+import type { AdapterVariable, HclValue } from "../spec";
+
+/** A string input holding an id or ARN from another module, checked by `regex`. */
+export function referenceVariable(options: {
+  /** The variable's name. */
+  readonly name: string;
+  readonly description: string;
+  /** RE2 pattern, as HCL string content. */
+  readonly regex: string;
+  /** What a valid value is, e.g. `a VPC id like vpc-0123456789abcdef0`. */
+  readonly must: string;
+  /** Where the value comes from, e.g. `the network's vpc_id`. */
+  readonly source: string;
+  readonly rejects: HclValue;
+  /** The construct's prop this stands for, e.g. `a Network, whose VPC id`. */
+  readonly construct: string;
+}): AdapterVariable {
+  const { name } = options;
+  return {
+    type: "string",
+    description: options.description,
+    rules: [
+      {
+        condition: `can(regex("${options.regex}", var.${name}))`,
+        errorMessage: `${name} (\${var.${name}}) must be ${options.must}; pass ${options.source}.`,
+        rejects: [{ [name]: options.rejects }],
+        synth: { hclOnly: `the construct takes ${options.construct} is a reference` },
+      },
+    ],
+  };
+}
+
+/** `vpc_id`: the network module's output. */
+export function vpcIdVariable(description: string): AdapterVariable {
+  return referenceVariable({
+    name: "vpc_id",
+    description,
+    regex: "^vpc-[0-9a-f]+$",
+    must: "a VPC id like vpc-0123456789abcdef0",
+    source: "the network's vpc_id",
+    rejects: "my-vpc",
+    construct: "a Network, whose VPC id",
+  });
+}
+
+/** `cluster_arn`: the ecs-cluster module's output. */
+export const CLUSTER_ARN_VARIABLE: AdapterVariable = referenceVariable({
+  name: "cluster_arn",
+  description: "ARN of the ECS cluster: the ecs-cluster module's cluster_arn output.",
+  regex: "^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$",
+  must: "an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)",
+  source: "the cluster module's cluster_arn",
+  rejects: "apps",
+  construct: "an EcsCluster, whose ARN",
+});
+
+/** A security group id from another module's `security_group_id` output. */
+export function securityGroupIdVariable(options: {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly rejects: string;
+  readonly construct: string;
+}): AdapterVariable {
+  return referenceVariable({
+    ...options,
+    regex: "^sg-[0-9a-f]+$",
+    must: "a security group id like sg-0123456789abcdef0",
+  });
+}
