@@ -264,6 +264,10 @@ describe("plan review on real plans of our stacks", () => {
         name: "/dev/review-test",
         type: "SecureString",
         value: SECRET,
+        // PutParameter with Overwrite: the provider's SDK retries a request that timed out, and
+        // when moto (slow on a loaded machine) had stored the first one, a create without it
+        // fails with ParameterAlreadyExists (seen in CI; hashicorp/terraform-provider-aws#13578).
+        overwrite: true,
       });
     };
     try {
