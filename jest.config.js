@@ -9,8 +9,8 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 60_000,
-  // Outside the repository and the run's TMPDIR, so a fresh clone reuses it: jest keeps each test
-  // file's last duration there and starts the slowest files first (the applies to moto), instead
-  // of leaving one of them to run alone at the end. The transform cache is keyed by content.
+  // Outside the repository and the run's TMPDIR, so a fresh clone reuses it: the transform cache
+  // (keyed by content), and each test file's last duration, by its absolute path, so a clone at
+  // the same path starts the slowest files (the applies to moto) first.
   cacheDirectory: process.env.ECS_CDKTF_JEST_CACHE || path.join(os.homedir(), ".cache", "ecs-cdktf", "jest"),
 };
