@@ -89,6 +89,11 @@ export function writeModule(root: string, module: GeneratedModule): void {
   for (const [file, text] of Object.entries(module.files)) fs.writeFileSync(path.join(dir, file), text);
 }
 
+/** A name picks a generated module (`alb`) or every module generated from a cdktf module. */
+function picks(spec: AnyModuleSpec, name: string): boolean {
+  return moduleName(spec) === name || spec.module === name;
+}
+
 /**
  * The refusal of module names on the command line that no spec generates (undefined: all known). A
  * published module without a spec is named as such: its props are not mapped to variables yet.
@@ -97,7 +102,6 @@ export function unknownModulesMessage(
   names: readonly string[],
   specs: readonly AnyModuleSpec[],
 ): string | undefined {
-  const picks = (s: AnyModuleSpec, n: string): boolean => moduleName(s) === n || s.module === n;
   const unknown = names.filter((n) => !specs.some((s) => picks(s, n)));
   if (unknown.length === 0) return undefined;
   const unspecified = unknown.filter((n) => MODULES.some((m) => m.name === n));
@@ -114,8 +118,6 @@ export function unknownModulesMessage(
 function main(argv: readonly string[]): number {
   const check = argv.includes("--check");
   const names = argv.filter((a) => !a.startsWith("--"));
-  // A name picks a generated module (`alb`) or every module generated from a cdktf module.
-  const picks = (s: AnyModuleSpec, n: string): boolean => moduleName(s) === n || s.module === n;
   const unknown = unknownModulesMessage(names, SPECS);
   if (unknown !== undefined) {
     process.stderr.write(`error: ${unknown}\n`);

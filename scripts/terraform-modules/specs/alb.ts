@@ -26,13 +26,22 @@ const NETWORK_MEMBERS = {
 
 /**
  * A stand-in for a construct made of adapter variables: reading a member it lacks fails the
- * generation, naming it, so a change to the construct cannot silently get `undefined` here.
+ * generation, naming it, so a change to the construct cannot silently get `undefined` here. With
+ * `prototype` (the construct's class), `instanceof` checks pass, but its methods are not members.
  */
-export function adapterOf<T>(module: string, what: string, members: Record<string, unknown>): T {
+export function adapterOf<T>(
+  module: string,
+  what: string,
+  members: Record<string, unknown>,
+  prototype?: object,
+): T {
+  if (prototype) Object.setPrototypeOf(members, prototype);
   return new Proxy(members, {
     get(target, member) {
       if (typeof member === "symbol") return undefined;
-      if (member in target) return target[member];
+      if (Object.prototype.hasOwnProperty.call(target, member) || member in Object.prototype) {
+        return target[member];
+      }
       throw new ModuleSpecError(
         `${module}: the construct read ${what}.${member}, which the module's ${what} adapter does not ` +
           `provide (it has ${Object.keys(target).join(", ")}); add a variable for it in ` +

@@ -24,7 +24,7 @@ import {
 import { LOG_RETENTION_DAYS_ALLOWED } from "../../../modules/ecs-cluster";
 import { SCHEDULE_EXPRESSION_PATTERN, STATIC_IP_NAME_PATTERN } from "../../../modules/static-ip/validation";
 import { INSTANCE_TYPE_PATTERN } from "../../../modules/ecs-cluster/validation";
-import { HclValue, ModuleSpec, ModuleSpecError, VariableRule } from "../spec";
+import { HclValue, ModuleSpec, VariableRule } from "../spec";
 import { adapterOf } from "./alb";
 import { CLUSTER_ARN_VARIABLE, securityGroupIdVariable, vpcIdVariable } from "./shared";
 
@@ -135,26 +135,19 @@ function clusterFromVariables(scope: Construct, vars: Vars): EcsCluster {
  * class) with only the members the edge proxy reads. The alb module always has its HTTPS listener.
  */
 function loadBalancerFromVariables(vars: Vars): LoadBalancer {
-  const members: Record<string, unknown> = {
-    node: { id: "alb", path: "alb" },
-    dnsName: vars[LOAD_BALANCER_MEMBERS.dnsName].stringValue,
-    securityGroupId: vars[LOAD_BALANCER_MEMBERS.securityGroupId].stringValue,
-    // Checked by the variable's rule: the proxy reaches an internal load balancer directly.
-    internal: true,
-    httpsListener: { node: { id: "https" } },
-  };
-  return new Proxy(Object.setPrototypeOf(members, LoadBalancer.prototype) as object, {
-    get(target, member) {
-      if (typeof member === "symbol") return undefined;
-      if (Object.prototype.hasOwnProperty.call(target, member))
-        return (target as Record<string, unknown>)[member];
-      throw new ModuleSpecError(
-        `${MODULE}: the construct read loadBalancer.${member}, which the module's loadBalancer adapter does not ` +
-          `provide (it has ${Object.keys(members).join(", ")}); add a variable for it in ` +
-          "scripts/terraform-modules/specs/static-ip.ts",
-      );
+  return adapterOf<LoadBalancer>(
+    MODULE,
+    "loadBalancer",
+    {
+      node: { id: "alb", path: "alb" },
+      dnsName: vars[LOAD_BALANCER_MEMBERS.dnsName].stringValue,
+      securityGroupId: vars[LOAD_BALANCER_MEMBERS.securityGroupId].stringValue,
+      // Checked by the variable's rule: the proxy reaches an internal load balancer directly.
+      internal: true,
+      httpsListener: { node: { id: "https" } },
     },
-  }) as LoadBalancer;
+    LoadBalancer.prototype,
+  );
 }
 
 /** A rule that every value of a map variable matches `regex`. */
