@@ -15,6 +15,6 @@ export {
   NAT_GATEWAY_MODES,
 } from "./props";
 export type { NatGateways, NetworkProps } from "./props";
-export { KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
+export { AWS_REGIONS, isListedRegion, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
 export { FLOW_LOG_RETENTION_DAYS_ALLOWED } from "./validation";
 export { FLOW_LOG_ACTIONS } from "./flow-logs";

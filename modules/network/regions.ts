@@ -13,6 +13,58 @@ export const KNOWN_AZ_LETTERS: Readonly<Record<string, readonly string[]>> = {
   "us-west-2": ["a", "b", "c", "d"],
 };
 
+/**
+ * Every AWS region that exists (commercial, GovCloud, China and the European Sovereign Cloud), as
+ * AWS lists them in December 2026. A region newer than this table is refused unless the caller
+ * says it exists (`allowUnlistedRegion`), so a typo such as `eu-west-7` cannot synthesize.
+ */
+export const AWS_REGIONS: readonly string[] = [
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "cn-north-1",
+  "cn-northwest-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eusc-de-east-1",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "us-west-1",
+  "us-west-2",
+];
+
+/** Whether `region` is in {@link AWS_REGIONS}. */
+export function isListedRegion(region: string): boolean {
+  return AWS_REGIONS.includes(region);
+}
+
 const ALL_LETTERS = "abcdefghijklmnopqrstuvwxyz".split("");
 
 /** Shape of a region name, e.g. `eu-west-2` or `us-gov-west-1`. */

@@ -1,0 +1,128 @@
+/**
+ * The one shape of a bad-input error, shared by every module and the environment config
+ * (internal: not a module of its own).
+ *
+ * `<Construct> '<id>': <field> (<value>) must <rule>; <fix>`, with the value shown as its type
+ * reads: strings quoted (`"yes"`), numbers as numbers (`NaN`, `Infinity` too), `undefined`.
+ * @module
+ */
+
+/**
+ * Thrown for input that cannot be synthesized. Apps and CLIs print its message alone (one line, no
+ * stack trace): the message already names the construct, the field, the value and the fix.
+ */
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValidationError";
+  }
+
+  /** Whether `e` is a {@link ValidationError}, also one from another copy of this module. */
+  static isValidationError(e: unknown): e is ValidationError {
+    return e instanceof Error && e.name === "ValidationError";
+  }
+}
+
+/** `value` as it reads in a message: strings quoted, NaN and undefined by name, the rest as JSON. */
+export function formatValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  try {
+    return JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+    );
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws `<label>: <field> (<value>) must <must>; <fix>` as a {@link ValidationError}. */
+export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
+
+/** A {@link Fail} for one construct or config, e.g. `EcsCluster 'main'` or `Environment 'dev'`. */
+export function failFor(label: string): Fail {
+  return (field, value, must, fix) => {
+    throw new ValidationError(`${label}: ${field} (${formatValue(value)}) must ${must}; ${fix}`);
+  };
+}
+
+/** Levenshtein distance of two strings, case-insensitive. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[y.length]!;
+}
+
+/**
+ * The valid name nearest to `key` (a typo, a case slip, a plural), or undefined when none is
+ * close: at most a third of the longer name's letters differ.
+ */
+export function nearestName(key: string, valid: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of valid) {
+    const d = distance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const isPrefix =
+    best.toLowerCase().startsWith(key.toLowerCase()) || key.toLowerCase().startsWith(best.toLowerCase());
+  return bestDistance <= Math.max(2, Math.floor(Math.max(key.length, best.length) / 3)) || isPrefix
+    ? best
+    : undefined;
+}
+
+/** The fix part of an unknown-key message: the nearest valid name, else the valid ones. */
+export function unknownKeyFix(key: string, valid: readonly string[]): string {
+  const near = nearestName(key, valid);
+  const list = [...valid].sort().join(", ");
+  return near ? `did you mean ${near}? (valid: ${list})` : `remove it; the valid keys are ${list}`;
+}
+
+/**
+ * The keys of `T`, every one and no other, checked by the compiler: `keysOf<NetworkProps>()({
+ * cidrBlock: true, ... })`. A props interface and its runtime key list cannot drift apart.
+ */
+export function keysOf<T>() {
+  return <K extends { readonly [P in keyof Required<T>]: true }>(
+    keys: K & { readonly [P in Exclude<keyof K, keyof T>]: never },
+  ): readonly string[] => Object.keys(keys);
+}
+
+/**
+ * Fails on the first key of `value` that `valid` does not list, naming where it was found
+ * (`field`, e.g. `autoScaling`; empty for the props themselves) and the nearest valid name.
+ * Untyped callers (JavaScript, JSON) would otherwise have a typo silently ignored.
+ */
+export function checkKnownKeys(
+  fail: Fail,
+  field: string,
+  value: unknown,
+  valid: readonly string[],
+): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (valid.includes(key)) continue;
+    const at = field ? `${field}.${key}` : key;
+    fail(at, (value as Record<string, unknown>)[key], "be a known key", unknownKeyFix(key, valid));
+  }
+}
