@@ -19,6 +19,7 @@ import { Network } from "../network";
 import { EcsCapacity, EcsCapacityContext } from "./capacity";
 import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
 import { policyDocument } from "../shared/iam";
+import { Fail, failFor } from "../shared/validation";
 import {
   DEFAULT_EGRESS_PORTS,
   EcsCapacityOptions,
@@ -29,8 +30,6 @@ import {
 import {
   checkRuleDescription,
   ClusterConfig,
-  Fail,
-  failFor,
   PortRange,
   resolveCapacityConfig,
   resolveClusterConfig,

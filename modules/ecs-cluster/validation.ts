@@ -23,6 +23,7 @@ import {
   LOG_RETENTION_DAYS_ALLOWED,
   PortSpec,
 } from "./props";
+import { Fail } from "../shared/validation";
 
 /** Cluster names: what ECS accepts. */
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -47,16 +48,10 @@ const RULE_DESCRIPTION_PATTERN = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 /** Tags the module sets itself. */
 export const RESERVED_TAG_KEYS: readonly string[] = ["Name", "AmazonECSManaged"];
 
-/** Throws `<label>: <field> (<value>) must <must>; <fix>`. */
-export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
-
-/** A {@link Fail} for one construct, e.g. `EcsCluster 'main'`. */
-export function failFor(label: string): Fail {
-  return (field, value, must, fix) => {
-    const shown = typeof value === "string" ? value : JSON.stringify(value);
-    throw new Error(`${label}: ${field} (${shown}) must ${must}; ${fix}`);
-  };
-}
+// The shared error shape; re-exported for callers of resolveCapacityConfig (the static-ip
+// Terraform module builds edge capacities with it).
+export { failFor } from "../shared/validation";
+export type { Fail } from "../shared/validation";
 
 /** {@link EcsCapacityOptions} with every default applied, validated. */
 export interface CapacityConfig {

@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { Fail, failFor } from "../shared/validation";
 import { cidrProblem, Ipv4Cidr, parseCidr } from "./cidr";
 import {
   DEFAULT_AZ_COUNT,
@@ -51,10 +52,7 @@ export interface NetworkConfig {
  * exists. Literal checks are skipped for unresolved tokens.
  */
 export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkConfig {
-  const fail = (field: string, value: unknown, must: string, fix: string): never => {
-    const shown = typeof value === "string" ? value : JSON.stringify(value);
-    throw new Error(`Network '${id}': ${field} (${shown}) must ${must}; ${fix}`);
-  };
+  const fail = failFor(`Network '${id}'`);
 
   const name = props.name ?? id;
   if (!Token.isUnresolved(name) && !NAME_PATTERN.test(name)) {
@@ -156,8 +154,6 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     tags,
   };
 }
-
-type Fail = (field: string, value: unknown, must: string, fix: string) => never;
 
 /**
  * Refuses an unresolved token (e.g. a Terraform variable) for a prop that shapes the construct

@@ -73,7 +73,7 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
       (s) => ({ clusterName: str(s, "name") }),
       (json) => expect(resource(json, EcsClusterResource, "cluster").name).toBe("${var.name}"),
       { clusterName: "my cluster" },
-      /^EcsCluster 'main': clusterName \(my cluster\) must be 1 to 255 letters/,
+      /^EcsCluster 'main': clusterName \("my cluster"\) must be 1 to 255 letters/,
     ],
     [
       "containerInsights",
@@ -83,7 +83,7 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
           { name: "containerInsights", value: "${var.insights}" },
         ]),
       { containerInsights: "off" as ClusterOptions["containerInsights"] },
-      /^EcsCluster 'main': containerInsights \(off\) must be one of enabled, enhanced/,
+      /^EcsCluster 'main': containerInsights \("off"\) must be one of enabled, enhanced/,
     ],
     [
       "execLogRetentionDays",
@@ -105,21 +105,21 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
           },
         }),
       { kmsKeyArn: "alias/exec" },
-      /^EcsCluster 'main': kmsKeyArn \(alias\/exec\) must be a KMS key ARN/,
+      /^EcsCluster 'main': kmsKeyArn \("alias\/exec"\) must be a KMS key ARN/,
     ],
     [
       "instanceType",
       (s) => ({ instanceType: str(s, "type") }),
       (json) => expect(lt(json).instance_type).toBe("${var.type}"),
       { instanceType: "t3small" },
-      /^EcsCluster 'main': instanceType \(t3small\) must be an EC2 instance type/,
+      /^EcsCluster 'main': instanceType \("t3small"\) must be an EC2 instance type/,
     ],
     [
       "amiSsmParameterName",
       (s) => ({ amiSsmParameterName: str(s, "param") }),
       (json) => expect(resource(json, DataAwsSsmParameter, "default_ami", true).name).toBe("${var.param}"),
       { amiSsmParameterName: "ami id" },
-      /^EcsCluster 'main': amiSsmParameterName \(ami id\) must be an SSM parameter name/,
+      /^EcsCluster 'main': amiSsmParameterName \("ami id"\) must be an SSM parameter name/,
     ],
     [
       "rootVolumeSizeGib",
@@ -139,7 +139,7 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
           expect.objectContaining({ device_name: "${var.device}" }),
         ]),
       { rootDeviceName: "xvda" },
-      /^EcsCluster 'main': rootDeviceName \(xvda\) must be a device name/,
+      /^EcsCluster 'main': rootDeviceName \("xvda"\) must be a device name/,
     ],
     [
       "imdsHopLimit",
@@ -233,7 +233,7 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
       (json) =>
         expect(resource(json, EcsCapacityProvider, "default_capacity-provider").name).toBe("${var.cp}"),
       { capacityProviderName: "ecs-apps" },
-      /^EcsCluster 'main': capacityProviderName \(ecs-apps\) must not start with aws, ecs, fargate/,
+      /^EcsCluster 'main': capacityProviderName \("ecs-apps"\) must not start with aws, ecs, fargate/,
     ],
   ])("%s", (_prop, tokenOptions, assertSynth, bad, error) => {
     assertSynth(synthWith(tokenOptions));

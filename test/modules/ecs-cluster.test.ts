@@ -810,18 +810,20 @@ describe("EcsCluster.addAutoScalingGroupCapacity", () => {
       "EcsCapacity 'edge': minSize (2) must be ≤ maxSize (1); lower minSize or raise maxSize",
     );
     expect(() => c.addAutoScalingGroupCapacity("edge", { instanceAttributes: { "bad name": "x" } })).toThrow(
-      /EcsCapacity 'edge': instanceAttributes \(bad name\) must have names of 1 to 128/,
+      /EcsCapacity 'edge': instanceAttributes \("bad name"\) must have names of 1 to 128/,
     );
     expect(() => c.addAutoScalingGroupCapacity("edge", { subnetIds: [] })).toThrow(
       /EcsCapacity 'edge': subnetIds \(\[\]\) must list at least one subnet/,
     );
     expect(() => c.addAutoScalingGroupCapacity("default")).toThrow(
-      /id \(default\) must be kebab-case and not "default"/,
+      /id \("default"\) must be kebab-case and not "default"/,
     );
-    expect(() => c.addAutoScalingGroupCapacity("Edge_A")).toThrow(/id \(Edge_A\) must be kebab-case/);
+    expect(() => c.addAutoScalingGroupCapacity("Edge_A")).toThrow(/id \("Edge_A"\) must be kebab-case/);
     expect(c.node.children.length).toBe(before);
     c.addAutoScalingGroupCapacity("edge");
-    expect(() => c.addAutoScalingGroupCapacity("edge")).toThrow(/id \(edge\) must be unique in the cluster/);
+    expect(() => c.addAutoScalingGroupCapacity("edge")).toThrow(
+      /id \("edge"\) must be unique in the cluster/,
+    );
   });
 });
 
@@ -879,14 +881,14 @@ describe("EcsCluster security group rules", () => {
   it("GIVEN a bad or repeated description THEN allowFrom throws", () => {
     const { cluster } = synthCluster();
     expect(() => cluster.allowFrom({ securityGroupId: "sg-1" }, 80, "")).toThrow(
-      /description \(\) must be 1 to 255/,
+      /description \(""\) must be 1 to 255/,
     );
     expect(() => cluster.allowFrom({ securityGroupId: "sg-1" }, 80, "naïve")).toThrow(
-      /description \(naïve\)/,
+      /description \("naïve"\)/,
     );
     cluster.allowFrom({ securityGroupId: "sg-1" }, 80, "from the ALB");
     expect(() => cluster.allowFrom({ securityGroupId: "sg-2" }, 80, "from the ALB")).toThrow(
-      /description \(from the ALB\) must be unique per port \(80\)/,
+      /description \("from the ALB"\) must be unique per port \(80\)/,
     );
   });
 });
@@ -913,11 +915,11 @@ describe("EcsCluster.grantToInstances", () => {
   it.each([
     [
       { sid: "A", actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] },
-      /grant\.actions \(s3:\*\) must be an explicit/,
+      /grant\.actions \("s3:\*"\) must be an explicit/,
     ],
     [
       { sid: "A", actions: ["*"], resources: ["arn:aws:s3:::b/*"] },
-      /grant\.actions \(\*\) must be an explicit/,
+      /grant\.actions \("\*"\) must be an explicit/,
     ],
     [
       { sid: "A", actions: ["s3:GetObject"], resources: ["*"] },
@@ -933,7 +935,7 @@ describe("EcsCluster.grantToInstances", () => {
     ],
     [
       { sid: "bad-sid", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] },
-      /grant\.sid \(bad-sid\)/,
+      /grant\.sid \("bad-sid"\)/,
     ],
   ])("GIVEN %j THEN it throws", (grant, message) => {
     const { cluster } = synthCluster();
@@ -945,7 +947,7 @@ describe("EcsCluster.grantToInstances", () => {
     const grant = { sid: "Same", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] };
     cluster.grantToInstances(grant);
     expect(() => cluster.grantToInstances(grant)).toThrow(
-      /grant\.sid \(Same\) must be 1 to 128 letters or digits, unique/,
+      /grant\.sid \("Same"\) must be 1 to 128 letters or digits, unique/,
     );
   });
 });
@@ -980,9 +982,9 @@ describe("EcsCluster validation", () => {
     [
       "bad instance type",
       { instanceType: "T3.Small" },
-      /instanceType \(T3\.Small\) must be an EC2 instance type like t3\.small/,
+      /instanceType \("T3\.Small"\) must be an EC2 instance type like t3\.small/,
     ],
-    ["type without size", { instanceType: "t3" }, /instanceType \(t3\) must be an EC2 instance type/],
+    ["type without size", { instanceType: "t3" }, /instanceType \("t3"\) must be an EC2 instance type/],
     [
       "target 0",
       { targetCapacityPercent: 0 },
@@ -1038,47 +1040,47 @@ describe("EcsCluster validation", () => {
     [
       "cluster name with a dot",
       { clusterName: "my.cluster" },
-      /clusterName \(my\.cluster\) must be 1 to 255 letters, digits, hyphens or underscores; rename it/,
+      /clusterName \("my\.cluster"\) must be 1 to 255 letters, digits, hyphens or underscores; rename it/,
     ],
-    ["empty cluster name", { clusterName: "" }, /clusterName \(\) must be 1 to 255/],
-    ["cluster name too long", { clusterName: "c".repeat(256) }, /clusterName \(c+\) must be 1 to 255/],
+    ["empty cluster name", { clusterName: "" }, /clusterName \(""\) must be 1 to 255/],
+    ["cluster name too long", { clusterName: "c".repeat(256) }, /clusterName \("c+"\) must be 1 to 255/],
     [
       "derived capacity provider name with a reserved prefix",
       { clusterName: "ecs-prod" },
-      /capacityProviderName \(ecs-prod-default\) must not start with aws, ecs, fargate \(reserved by ECS\); pass capacityProviderName/,
+      /capacityProviderName \("ecs-prod-default"\) must not start with aws, ecs, fargate \(reserved by ECS\); pass capacityProviderName/,
     ],
     [
       "reserved capacity provider name",
       { capacityProviderName: "FARGATE-x" },
-      /capacityProviderName \(FARGATE-x\) must not start with/,
+      /capacityProviderName \("FARGATE-x"\) must not start with/,
     ],
     [
       "capacity provider name with a space",
       { capacityProviderName: "my cp" },
-      /capacityProviderName \(my cp\) must be 1 to 255 letters/,
+      /capacityProviderName \("my cp"\) must be 1 to 255 letters/,
     ],
     [
       "group name with a colon",
       { autoScalingGroupName: "a:b" },
-      /autoScalingGroupName \(a:b\) must be 1 to 255 characters/,
+      /autoScalingGroupName \("a:b"\) must be 1 to 255 characters/,
     ],
-    ["malformed AMI id", { amiId: "ami-XYZ" }, /amiId \(ami-XYZ\) must be an AMI id/],
+    ["malformed AMI id", { amiId: "ami-XYZ" }, /amiId \("ami-XYZ"\) must be an AMI id/],
     [
       "AMI id and parameter",
       { amiId: "ami-0123456789abcdef0", amiSsmParameterName: "/x" },
-      /amiId \(ami-0123456789abcdef0\) must be unset when amiSsmParameterName is set/,
+      /amiId \("ami-0123456789abcdef0"\) must be unset when amiSsmParameterName is set/,
     ],
     [
       "bad SSM parameter",
       { amiSsmParameterName: "a b" },
-      /amiSsmParameterName \(a b\) must be an SSM parameter name/,
+      /amiSsmParameterName \("a b"\) must be an SSM parameter name/,
     ],
     ["root volume 0", { rootVolumeSizeGib: 0 }, /rootVolumeSizeGib \(0\) must be an integer from 1 to 16384/],
-    ["root device", { rootDeviceName: "xvda" }, /rootDeviceName \(xvda\) must be a device name/],
+    ["root device", { rootDeviceName: "xvda" }, /rootDeviceName \("xvda"\) must be a device name/],
     [
       "bad attribute value",
       { instanceAttributes: { role: " edge" } },
-      /instanceAttributes\.role \( edge\) must be 1 to 128/,
+      /instanceAttributes\.role \(" edge"\) must be 1 to 128/,
     ],
     [
       "too many attributes",
@@ -1100,16 +1102,20 @@ describe("EcsCluster validation", () => {
       { execLogRetentionDays: 2 },
       /execLogRetentionDays \(2\) must be a CloudWatch Logs retention/,
     ],
-    ["kms key id instead of ARN", { kmsKeyArn: "0b1c2d3e" }, /kmsKeyArn \(0b1c2d3e\) must be a KMS key ARN/],
+    [
+      "kms key id instead of ARN",
+      { kmsKeyArn: "0b1c2d3e" },
+      /kmsKeyArn \("0b1c2d3e"\) must be a KMS key ARN/,
+    ],
     [
       "bare * repository",
       { ecrRepositoryArns: ["*"] },
-      /ecrRepositoryArns \(\*\) must hold ARNs like arn:aws:ecr/,
+      /ecrRepositoryArns \("\*"\) must hold ARNs like arn:aws:ecr/,
     ],
     [
       "log group of another service",
       { logGroupArns: ["arn:aws:s3:::bucket"] },
-      /logGroupArns \(arn:aws:s3:::bucket\) must hold ARNs like arn:aws:logs/,
+      /logGroupArns \("arn:aws:s3:::bucket"\) must hold ARNs like arn:aws:logs/,
     ],
     [
       "Name tag",
@@ -1123,7 +1129,9 @@ describe("EcsCluster validation", () => {
 
   it("GIVEN an untyped containerInsights value THEN it throws", () => {
     const options = { containerInsights: "disabled" } as unknown as ClusterOptions;
-    expect(buildCluster(options)).toThrow(/containerInsights \(disabled\) must be one of enabled, enhanced/);
+    expect(buildCluster(options)).toThrow(
+      /containerInsights \("disabled"\) must be one of enabled, enhanced/,
+    );
   });
 
   it("GIVEN a network without private subnets THEN it throws naming the network", () => {
@@ -1140,7 +1148,7 @@ describe("EcsCluster validation", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const net = new Network(stack, "net");
     expect(() => new EcsCluster(stack, "my cluster", { network: net })).toThrow(
-      /EcsCluster 'my cluster': clusterName \(my cluster\) must be .*; pass clusterName or use a kebab-case construct id/,
+      /EcsCluster 'my cluster': clusterName \("my cluster"\) must be .*; pass clusterName or use a kebab-case construct id/,
     );
   });
 });

@@ -50,14 +50,14 @@ describe("Network: each validated prop as a token passes synth, the literal bad 
       (s) => ({ name: variable(s, "name", "string").stringValue }),
       (json) => expect(resource(json, Vpc, "vpc").tags).toEqual({ Name: "${var.name}-vpc" }),
       { name: "-bad" },
-      /^Network 'net': name \(-bad\) must be 1 to 24 letters/,
+      /^Network 'net': name \("-bad"\) must be 1 to 24 letters/,
     ],
     [
       "cidrBlock",
       (s) => ({ cidrBlock: variable(s, "cidr", "string").stringValue }),
       (json) => expect(resource(json, Vpc, "vpc").cidr_block).toBe("${var.cidr}"),
       { cidrBlock: "10.0.0.1/16" },
-      /^Network 'net': cidrBlock \(10\.0\.0\.1\/16\) must have no host bits set/,
+      /^Network 'net': cidrBlock \("10\.0\.0\.1\/16"\) must have no host bits set/,
     ],
     [
       "subnetNewBits",
@@ -75,7 +75,7 @@ describe("Network: each validated prop as a token passes synth, the literal bad 
       (s) => ({ zoneName: variable(s, "zone", "string").stringValue }),
       (json) => expect(resource(json, Route53Zone, "zone").name).toBe("${var.zone}"),
       { zoneName: "MyOrg.local" },
-      /^Network 'net': zoneName \(MyOrg\.local\) must be at least two lower-case DNS labels/,
+      /^Network 'net': zoneName \("MyOrg\.local"\) must be at least two lower-case DNS labels/,
     ],
     [
       "flowLogRetentionDays",
@@ -90,7 +90,7 @@ describe("Network: each validated prop as a token passes synth, the literal bad 
       (s) => ({ flowLogKmsKeyArn: variable(s, "key", "string").stringValue }),
       (json) => expect(resource(json, CloudwatchLogGroup, "flow-log-group").kms_key_id).toBe("${var.key}"),
       { flowLogKmsKeyArn: "alias/logs" },
-      /^Network 'net': flowLogKmsKeyArn \(alias\/logs\) must be a KMS key ARN/,
+      /^Network 'net': flowLogKmsKeyArn \("alias\/logs"\) must be a KMS key ARN/,
     ],
     [
       "tags",
@@ -111,7 +111,7 @@ describe("Network: each validated prop as a token passes synth, the literal bad 
         expect(resource(json, Subnet, "private-subnet-1").availability_zone).toBe("${element(var.azs, 1)}");
       },
       { availabilityZones: ["eu-west-2a", "eu-west-9z"] },
-      /^Network 'net': availabilityZones \(eu-west-9z\) must be a zone of eu-west-2/,
+      /^Network 'net': availabilityZones \("eu-west-9z"\) must be a zone of eu-west-2/,
     ],
   ])("%s", (_prop, tokenProps, assertSynth, bad, error) => {
     assertSynth(synthWith(tokenProps));

@@ -32,6 +32,7 @@ import {
   Network,
   NetworkProps,
 } from "../../modules/network";
+import { ValidationError } from "../../modules/shared/validation";
 import { addAwsProvider } from "../../stacks/aws-provider";
 
 type Block = Record<string, unknown>;
@@ -645,11 +646,15 @@ describe("Network validation", () => {
     () =>
       Testing.synthScope((scope) => new Network(scope, id, props));
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  /** A value as messages show it: strings quoted, numbers bare, lists and maps as JSON. */
+  const shown = (value: unknown) => (typeof value === "number" ? String(value) : JSON.stringify(value));
   /** The message names the construct id, the field and the value, then says what must hold and the fix. */
-  const message = (field: string, value: string, must: string, id = "net") =>
-    new RegExp(`^Network '${escape(id)}': ${escape(field)} \\(${escape(value)}\\) must ${must}.*; \\S`);
+  const message = (field: string, value: unknown, must: string, id = "net") =>
+    new RegExp(
+      `^Network '${escape(id)}': ${escape(field)} \\(${escape(shown(value))}\\) must ${must}.*; \\S`,
+    );
 
-  it.each<[string, NetworkProps, string, string, string]>([
+  it.each<[string, NetworkProps, string, unknown, string]>([
     ["malformed cidrBlock", { cidrBlock: "10.0.0/16" }, "cidrBlock", "10.0.0/16", "be an IPv4 CIDR block"],
     [
       "cidrBlock leading zero",
@@ -707,46 +712,40 @@ describe("Network validation", () => {
       "10.0.0.0/20",
       "be large enough for /29",
     ],
-    ["subnetNewBits 0", { subnetNewBits: 0 }, "subnetNewBits", "0", "be an integer from 1 to 12"],
-    ["subnetNewBits 13", { subnetNewBits: 13 }, "subnetNewBits", "13", "be an integer from 1 to 12"],
-    ["subnetNewBits 2.5", { subnetNewBits: 2.5 }, "subnetNewBits", "2.5", "be an integer"],
-    ["too few netnums", { subnetNewBits: 3 }, "subnetNewBits", "3", "give at least 10 subnets"],
-    ["azCount 0", { azCount: 0 }, "azCount", "0", "be an integer from 1 to 3"],
+    ["subnetNewBits 0", { subnetNewBits: 0 }, "subnetNewBits", 0, "be an integer from 1 to 12"],
+    ["subnetNewBits 13", { subnetNewBits: 13 }, "subnetNewBits", 13, "be an integer from 1 to 12"],
+    ["subnetNewBits 2.5", { subnetNewBits: 2.5 }, "subnetNewBits", 2.5, "be an integer"],
+    ["too few netnums", { subnetNewBits: 3 }, "subnetNewBits", 3, "give at least 10 subnets"],
+    ["azCount 0", { azCount: 0 }, "azCount", 0, "be an integer from 1 to 3"],
     [
       "azCount above the region's AZs",
       { azCount: 4 },
       "azCount",
-      "4",
+      4,
       "be an integer from 1 to 3 \\(eu-west-2",
     ],
-    ["azCount fractional", { azCount: 1.5 }, "azCount", "1.5", "be an integer"],
+    ["azCount fractional", { azCount: 1.5 }, "azCount", 1.5, "be an integer"],
     [
       "azCount above us-east-1's",
       { region: "us-east-1", azCount: 7 },
       "azCount",
-      "7",
+      7,
       "be an integer from 1 to 6",
     ],
-    [
-      "azCount above 8",
-      { region: "ap-southeast-7", azCount: 9 },
-      "azCount",
-      "9",
-      "be an integer from 1 to 8",
-    ],
+    ["azCount above 8", { region: "ap-southeast-7", azCount: 9 }, "azCount", 9, "be an integer from 1 to 8"],
     [
       "azCount contradicting availabilityZones",
       { azCount: 3, availabilityZones: ["eu-west-2a", "eu-west-2b"] },
       "azCount",
-      "3",
+      3,
       "equal the 2 availabilityZones given",
     ],
-    ["empty availabilityZones", { availabilityZones: [] }, "availabilityZones", "[]", "list 1 to 3 zones"],
+    ["empty availabilityZones", { availabilityZones: [] }, "availabilityZones", [], "list 1 to 3 zones"],
     [
       "too many availabilityZones",
       { availabilityZones: ["eu-west-2a", "eu-west-2b", "eu-west-2c", "eu-west-2d"] },
       "availabilityZones",
-      '["eu-west-2a","eu-west-2b","eu-west-2c","eu-west-2d"]',
+      ["eu-west-2a", "eu-west-2b", "eu-west-2c", "eu-west-2d"],
       "list 1 to 3 zones",
     ],
     [
@@ -806,14 +805,14 @@ describe("Network validation", () => {
       "flowLogRetentionDays not allowed",
       { flowLogRetentionDays: 10 },
       "flowLogRetentionDays",
-      "10",
+      10,
       "be a CloudWatch Logs retention \\(1, 3, 5,",
     ],
     [
       "flowLogRetentionDays with flow logs off",
       { enableFlowLogs: false, flowLogRetentionDays: 30 },
       "flowLogRetentionDays",
-      "30",
+      30,
       "be unset when enableFlowLogs is false",
     ],
     [
@@ -842,7 +841,7 @@ describe("Network validation", () => {
     ],
     ["name with bad characters", { name: "bad_name!" }, "name", "bad_name!", "be 1 to 24 letters"],
     ["name too long", { name: "n".repeat(25) }, "name", "n".repeat(25), "be 1 to 24 letters"],
-    ["Name in tags", { tags: { Name: "x" } }, "tags", '{"Name":"x"}', "not set Name"],
+    ["Name in tags", { tags: { Name: "x" } }, "tags", { Name: "x" }, "not set Name"],
   ])("GIVEN %s THEN it throws naming id, field and value", (_case, props, field, value, must) => {
     expect(build(props)).toThrow(message(field, value, must));
   });
@@ -851,6 +850,22 @@ describe("Network validation", () => {
     expect(build({}, "Net_1")).toThrow(message("name", "Net_1", "be 1 to 24", "Net_1"));
     expect(build({}, "Net_1")).toThrow(/pass `name`/);
     expect(build({ name: "net-1" }, "Net_1")).not.toThrow();
+  });
+
+  it("GIVEN bad values THEN each is shown as its type reads: strings quoted, NaN by name", () => {
+    expect(build({}, "Net_1")).toThrow(/^Network 'Net_1': name \("Net_1"\) must be 1 to 24 letters/);
+    expect(build({ azCount: NaN })).toThrow(/^Network 'net': azCount \(NaN\) must be an integer from 1 to 3/);
+    expect(build({ azCount: 4 })).toThrow(/^Network 'net': azCount \(4\) must/);
+  });
+
+  it("GIVEN bad props THEN the error is a ValidationError", () => {
+    let thrown: unknown;
+    try {
+      build({ azCount: 0 })();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(ValidationError.isValidationError(thrown)).toBe(true);
   });
 
   it("GIVEN bad props THEN nothing is created", () => {
