@@ -100,11 +100,18 @@ export class EcsCluster extends Construct {
   public readonly execLogGroup: CloudwatchLogGroup;
   /** The association of the capacity providers and the default strategy with the cluster. */
   public readonly clusterCapacityProviders: EcsClusterCapacityProviders;
+  /**
+   * Instance types of the cluster's capacity: its own group's, then each added group's, each
+   * once, literal types only (a token type, e.g. a Terraform variable, is left out). Look them up
+   * with `instanceCapacity()` to check that a task fits some instance.
+   */
+  public readonly instanceTypes: readonly string[];
 
   private readonly config: ClusterConfig;
   private readonly network: Network;
   private readonly capacityContext: EcsCapacityContext;
   private readonly capacities: EcsCapacity[] = [];
+  private readonly literalInstanceTypes: string[] = [];
   private readonly grants: PolicyStatementJson[] = [];
   private readonly ruleIds = new Set<string>();
   private readonly fail: Fail;
@@ -221,7 +228,8 @@ export class EcsCluster extends Construct {
       config: capacityConfig,
       context: this.capacityContext,
     });
-    this.capacities.push(this.defaultCapacity);
+    this.instanceTypes = this.literalInstanceTypes;
+    this.addCapacity(this.defaultCapacity);
     this.launchTemplate = this.defaultCapacity.launchTemplate;
     this.autoScalingGroup = this.defaultCapacity.autoScalingGroup;
     this.autoScalingGroupName = this.defaultCapacity.autoScalingGroupName;
@@ -266,8 +274,16 @@ export class EcsCluster extends Construct {
       options,
     );
     const capacity = new EcsCapacity(this, id, { config, context: this.capacityContext });
-    this.capacities.push(capacity);
+    this.addCapacity(capacity);
     return capacity;
+  }
+
+  private addCapacity(capacity: EcsCapacity): void {
+    this.capacities.push(capacity);
+    const type = capacity.config.instanceType;
+    if (!Token.isUnresolved(type) && !this.literalInstanceTypes.includes(type)) {
+      this.literalInstanceTypes.push(type);
+    }
   }
 
   /**

@@ -46,6 +46,13 @@ export {
 } from "./iam";
 export { ECS_CONFIG_FILE } from "./user-data";
 export {
+  CPU_UNITS_PER_VCPU,
+  INSTANCE_TYPES,
+  instanceCapacity,
+  OS_MEMORY_OVERHEAD_FRACTION,
+} from "./instance-types";
+export type { InstanceCapacity, InstanceTypeSpec } from "./instance-types";
+export {
   CLUSTER_NAME_PATTERN,
   INSTANCE_TYPE_PATTERN,
   MAX_INSTANCE_ATTRIBUTES,

@@ -416,7 +416,10 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
     );
     return cluster;
   },
-  skipAttributes: {},
+  skipAttributes: {
+    instanceTypes:
+      "It lists literal instance types only, and this module's instance_type is a variable (always empty here).",
+  },
   outputDescriptions: {
     clusterName: "Name of the ECS cluster.",
     capacityProviderName:
