@@ -4,6 +4,7 @@
  * test/support/checkov.ts, asynchronous so a long scan does not block the caller.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CheckovFinding, CheckovOutcome } from "./analyze";
@@ -23,9 +24,27 @@ interface CheckovReport {
   summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
 }
 
+/** Outcomes of this process's scans, by {@link scanKey}. */
+const scanned = new Map<string, Promise<CheckovOutcome>>();
+
+/**
+ * What a scan's outcome depends on: the plan as checkov reads it (Terraform's `timestamp` left
+ * out: two plans of the same change differ only there), the skipped checks and the checkov binary.
+ */
+export function scanKey(planText: string, skippedChecks: readonly string[], binary: string): string {
+  const plan = JSON.parse(planText) as Record<string, unknown>;
+  delete plan.timestamp;
+  return createHash("sha256")
+    .update(JSON.stringify([plan, [...skippedChecks].sort(), binary]))
+    .digest("hex");
+}
+
 /**
  * Runs checkov (`ECS_CDKTF_CHECKOV`, set by the toolchain) on `planJson`, skipping the project's
- * checks and `extraSkips`.
+ * checks and `extraSkips`. A plan scanned before in this process, or in this run when
+ * `ECS_CDKTF_CHECKOV_RUN_CACHE` names a directory (the test runner sets one per run, so its
+ * workers share it), is not scanned again: checkov's verdict on the same plan with the same checks
+ * is the same.
  */
 export function runCheckovOnPlan(
   planJson: string,
@@ -40,6 +59,29 @@ export function runCheckovOnPlan(
     );
   }
   const skippedChecks = [...new Set([...projectSkipIds(), ...extraSkips])];
+  const key = scanKey(fs.readFileSync(planJson, "utf8"), skippedChecks, binary);
+  const runCache = process.env.ECS_CDKTF_CHECKOV_RUN_CACHE;
+  const cached = runCache ? path.join(runCache, `${key}.json`) : undefined;
+  if (!scanned.has(key) && cached && fs.existsSync(cached)) {
+    scanned.set(key, Promise.resolve(JSON.parse(fs.readFileSync(cached, "utf8")) as CheckovOutcome));
+  }
+  if (!scanned.has(key)) {
+    const scan = scanPlan(binary, planJson, skippedChecks).then((outcome) => {
+      if (cached) {
+        fs.mkdirSync(path.dirname(cached), { recursive: true });
+        fs.writeFileSync(`${cached}.${process.pid}`, JSON.stringify(outcome));
+        fs.renameSync(`${cached}.${process.pid}`, cached);
+      }
+      return outcome;
+    });
+    // A failed scan is not kept: the next call runs checkov again.
+    scan.catch(() => scanned.delete(key));
+    scanned.set(key, scan);
+  }
+  return scanned.get(key)!;
+}
+
+function scanPlan(binary: string, planJson: string, skippedChecks: string[]): Promise<CheckovOutcome> {
   const args = [
     "-f",
     planJson,
