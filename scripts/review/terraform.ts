@@ -11,6 +11,18 @@ import { PlanJson } from "./plan-json";
 /** Longest any one terraform command may run. */
 export const TERRAFORM_TIMEOUT_MS = 15 * 60_000;
 
+/**
+ * Appends one line `<seconds>\t<command>\t<dir>` per finished terraform command to the file
+ * `ECS_CDKTF_TF_TIMING` names, when set: where a test run or a deploy spends its time
+ * (`npm run bench -- --only suite` sums it by command). Nothing happens otherwise.
+ */
+export function recordTiming(args: readonly string[], dir: string, startedMs: number): void {
+  const file = process.env.ECS_CDKTF_TF_TIMING;
+  if (!file) return;
+  const seconds = ((Date.now() - startedMs) / 1000).toFixed(2);
+  fs.appendFileSync(file, `${seconds}\t${args[0] ?? ""}\t${dir}\n`);
+}
+
 /** A failed terraform command, with what it printed. */
 export class TerraformError extends Error {
   constructor(
@@ -35,6 +47,7 @@ export class Terraform {
   /** Runs terraform with `args`; resolves with stdout, rejects with a {@link TerraformError}. */
   run(args: readonly string[], options: RunOptions = {}): Promise<string> {
     const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
+    const started = Date.now();
     return new Promise((resolve, reject) => {
       const child = spawn(binary, [...args], {
         cwd: this.dir,
@@ -64,6 +77,7 @@ export class Terraform {
       });
       child.on("close", (code, signal) => {
         clearTimeout(timer);
+        recordTiming(args, this.dir, started);
         if (code === 0) return resolve(stdout);
         const why = signal
           ? `was killed (${signal}; time limit ${TERRAFORM_TIMEOUT_MS / 60_000} min)`

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
+import { recordTiming } from "../../scripts/review/terraform";
 
 /** The parts of `terraform show -json <plan>` the tests read. */
 export interface PlanJson {
@@ -40,6 +41,7 @@ export class TerraformRun {
   /** Runs terraform with `args`, returning stdout; a failure throws with stderr included. */
   run(args: ReadonlyArray<string>): string {
     const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
+    const started = Date.now();
     try {
       return execFileSync(binary, [...args], {
         cwd: this.dir,
@@ -56,6 +58,8 @@ export class TerraformRun {
       throw new Error(
         `terraform ${args.join(" ")} failed in ${this.dir}:\n${err.stderr || ""}\n${err.stdout || err.message}`,
       );
+    } finally {
+      recordTiming(args, this.dir, started);
     }
   }
 
