@@ -77,6 +77,7 @@ case "$lane" in
 esac
 
 phases+=("total=$((SECONDS - suite_start))")
+if [ -n "${ECS_CDKTF_JEST_REPORTS:-}" ]; then mkdir -p "$ECS_CDKTF_JEST_REPORTS" && cp "$results"/jest-*.json "$ECS_CDKTF_JEST_REPORTS"/ 2>/dev/null || true; fi
 printf 'phases (s): %s\n' "${phases[*]}"
 [ -n "${ECS_CDKTF_PHASES_FILE:-}" ] && printf '%s\n' "${phases[@]}" > "$ECS_CDKTF_PHASES_FILE"
 
