@@ -7,7 +7,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { createFlowLogs } from "./flow-logs";
 import { needsHostDns, renderHostDnsUserData, unwiredLocalZoneWarning } from "./host-dns";
-import { NetworkProps } from "./props";
+import { NatGateways, NetworkProps } from "./props";
 import { createRouting } from "./routing";
 import { createSubnets, vpcResolverAddress } from "./subnets";
 import { mergeTags } from "./tags";
@@ -50,6 +50,11 @@ export class Network extends Construct {
   public readonly zoneId: string;
   /** Name of {@link zone}, e.g. `myorg.local`. */
   public readonly zoneName: string;
+  /**
+   * The NAT gateway layout: `none` means the private subnets have no route to the internet (nor
+   * to AWS APIs: the network creates no VPC endpoints).
+   */
+  public readonly natGateways: NatGateways;
   /** Public IPs of the NAT gateways (empty for `natGateways: "none"`). */
   public readonly natPublicIps: string[];
   /** Log group of the VPC flow logs, when enabled. */
@@ -98,6 +103,7 @@ export class Network extends Construct {
     this.publicRouteTableId = routing.publicRouteTable.id;
     this.privateRouteTableIds = routing.privateRouteTables.map((table) => table.id);
     this.natPublicIps = routing.natEips.map((eip) => eip.publicIp);
+    this.natGateways = config.natGateways;
 
     this.zone = new Route53Zone(this, "zone", {
       name: config.zoneName,

@@ -47,6 +47,15 @@ export interface NetworkProps {
   readonly region?: string;
 
   /**
+   * Accept a literal `region` that {@link AWS_REGIONS} does not list: set it for a region newer
+   * than the module's table. Without it an unlisted region (a typo such as `eu-west-7`) is
+   * rejected, naming the nearest listed one. The shape check (`eu-west-2`, `us-gov-west-1`) applies
+   * either way.
+   * @default false
+   */
+  readonly allowUnlistedRegion?: boolean;
+
+  /**
    * Availability zone names, e.g. `["eu-west-2a", "eu-west-2c"]`. Each must be `<region><letter>`
    * and known for the region. Subnet numbers follow this order.
    * @default - the first `azCount` zones of the region (`<region>a`, `<region>b`, ...)

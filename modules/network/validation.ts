@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { Fail, failFor } from "../shared/validation";
+import { checkKnownKeys, Fail, failFor, keysOf, nearestName } from "../shared/validation";
 import { cidrProblem, Ipv4Cidr, parseCidr } from "./cidr";
 import {
   DEFAULT_AZ_COUNT,
@@ -13,7 +13,15 @@ import {
   NatGateways,
   NetworkProps,
 } from "./props";
-import { azLetters, isKnownRegion, MAX_AZS, maxAzCount, REGION_PATTERN } from "./regions";
+import {
+  AWS_REGIONS,
+  azLetters,
+  isKnownRegion,
+  isListedRegion,
+  MAX_AZS,
+  maxAzCount,
+  REGION_PATTERN,
+} from "./regions";
 
 /** Retention values CloudWatch Logs accepts, in days. */
 export const FLOW_LOG_RETENTION_DAYS_ALLOWED: readonly number[] = [
@@ -29,6 +37,23 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,23}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_ZONE_NAME_LENGTH = 253;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** Every key of {@link NetworkProps}: anything else (a typo from untyped code) is rejected. */
+export const NETWORK_PROP_KEYS: readonly string[] = keysOf<NetworkProps>()({
+  cidrBlock: true,
+  region: true,
+  allowUnlistedRegion: true,
+  availabilityZones: true,
+  azCount: true,
+  subnetNewBits: true,
+  natGateways: true,
+  zoneName: true,
+  enableFlowLogs: true,
+  flowLogRetentionDays: true,
+  flowLogKmsKeyArn: true,
+  name: true,
+  tags: true,
+});
 
 /** {@link NetworkProps} with every default applied, validated. */
 export interface NetworkConfig {
@@ -53,6 +78,7 @@ export interface NetworkConfig {
  */
 export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkConfig {
   const fail = failFor(`Network '${id}'`);
+  checkKnownKeys(fail, "", props, NETWORK_PROP_KEYS);
 
   const name = props.name ?? id;
   if (!Token.isUnresolved(name) && !NAME_PATTERN.test(name)) {
@@ -74,6 +100,22 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
   const region = props.region ?? DEFAULT_REGION;
   if (!Token.isUnresolved(region) && !REGION_PATTERN.test(region)) {
     fail("region", region, "be an AWS region name like eu-west-2", "fix the region name");
+  }
+  const allowUnlistedRegion = props.allowUnlistedRegion ?? false;
+  requireLiteral(
+    fail,
+    "allowUnlistedRegion",
+    allowUnlistedRegion,
+    "whether region is checked against AWS_REGIONS",
+  );
+  if (!Token.isUnresolved(region) && !allowUnlistedRegion && !isListedRegion(region)) {
+    const near = nearestName(region, AWS_REGIONS);
+    fail(
+      "region",
+      region,
+      "be a region AWS lists (AWS_REGIONS)",
+      `${near ? `did you mean ${near}? ` : "check the name; "}for a region newer than the table, set allowUnlistedRegion: true`,
+    );
   }
   const availabilityZones = resolveAvailabilityZones(props, region, fail);
 

@@ -211,6 +211,7 @@ describe("Network defaults", () => {
       });
     }
     expect(net.natPublicIps).toHaveLength(2);
+    expect(net.natGateways).toBe("per-az");
     expect(net.privateRouteTableIds).toHaveLength(2);
   });
 
@@ -440,6 +441,7 @@ describe("Network options", () => {
       );
     }
     expect(net.natPublicIps).toHaveLength(1);
+    expect(net.natGateways).toBe("single");
     expect(net.privateRouteTableIds).toHaveLength(1);
   });
 
@@ -455,6 +457,7 @@ describe("Network options", () => {
       );
     }
     expect(net.natPublicIps).toEqual([]);
+    expect(net.natGateways).toBe("none");
     expect(net.privateRouteTableIds).toHaveLength(2);
   });
 
@@ -856,6 +859,72 @@ describe("Network validation", () => {
     expect(build({}, "Net_1")).toThrow(/^Network 'Net_1': name \("Net_1"\) must be 1 to 24 letters/);
     expect(build({ azCount: NaN })).toThrow(/^Network 'net': azCount \(NaN\) must be an integer from 1 to 3/);
     expect(build({ azCount: 4 })).toThrow(/^Network 'net': azCount \(4\) must/);
+  });
+
+  it("GIVEN a misspelt prop THEN it fails naming the nearest key and the valid ones", () => {
+    const props = { natGateway: "single" } as unknown as NetworkProps;
+    expect(build(props)).toThrow(
+      "Network 'net': natGateway (\"single\") must be a known key; did you mean natGateways? (valid: " +
+        "allowUnlistedRegion, availabilityZones, azCount, cidrBlock, enableFlowLogs, flowLogKmsKeyArn, " +
+        "flowLogRetentionDays, name, natGateways, region, subnetNewBits, tags, zoneName)",
+    );
+    expect(build({ foo: 1 } as unknown as NetworkProps)).toThrow(
+      /^Network 'net': foo \(1\) must be a known key; remove it; the valid keys are allowUnlistedRegion, /,
+    );
+  });
+
+  it("GIVEN every prop, validly THEN it passes (tag keys are the caller's and not checked)", () => {
+    const every: Required<NetworkProps> = {
+      cidrBlock: "10.1.0.0/16",
+      region: "eu-west-1",
+      allowUnlistedRegion: false,
+      availabilityZones: ["eu-west-1a", "eu-west-1c"],
+      azCount: 2,
+      subnetNewBits: 4,
+      natGateways: "single",
+      zoneName: "corp.internal",
+      enableFlowLogs: true,
+      flowLogRetentionDays: 30,
+      flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      name: "every",
+      tags: { natGateway: "not a prop", Team: "net" },
+    };
+    expect(build(every)).not.toThrow();
+  });
+
+  it("GIVEN a region AWS does not list THEN it fails naming the nearest one and the escape hatch", () => {
+    expect(build({ region: "eu-west-7" })).toThrow(
+      "Network 'net': region (\"eu-west-7\") must be a region AWS lists (AWS_REGIONS); did you mean eu-west-1? " +
+        "for a region newer than the table, set allowUnlistedRegion: true",
+    );
+    expect(build({ region: "eu-west-2" })).not.toThrow();
+  });
+
+  it("GIVEN an unlisted region with allowUnlistedRegion THEN it passes, its zones derived; the shape is still checked", () => {
+    const { net } = synthNetwork({ region: "eu-west-7", allowUnlistedRegion: true });
+    expect(net.availabilityZones).toEqual(["eu-west-7a", "eu-west-7b"]);
+    expect(build({ region: "Europe", allowUnlistedRegion: true })).toThrow(
+      message("region", "Europe", "be an AWS region name"),
+    );
+  });
+
+  it("GIVEN allowUnlistedRegion as a token THEN it fails: it decides at synth time", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const allow = new TerraformVariable(scope, "allow", { type: "bool" })
+          .booleanValue as unknown as boolean;
+        new Network(scope, "net", { allowUnlistedRegion: allow });
+      }),
+    ).toThrow(/^Network 'net': allowUnlistedRegion \(.+\) must be a literal, not a token/);
+  });
+
+  it("GIVEN the longest valid name THEN the derived names fit: the flow log role prefix within IAM's 38", () => {
+    const name = "n".repeat(24);
+    const { json } = synthNetwork({ name });
+    const prefix = resource(json, IamRole, "flow-log-role").name_prefix as string;
+    expect(prefix).toBe(`${name}-flow-logs-`);
+    expect(prefix.length).toBeLessThanOrEqual(38);
+    expect(resource(json, CloudwatchLogGroup, "flow-log-group").name).toBe(`/vpc/${name}/flow-logs`);
   });
 
   it("GIVEN bad props THEN the error is a ValidationError", () => {

@@ -76,6 +76,12 @@ export const networkSpec: ModuleSpec<NetworkProps, Network> = {
         "The construct uses it only to derive and check zone names; this module takes availability_zones " +
         "instead, and the provider decides the region.",
     },
+    allowUnlistedRegion: {
+      as: "fixed",
+      reason:
+        "It only lets the construct accept a region its table does not list; this module has no region " +
+        "(the provider decides it).",
+    },
     availabilityZones: {
       as: "variable",
       default: ["eu-west-2a", "eu-west-2b"],
@@ -229,6 +235,8 @@ export const networkSpec: ModuleSpec<NetworkProps, Network> = {
     zoneId: "Id of the private Route 53 zone.",
     zoneName: "Name of the private Route 53 zone, e.g. `myorg.local`.",
     natPublicIps: "Public IPs of the NAT gateways, one per zone.",
+    natGateways:
+      'The NAT gateway layout, "per-az" in this module: pass it to the ecs-cluster module\'s nat_gateways.',
   },
   extraOutputs: {
     flow_log_group_name: {
