@@ -6,7 +6,9 @@ import { describeRuleConflict, LoadBalancer } from "./load-balancer";
 import { LoadBalancedServiceProps } from "./props";
 import { resolveRoutingConfig } from "./routing-config";
 import { resolveContainerServiceConfig } from "./service-config";
-import { failFor, Fail, withTags } from "./validation";
+import { checkKnownKeys, Fail, failFor, ValidationError } from "../shared/validation";
+import { LOAD_BALANCED_AUTO_SCALING_OPTIONS_KEYS, LOAD_BALANCED_SERVICE_PROPS_KEYS } from "./keys";
+import { withTags } from "./validation";
 import { createWorkload, Workload } from "./workload";
 import { ContainerService } from "./container-service";
 
@@ -47,6 +49,8 @@ export class LoadBalancedService extends ContainerService {
     super(scope, id);
     const owner = `LoadBalancedService '${id}'`;
     const fail: Fail = failFor(owner);
+    checkKnownKeys(fail, "", props, LOAD_BALANCED_SERVICE_PROPS_KEYS);
+    checkKnownKeys(fail, "autoScaling", props.autoScaling, LOAD_BALANCED_AUTO_SCALING_OPTIONS_KEYS);
     const config = resolveContainerServiceConfig(fail, id, props, props.autoScaling);
     const routing = resolveRoutingConfig(fail, props);
     const lb = props.loadBalancer;
@@ -56,7 +60,7 @@ export class LoadBalancedService extends ContainerService {
       pathPatterns: routing.pathPatterns,
     };
     const conflict = lb.findRuleConflict(rule);
-    if (conflict) throw new Error(`${owner}: ${describeRuleConflict(conflict, lb.node.id)}`);
+    if (conflict) throw new ValidationError(`${owner}: ${describeRuleConflict(conflict, lb.node.id)}`);
     lb.reserveRule({ owner, ...rule });
 
     this.loadBalancer = lb;

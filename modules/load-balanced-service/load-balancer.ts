@@ -8,6 +8,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { EcsCluster } from "../ecs-cluster";
+import { ValidationError } from "../shared/validation";
 import { createAccessLogsBucket } from "./access-logs";
 import { DYNAMIC_HOST_PORT_RANGE, LoadBalancerProps } from "./props";
 import { failFor, literal, LoadBalancerConfig, resolveLoadBalancerConfig, withTags } from "./validation";
@@ -266,7 +267,7 @@ export class LoadBalancer extends Construct {
   public reserveRule(rule: RuleReservation): void {
     const conflict = this.findRuleConflict(rule);
     if (conflict) {
-      throw new Error(`${rule.owner}: ${describeRuleConflict(conflict, this.node.id)}`);
+      throw new ValidationError(`${rule.owner}: ${describeRuleConflict(conflict, this.node.id)}`);
     }
     this.rules.push({ ...rule, hostHeaders: [...rule.hostHeaders], pathPatterns: [...rule.pathPatterns] });
   }

@@ -1,4 +1,5 @@
-import { LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
+import { Token } from "cdktf";
+import { EcsCapacity, EcsCluster, instanceCapacity, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
 import {
   CapacityProviderStrategyItem,
   ContainerHealthCheck,
@@ -19,13 +20,25 @@ import {
   PlacementConstraint,
   PlacementStrategy,
 } from "./props";
+import { checkKnownKeys } from "../shared/validation";
+import { imageReferenceProblem } from "./image-reference";
 import {
+  CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS,
+  CONTAINER_HEALTH_CHECK_KEYS,
+  CONTAINER_VOLUME_KEYS,
+  PLACEMENT_CONSTRAINT_KEYS,
+  PLACEMENT_STRATEGY_KEYS,
+} from "./keys";
+import {
+  checkDerivedNames,
   checkInteger,
   checkPattern,
   checkTags,
+  DerivedName,
   Fail,
   KMS_KEY_ARN_PATTERN,
   literal,
+  literalClusterName,
   requireLiteral,
 } from "./validation";
 import {
@@ -134,6 +147,7 @@ export function resolveContainerServiceConfig(
   props: ContainerServiceProps,
   autoScaling: LoadBalancedAutoScalingOptions | undefined,
 ): ContainerServiceConfig {
+  checkNestedKeys(fail, props);
   const serviceName = props.serviceName ?? id;
   checkPattern(
     fail,
@@ -172,6 +186,21 @@ export function resolveContainerServiceConfig(
     );
   }
 
+  const clusterName = literalClusterName(props.cluster);
+  if (
+    image.kind === "repository" &&
+    image.repositoryName === undefined &&
+    clusterName !== undefined &&
+    !REPOSITORY_COMPONENT_PATTERN.test(clusterName)
+  ) {
+    fail(
+      "repositoryName",
+      image.repositoryName,
+      `be set when the default <cluster name>/<serviceName> (${JSON.stringify(`${clusterName}/${serviceName}`)}) is no ECR repository name (lower-case letters, digits and ._- separated by /)`,
+      "pass a lower-case repositoryName, or give the cluster a lower-case clusterName",
+    );
+  }
+
   const containerName = props.containerName ?? DEFAULT_CONTAINER_NAME;
   checkPattern(
     fail,
@@ -183,6 +212,7 @@ export function resolveContainerServiceConfig(
   );
 
   const { cpuUnits, memoryReservationMiB, memoryLimitMiB } = resolveSize(fail, props);
+  checkTaskFitsCluster(fail, props.cluster, { cpuUnits, memoryReservationMiB, memoryLimitMiB });
   const environment = props.environment ?? {};
   requireLiteral(fail, "environment", environment, "the container definition's environment entries");
   requireLiteral(fail, "secrets", props.secrets, "the container's secrets and the execution role's reads");
@@ -291,6 +321,17 @@ export function resolveContainerServiceConfig(
   const tags = props.tags ?? {};
   checkTags(fail, tags, "set serviceName instead");
 
+  checkDerivedNames(
+    fail,
+    "serviceName",
+    serviceName,
+    serviceDerivedNames(serviceName, clusterName, image, resolvedAutoScaling),
+    (max) =>
+      props.serviceName === undefined
+        ? `pass serviceName of at most ${max} characters, or use a shorter construct id`
+        : `shorten serviceName to at most ${max} characters`,
+  );
+
   return {
     serviceName,
     image,
@@ -344,14 +385,7 @@ function resolveImage(fail: Fail, props: ContainerServiceProps): ImageSource {
         );
       }
     }
-    checkPattern(
-      fail,
-      "image",
-      props.image,
-      /^\S+$/,
-      "be an image reference without whitespace",
-      "e.g. public.ecr.aws/docker/library/nginx:1.27",
-    );
+    checkImageReference(fail, "image", props.image);
     if (props.imageRepositoryArn !== undefined) {
       checkPattern(
         fail,
@@ -574,4 +608,117 @@ function resolveHealthCheck(fail: Fail, check: ContainerHealthCheck): HealthChec
   checkInteger(fail, "containerHealthCheck.retries", config.retries, 1, 10, "e.g. 3");
   checkInteger(fail, "containerHealthCheck.startPeriodSeconds", config.startPeriodSeconds, 0, 300, "e.g. 10");
   return config;
+}
+
+/**
+ * Fails on a literal `image` that is no image reference as registries define it (see
+ * {@link imageReferenceProblem}); an unresolved token is checked by whoever resolves it.
+ */
+export function checkImageReference(fail: Fail, field: string, image: string): void {
+  if (!literal(image)) return;
+  const problem = imageReferenceProblem(image);
+  if (problem) fail(field, image, problem.must, problem.fix);
+}
+
+/** Unknown keys in the nested option objects fail (a typo would otherwise be silently ignored). */
+function checkNestedKeys(fail: Fail, props: ContainerServiceProps): void {
+  checkKnownKeys(fail, "containerHealthCheck", props.containerHealthCheck, CONTAINER_HEALTH_CHECK_KEYS);
+  for (const [field, list, keys] of [
+    ["volumes", props.volumes, CONTAINER_VOLUME_KEYS],
+    ["capacityProviderStrategy", props.capacityProviderStrategy, CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS],
+    ["placementStrategies", props.placementStrategies, PLACEMENT_STRATEGY_KEYS],
+  ] as const) {
+    if (list === undefined || !literal(list)) continue;
+    list.forEach((item, i) => checkKnownKeys(fail, `${field}[${i}]`, item, keys));
+  }
+  if (props.placementConstraints !== undefined && literal(props.placementConstraints)) {
+    props.placementConstraints.forEach((constraint, i) => {
+      const keys = PLACEMENT_CONSTRAINT_KEYS[constraint.type] as readonly string[] | undefined;
+      // An unknown type fails with its own message (resolvePlacementConstraints).
+      if (keys) checkKnownKeys(fail, `placementConstraints[${i}]`, constraint, keys);
+    });
+  }
+}
+
+/**
+ * Every name a service derives from its serviceName (and its cluster's name, when literal) that can
+ * exceed AWS's limit, with that limit. The others are bounded by these or by construction: the ECR
+ * repository `<cluster>/<service>` (256) and the log group `/ecs/<cluster>/<service>` (512) by the
+ * task family `<cluster>-<service>` (255); the roles' name_prefix `<first 24 of service>-exec-` and
+ * `-task-` (38) by the cut; the ECS service name (255) by its pattern.
+ */
+export function serviceDerivedNames(
+  name: string,
+  clusterName: string | undefined,
+  image: ImageSource,
+  autoScaling: AutoScalingConfig | undefined,
+): DerivedName[] {
+  const names: DerivedName[] = [];
+  if (clusterName !== undefined) {
+    names.push({ kind: "task definition family", name: `${clusterName}-${name}`, limit: 255 });
+  }
+  if (autoScaling) {
+    names.push({ kind: "scaling policy name", name: `${name}-cpu-scaling`, limit: 256 });
+    if (autoScaling.targetRequestsPerTarget !== undefined) {
+      names.push({ kind: "scaling policy name", name: `${name}-request-count-scaling`, limit: 256 });
+    }
+  }
+  // The longest Name tag a service's resources carry (tag values: at most 256 characters).
+  const longestTag = image.kind === "repository" ? `${name}-repository` : `${name}-execution`;
+  names.push({ kind: "Name tag value", name: longestTag, limit: 256 });
+  return names;
+}
+
+/**
+ * Fails when no instance type of `cluster` can hold the task: its CPU units, its memory reservation
+ * (what placement reserves) or its memory limit (a hard limit above the instance's memory is never
+ * reached: the kernel kills first) above what one empty instance offers
+ * (`instanceCapacity()` of `EcsCluster.instanceTypes`). Such a task would stay PENDING forever.
+ * Skipped when a capacity's instance type is a token or not in the table (`INSTANCE_TYPES`): its
+ * capacity is unknown, and it may be the one that fits.
+ */
+export function checkTaskFitsCluster(
+  fail: Fail,
+  cluster: EcsCluster,
+  size: { readonly cpuUnits: number; readonly memoryReservationMiB: number; readonly memoryLimitMiB: number },
+): void {
+  const types = cluster.instanceTypes;
+  const tokenType = cluster.node.children.some(
+    (child) => child instanceof EcsCapacity && Token.isUnresolved(child.config.instanceType),
+  );
+  if (tokenType || types.length === 0) return;
+  const capacities: { type: string; cpuUnits: number; memoryMiB: number }[] = [];
+  for (const type of types) {
+    const capacity = instanceCapacity(type);
+    if (capacity === undefined) return;
+    capacities.push({ type, ...capacity });
+  }
+  const described = capacities
+    .map((c) => `${c.type}: ${c.cpuUnits} CPU units, ${c.memoryMiB} MiB for tasks`)
+    .join("; ");
+  const fields = [
+    ["cpuUnits", size.cpuUnits, "cpuUnits", "CPU units"],
+    ["memoryReservationMiB", size.memoryReservationMiB, "memoryMiB", "MiB"],
+    ["memoryLimitMiB", size.memoryLimitMiB, "memoryMiB", "MiB"],
+  ] as const;
+  // A token size (a Terraform variable) counts as fitting: Terraform's validation checks it.
+  const fits = (c: (typeof capacities)[number]): boolean =>
+    fields.every(([, value, resource]) => !literal(value) || value <= c[resource]);
+  if (capacities.some(fits)) return;
+  const rule = `fit an instance of EcsCluster '${cluster.node.id}' (${described}): no instance type of the cluster can hold the task, so it would never be placed`;
+  const grow =
+    "or give the cluster an instance type with more (instanceType, or addAutoScalingGroupCapacity)";
+  for (const [field, value, resource, unit] of fields) {
+    const available = Math.max(...capacities.map((c) => c[resource]));
+    if (literal(value) && value > available) {
+      fail(field, value, rule, `lower ${field} to at most ${available} ${unit}, ${grow}`);
+    }
+  }
+  // Each fits some type, but no type holds them together.
+  fail(
+    "cpuUnits",
+    size.cpuUnits,
+    `${rule} (the types with enough CPU have too little memory)`,
+    `lower cpuUnits or the memory, ${grow}`,
+  );
 }

@@ -1,5 +1,9 @@
 import { Fn, Token } from "cdktf";
 import { cidrProblem } from "../network/cidr";
+import type { EcsCluster } from "../ecs-cluster";
+import { checkKnownKeys } from "../shared/validation";
+import type { Fail } from "../shared/validation";
+import { LOAD_BALANCER_PROPS_KEYS } from "./keys";
 import {
   DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
@@ -8,16 +12,8 @@ import {
   LoadBalancerProps,
 } from "./props";
 
-/** Throws `<label>: <field> (<value>) must <must>; <fix>`. */
-export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
-
-/** A {@link Fail} for one construct, e.g. `LoadBalancedService 'web'`. */
-export function failFor(label: string): Fail {
-  return (field, value, must, fix) => {
-    const shown = typeof value === "string" ? value : JSON.stringify(value);
-    throw new Error(`${label}: ${field} (${shown}) must ${must}; ${fix}`);
-  };
-}
+export { failFor } from "../shared/validation";
+export type { Fail } from "../shared/validation";
 
 /** Whether `value` is known at synth time (not an unresolved token). */
 export const literal = (value: unknown): boolean => !Token.isUnresolved(value);
@@ -63,6 +59,50 @@ export function requireLiteral(fail: Fail, field: string, value: unknown, decide
       "pass a literal value (a generated Terraform module fixes it per module)",
     );
   }
+}
+
+/** A name a construct derives from a user value, and the AWS limit on its length. */
+export interface DerivedName {
+  /** What it is, e.g. `ECR repository name` or `IAM role name_prefix`. */
+  readonly kind: string;
+  /** The derived name (skipped while it holds an unresolved token). */
+  readonly name: string;
+  /** Most characters AWS accepts. */
+  readonly limit: number;
+}
+
+/**
+ * Fails when a name derived from `value` (the prop `field`) is longer than AWS allows, naming the
+ * derived name, its length, the limit and how short `field` must be. `fix` words the fix for the
+ * longest `field` that fits (`max`, below 1 when no value of `field` fits).
+ */
+export function checkDerivedNames(
+  fail: Fail,
+  field: string,
+  value: string,
+  names: readonly DerivedName[],
+  fix: (max: number) => string = (max) => `shorten ${field} to at most ${max} characters`,
+): void {
+  if (!literal(value)) return;
+  for (const { kind, name, limit } of names) {
+    if (!literal(name) || name.length <= limit) continue;
+    const max = limit - (name.length - value.length);
+    fail(
+      field,
+      value,
+      `keep the ${kind} ${JSON.stringify(name)} (${name.length} characters) within AWS's limit of ${limit}`,
+      fix(max),
+    );
+  }
+}
+
+/**
+ * The cluster's name as given (`clusterName` or its construct id), for names derived from it; undefined
+ * when it is an unresolved token. `EcsCluster.clusterName` is a Terraform reference.
+ */
+export function literalClusterName(cluster: EcsCluster): string | undefined {
+  const name = cluster.cluster.nameInput;
+  return name !== undefined && literal(name) ? name : undefined;
 }
 
 /** `tags` with `extra` over them; a token map (a Terraform variable) is merged by Terraform. */
@@ -121,6 +161,7 @@ export function resolveLoadBalancerConfig(
   id: string,
   props: LoadBalancerProps,
 ): LoadBalancerConfig {
+  checkKnownKeys(fail, "", props, LOAD_BALANCER_PROPS_KEYS);
   const name = props.name ?? id;
   checkPattern(
     fail,

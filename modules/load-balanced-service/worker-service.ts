@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { WorkerServiceProps } from "./props";
 import { checkWorkerAutoScaling } from "./scheduling-config";
 import { resolveContainerServiceConfig } from "./service-config";
-import { Fail, failFor } from "./validation";
+import { checkKnownKeys, Fail, failFor } from "../shared/validation";
+import { AUTO_SCALING_OPTIONS_KEYS, WORKER_SERVICE_PROPS_KEYS } from "./keys";
 import { createWorkload, Workload } from "./workload";
 import { ContainerService } from "./container-service";
 
@@ -22,7 +23,10 @@ export class WorkerService extends ContainerService {
   public constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
     const fail: Fail = failFor(`WorkerService '${id}'`);
+    checkKnownKeys(fail, "", props, WORKER_SERVICE_PROPS_KEYS);
+    // targetRequestsPerTarget first: it has its own message (it needs a load balancer).
     checkWorkerAutoScaling(fail, props.autoScaling);
+    checkKnownKeys(fail, "autoScaling", props.autoScaling, AUTO_SCALING_OPTIONS_KEYS);
     const config = resolveContainerServiceConfig(fail, id, props, props.autoScaling);
     this.containerName = config.containerName;
 

@@ -5,8 +5,9 @@ import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Network } from "../network";
+import { failFor } from "../shared/validation";
 import { StaticIpAddressesProps } from "./props";
-import { azIdPart, failFor, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } from "./validation";
+import { azIdPart, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } from "./validation";
 
 /**
  * The long-lived half of the static IPs: per AZ an ENI in the public subnet holding an Elastic IP
@@ -47,7 +48,7 @@ export class StaticIpAddresses extends Construct {
 
   public constructor(scope: Construct, id: string, props: StaticIpAddressesProps) {
     // Validated before super(), so a rejected construct leaves nothing behind.
-    const config = resolveStandaloneAddressesConfig(failFor("StaticIpAddresses", id), props);
+    const config = resolveStandaloneAddressesConfig(failFor(`StaticIpAddresses '${id}'`), props);
     super(scope, id);
     this.config = config;
     this.network = props.network;

@@ -23,6 +23,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { EcsCapacity } from "../ecs-cluster";
+import { failFor } from "../shared/validation";
 import { StaticIpAddresses } from "./addresses";
 import { bundleAttacher } from "./bundle";
 import { EdgeProxy } from "./edge-proxy";
@@ -43,7 +44,6 @@ import {
 } from "./props";
 import {
   azIdPart,
-  failFor,
   lambdaAsyncEventAgeSeconds,
   lambdaTimeoutSeconds,
   maximumEventAgeSeconds,
@@ -113,7 +113,7 @@ export class StaticIp extends Construct {
 
   public constructor(scope: Construct, id: string, props: StaticIpProps) {
     // Validated before super(), so a rejected StaticIp leaves no construct behind.
-    const config = resolveStaticIpConfig(failFor("StaticIp", id), props);
+    const config = resolveStaticIpConfig(failFor(`StaticIp '${id}'`), props);
     super(scope, id);
     this.config = config;
     const { network, cluster, loadBalancer } = props;

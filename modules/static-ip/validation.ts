@@ -1,4 +1,9 @@
 import { Token } from "cdktf";
+import { checkKnownKeys } from "../shared/validation";
+import type { Fail } from "../shared/validation";
+import { checkImageReference } from "../load-balanced-service/service-config";
+import { checkDerivedNames, DerivedName, literalClusterName } from "../load-balanced-service/validation";
+import { EDGE_PROXY_OPTIONS_KEYS, STATIC_IP_ADDRESSES_PROPS_KEYS, STATIC_IP_PROPS_KEYS } from "./keys";
 import { INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
 import { HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
 import { StaticIpAddresses } from "./addresses";
@@ -34,10 +39,6 @@ export const STATIC_IP_NAME_PATTERN = /^[A-Za-z0-9_-]{1,60}$/;
 export const SCHEDULE_EXPRESSION_PATTERN =
   /^(rate\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
 
-/** A container image reference: no whitespace, not empty. */
-const IMAGE_PATTERN = /^\S+$/;
-
-/** Throws `<Class> '<id>': <field> (<value>) must <must>; <fix>`. */
 /**
  * The part of a construct id (and of an Auto Scaling group's name) that stands for an AZ: its name,
  * or for an AZ given as a token (a generated Terraform module's variable) its position in `azs`,
@@ -45,16 +46,6 @@ const IMAGE_PATTERN = /^\S+$/;
  */
 export function azIdPart(azs: readonly string[], az: string): string {
   return Token.isUnresolved(az) ? String(azs.indexOf(az)) : az;
-}
-
-export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
-
-/** A {@link Fail} for one construct. */
-export function failFor(className: string, id: string): Fail {
-  return (field, value, must, fix) => {
-    const shown = typeof value === "string" ? value : JSON.stringify(value);
-    throw new Error(`${className} '${id}': ${field} (${shown}) must ${must}; ${fix}`);
-  };
 }
 
 /** {@link StaticIpAddressesProps} with every default applied, validated. */
@@ -197,16 +188,51 @@ export function resolveStandaloneAddressesConfig(
   fail: Fail,
   props: StaticIpAddressesProps,
 ): StaticIpAddressesConfig {
+  checkKnownKeys(fail, "", props, STATIC_IP_ADDRESSES_PROPS_KEYS);
   checkName(fail, props.name);
+  // Every name derived from the name (≤ 60) fits: the security group's name_prefix `<name>-edge-`
+  // (229), the Name tags `<name>-<az>` and `<name>-edge-<port>` (256).
   return { ...resolveAddressesConfig(fail, props), name: props.name ?? DEFAULT_ADDRESSES_NAME };
 }
 
+/**
+ * The names StaticIp derives from its base name (`<clusterName>-static-ip` by default) that can
+ * exceed AWS's limit. The others are bounded by the Lambda function's 64: the role `<name>` (64),
+ * the queue `<name>-dlq` (80), the alarms `<name>-errors` and `<name>-dlq-messages` (255), the log
+ * groups `/aws/lambda/<name>` and `/ecs/<cluster>/<name>-proxy` (512), the proxy services
+ * `<name>-proxy-<az>` (255).
+ */
+export function staticIpDerivedNames(name: string): DerivedName[] {
+  return [
+    { kind: "Lambda function name", name, limit: 64 },
+    { kind: "EventBridge rule name", name: `${name}-launch`, limit: 64 },
+    { kind: "EventBridge rule name", name: `${name}-reconcile`, limit: 64 },
+  ];
+}
+
+/**
+ * The edge capacities' names StaticIp derives from the cluster's name: the launch templates'
+ * name_prefix `<cluster>-edge-<az>-` (128 less Terraform's 26-character suffix), which also bounds
+ * the Auto Scaling groups `<cluster>-edge-<az>` (255).
+ */
+export function edgeCapacityDerivedNames(clusterName: string, azs: readonly string[]): DerivedName[] {
+  return azs.map((az) => ({
+    kind: "launch template name_prefix",
+    name: `${clusterName}-edge-${azIdPart(azs, az)}-`,
+    limit: MAX_LAUNCH_TEMPLATE_NAME_LENGTH - TERRAFORM_UNIQUE_SUFFIX_LENGTH,
+  }));
+}
+
+/** Most characters of a launch template's name. */
+const MAX_LAUNCH_TEMPLATE_NAME_LENGTH = 128;
+/** Characters Terraform appends to a name_prefix. */
+const TERRAFORM_UNIQUE_SUFFIX_LENGTH = 26;
+
 function resolveProxyConfig(fail: Fail, props: StaticIpProps, ports: readonly number[]): EdgeProxyConfig {
   const options = props.proxy ?? {};
+  checkKnownKeys(fail, "proxy", options, EDGE_PROXY_OPTIONS_KEYS);
   const image = options.image ?? DEFAULT_PROXY_IMAGE;
-  if (!Token.isUnresolved(image) && !IMAGE_PATTERN.test(image)) {
-    fail("proxy.image", image, "be an image reference without spaces", `e.g. ${DEFAULT_PROXY_IMAGE}`);
-  }
+  checkImageReference(fail, "proxy.image", image);
   const healthPort = options.healthPort ?? DEFAULT_PROXY_HEALTH_PORT;
   if (!isIntegerIn(healthPort, 1, 65535)) {
     fail(
@@ -271,18 +297,23 @@ function resolveProxyConfig(fail: Fail, props: StaticIpProps, ports: readonly nu
   };
 }
 
+/** A wrong value as a message shows it: an instance of a class by its class, anything else itself. */
+function shownValue(given: unknown): unknown {
+  if (typeof given !== "object" || given === null) return given;
+  const className: unknown = given.constructor?.name;
+  return typeof className === "string" && className !== "Object" ? `a ${className}` : given;
+}
+
 /** Applies the defaults and validates every prop; throws before anything is created. */
 export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticIpConfig {
+  checkKnownKeys(fail, "", props, STATIC_IP_PROPS_KEYS);
   const { network, cluster } = props;
 
   // From plain JavaScript (or through `as any`) anything can arrive here.
   if (!(props.loadBalancer instanceof LoadBalancer)) {
-    const given: unknown = props.loadBalancer;
-    const shown =
-      typeof given === "object" && given !== null ? (given.constructor?.name ?? "object") : String(given);
     fail(
       "loadBalancer",
-      shown,
+      shownValue(props.loadBalancer),
       "be a LoadBalancer (modules/load-balanced-service)",
       "pass the LoadBalancer construct itself, not its DNS name, ARN or another construct",
     );
@@ -295,7 +326,7 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
     if (!(props.addresses instanceof StaticIpAddresses)) {
       fail(
         "addresses",
-        String(props.addresses),
+        shownValue(props.addresses),
         "be a StaticIpAddresses",
         "omit it to create the addresses here",
       );
@@ -417,6 +448,25 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
 
   const tags = props.tags ?? {};
   checkTags(fail, tags);
+
+  const clusterName = literalClusterName(cluster);
+  if (clusterName !== undefined) {
+    checkDerivedNames(
+      fail,
+      "cluster.clusterName",
+      clusterName,
+      edgeCapacityDerivedNames(clusterName, azs),
+      (max) => `give EcsCluster '${cluster.node.id}' a clusterName of at most ${max} characters`,
+    );
+  }
+  const name = props.name ?? (clusterName === undefined ? undefined : `${clusterName}-static-ip`);
+  if (name !== undefined) {
+    checkDerivedNames(fail, "name", name, staticIpDerivedNames(name), (max) =>
+      props.name === undefined
+        ? `pass a name of at most ${max} characters (the default is <clusterName>-static-ip)`
+        : `shorten name to at most ${max} characters`,
+    );
+  }
 
   return {
     availabilityZones: azs,

@@ -86,7 +86,7 @@ describe("LoadBalancer: each validated prop as a token passes synth, the literal
       (s) => ({ name: str(s, "name") }),
       (json) => expect(resource(json, Lb, "alb_").name).toBe("${var.name}"),
       { name: "-bad" },
-      /^LoadBalancer 'alb': name \(-bad\) must be 1 to 32 letters/,
+      /^LoadBalancer 'alb': name \("-bad"\) must be 1 to 32 letters/,
     ],
     [
       "ingressCidrs",
@@ -99,7 +99,7 @@ describe("LoadBalancer: each validated prop as a token passes synth, the literal
           from_port: 80,
         }),
       { ingressCidrs: ["10.0.0.1/16"] },
-      /^LoadBalancer 'alb': ingressCidrs \(10\.0\.0\.1\/16\) must have no host bits set/,
+      /^LoadBalancer 'alb': ingressCidrs \("10\.0\.0\.1\/16"\) must have no host bits set/,
     ],
     [
       "certificateArn",
@@ -111,7 +111,7 @@ describe("LoadBalancer: each validated prop as a token passes synth, the literal
         expect(resources(json, VpcSecurityGroupIngressRule, "alb_ingress-443")).toHaveLength(1);
       },
       { certificateArn: "abc-123" },
-      /^LoadBalancer 'alb': certificateArn \(abc-123\) must be an ACM certificate ARN/,
+      /^LoadBalancer 'alb': certificateArn \("abc-123"\) must be an ACM certificate ARN/,
     ],
     [
       "sslPolicy",
@@ -121,7 +121,7 @@ describe("LoadBalancer: each validated prop as a token passes synth, the literal
           "${var.policy}",
         ),
       { certificateArn: CERT, sslPolicy: "TLS13" },
-      /^LoadBalancer 'alb': sslPolicy \(TLS13\) must be an ELBSecurityPolicy-… name/,
+      /^LoadBalancer 'alb': sslPolicy \("TLS13"\) must be an ELBSecurityPolicy-… name/,
     ],
     [
       "idleTimeoutSeconds",
@@ -182,7 +182,7 @@ describe("LoadBalancedService: each validated prop as a token passes synth, the 
         (s) => ({ serviceName: str(s, "svc"), repositoryName: "apps/web" }),
         (json) => expect(resource(json, EcsService, "web_service").name).toBe("${var.svc}"),
         { serviceName: "my service" },
-        /^LoadBalancedService 'web': serviceName \(my service\) must be 1 to 255 letters/,
+        /^LoadBalancedService 'web': serviceName \("my service"\) must be 1 to 255 letters/,
       ],
       [
         "image",
@@ -190,7 +190,7 @@ describe("LoadBalancedService: each validated prop as a token passes synth, the 
         (json) =>
           expect(String(taskDefinition(json).container_definitions)).toContain('"image":"${var.image}"'),
         { imageTag: undefined, image: "nginx 1.27" },
-        /^LoadBalancedService 'web': image \(nginx 1\.27\) must be an image reference without whitespace/,
+        /^LoadBalancedService 'web': image \("nginx 1\.27"\) must be an image reference without whitespace/,
       ],
       [
         "cpuUnits",
@@ -232,14 +232,14 @@ describe("LoadBalancedService: each validated prop as a token passes synth, the 
             { path_pattern: { values: "${var.paths}" } },
           ]),
         { pathPatterns: ["api/*"] },
-        /^LoadBalancedService 'web': pathPatterns \(api\/\*\) must start with \//,
+        /^LoadBalancedService 'web': pathPatterns \("api\/\*"\) must start with \//,
       ],
       [
         "healthCheckPath",
         (s) => ({ healthCheckPath: str(s, "hc") }),
         (json) => expect((targetGroup(json).health_check as Block).path).toBe("${var.hc}"),
         { healthCheckPath: "health" },
-        /^LoadBalancedService 'web': healthCheckPath \(health\) must start with \//,
+        /^LoadBalancedService 'web': healthCheckPath \("health"\) must start with \//,
       ],
       [
         "desiredCount",

@@ -444,23 +444,23 @@ describe("LoadBalancer", () => {
 
   describe("validation (throws before creating anything)", () => {
     it.each([
-      [{ name: "a".repeat(33) }, /LoadBalancer 'alb': name \(a{33}\) must be 1 to 32 letters/],
+      [{ name: "a".repeat(33) }, /LoadBalancer 'alb': name \("a{33}"\) must be 1 to 32 letters/],
       [
         { name: "internal-web" },
-        /name \(internal-web\) must .* nor starting with internal-; shorten or rename it/,
+        /name \("internal-web"\) must .* nor starting with internal-; shorten or rename it/,
       ],
-      [{ name: "-web" }, /name \(-web\) must be 1 to 32/],
+      [{ name: "-web" }, /name \("-web"\) must be 1 to 32/],
       [{ ingressCidrs: [] }, /ingressCidrs \(\[\]\) must list at least one CIDR block/],
-      [{ ingressCidrs: ["10.0.0.1/16"] }, /ingressCidrs \(10\.0\.0\.1\/16\) must have no host bits set/],
-      [{ ingressCidrs: ["0.0.0.0/0", "0.0.0.0/0"] }, /ingressCidrs \(0\.0\.0\.0\/0\) must be listed once/],
+      [{ ingressCidrs: ["10.0.0.1/16"] }, /ingressCidrs \("10\.0\.0\.1\/16"\) must have no host bits set/],
+      [{ ingressCidrs: ["0.0.0.0/0", "0.0.0.0/0"] }, /ingressCidrs \("0\.0\.0\.0\/0"\) must be listed once/],
       [
         { certificateArn: "arn:aws:iam::123456789012:server-certificate/web" },
-        /certificateArn \(arn:aws:iam::123456789012:server-certificate\/web\) must be an ACM certificate ARN .*; request or import the certificate in ACM/,
+        /certificateArn \("arn:aws:iam::123456789012:server-certificate\/web"\) must be an ACM certificate ARN .*; request or import the certificate in ACM/,
       ],
       [{ sslPolicy: DEFAULT_SSL_POLICY }, /sslPolicy \(.*\) must be unset without certificateArn/],
       [
         { certificateArn: CERT, sslPolicy: "TLS13" },
-        /sslPolicy \(TLS13\) must be an ELBSecurityPolicy-… name/,
+        /sslPolicy \("TLS13"\) must be an ELBSecurityPolicy-… name/,
       ],
       [
         { redirectHttpToHttps: true },
@@ -475,8 +475,8 @@ describe("LoadBalancer", () => {
         { enableAccessLogs: true, accessLogsRetentionDays: 0 },
         /accessLogsRetentionDays \(0\) must be an integer from 1 to 3650/,
       ],
-      [{ region: "eu-west-2" }, /region \(eu-west-2\) must be unset when enableAccessLogs is false/],
-      [{ enableAccessLogs: true, region: "London" }, /region \(London\) must be a literal region name/],
+      [{ region: "eu-west-2" }, /region \("eu-west-2"\) must be unset when enableAccessLogs is false/],
+      [{ enableAccessLogs: true, region: "London" }, /region \("London"\) must be a literal region name/],
       [
         { webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" },
         /webAclArn \(.*\) must be a regional WAFv2 web ACL ARN/,
@@ -1194,10 +1194,10 @@ describe("LoadBalancedService", () => {
       [
         ["s3:*"],
         ["arn:aws:s3:::b/*"],
-        /LoadBalancedService 'web': actions \(s3:\*\) must be an explicit service:Action, without wildcards/,
+        /LoadBalancedService 'web': actions \("s3:\*"\) must be an explicit service:Action, without wildcards/,
       ],
-      [["s3:Get*"], ["arn:aws:s3:::b/*"], /actions \(s3:Get\*\) must be an explicit/],
-      [["*"], ["arn:aws:s3:::b/*"], /actions \(\*\) must be an explicit/],
+      [["s3:Get*"], ["arn:aws:s3:::b/*"], /actions \("s3:Get\*"\) must be an explicit/],
+      [["*"], ["arn:aws:s3:::b/*"], /actions \("\*"\) must be an explicit/],
       [[], ["arn:aws:s3:::b/*"], /actions \(\[\]\) must list at least one action/],
       [["s3:GetObject"], ["*"], /resources \(\["\*"\]\) must not include "\*"; scope the grant to ARNs/],
       [["s3:GetObject"], [], /resources \(\[\]\) must list at least one resource/],
@@ -1408,36 +1408,36 @@ describe("LoadBalancedService", () => {
       [{ containerPort: 70000 }, /containerPort \(70000\) must be an integer from 1 to 65535/],
       [
         { serviceName: "web app" },
-        /serviceName \(web app\) must be 1 to 255 letters, digits, hyphens or underscores/,
+        /serviceName \("web app"\) must be 1 to 255 letters, digits, hyphens or underscores/,
       ],
       [
         { serviceName: "Web" },
-        /serviceName \(Web\) must be lower case .* to name the ECR repository .*; pass repositoryName/,
+        /serviceName \("Web"\) must be lower case .* to name the ECR repository .*; pass repositoryName/,
       ],
-      [{ containerName: "app!" }, /containerName \(app!\) must be 1 to 255/],
+      [{ containerName: "app!" }, /containerName \("app!"\) must be 1 to 255/],
       [
         { imageTag: undefined },
         /imageTag \(undefined\) must be set when image is not .*; pass the tag your pipeline pushed/,
       ],
-      [{ imageTag: "-bad" }, /imageTag \(-bad\) must be a Docker tag/],
+      [{ imageTag: "-bad" }, /imageTag \("-bad"\) must be a Docker tag/],
       [
         { image: "nginx:1", imageTag: "v1" },
-        /imageTag \(v1\) must be unset when image is set; pass one of them/,
+        /imageTag \("v1"\) must be unset when image is set; pass one of them/,
       ],
-      [{ image: "nginx:1", repositoryName: "x/y" }, /repositoryName \(x\/y\) must be unset with image/],
+      [{ image: "nginx:1", repositoryName: "x/y" }, /repositoryName \("x\/y"\) must be unset with image/],
       [{ image: "nginx:1", maxImageCount: 3 }, /maxImageCount \(3\) must be unset with image/],
-      [{ image: "nginx 1" }, /image \(nginx 1\) must be an image reference without whitespace/],
+      [{ image: "nginx 1" }, /image \("nginx 1"\) must be an image reference without whitespace/],
       [
         { image: "nginx:1", imageRepositoryArn: "repo" },
-        /imageRepositoryArn \(repo\) must be an ECR repository ARN/,
+        /imageRepositoryArn \("repo"\) must be an ECR repository ARN/,
       ],
       [
         { imageRepositoryArn: "arn:aws:ecr:eu-west-2:123456789012:repository/x" },
         /imageRepositoryArn \(.*\) must be unset without image/,
       ],
-      [{ repositoryName: "Shop/Web" }, /repositoryName \(Shop\/Web\) must be an ECR repository name/],
+      [{ repositoryName: "Shop/Web" }, /repositoryName \("Shop\/Web"\) must be an ECR repository name/],
       [{ maxImageCount: 0 }, /maxImageCount \(0\) must be an integer from 1 to 10000/],
-      [{ repositoryKmsKeyArn: "alias/ecr" }, /repositoryKmsKeyArn \(alias\/ecr\) must be a KMS key ARN/],
+      [{ repositoryKmsKeyArn: "alias/ecr" }, /repositoryKmsKeyArn \("alias\/ecr"\) must be a KMS key ARN/],
       // CPU and memory
       [{ cpuUnits: 64 }, /cpuUnits \(64\) must be an integer from 128 to 10240; 1024 units are one vCPU/],
       [{ cpuUnits: 20480 }, /cpuUnits \(20480\) must be an integer from 128 to 10240/],
@@ -1450,36 +1450,39 @@ describe("LoadBalancedService", () => {
         /memoryLimitMiB \(512\) must be ≥ memoryReservationMiB \(1024\): the hard limit cannot be below the soft one; raise memoryLimitMiB/,
       ],
       // environment, secrets, volumes
-      [{ environment: { "1BAD": "x" } }, /environment \(1BAD\) must have names of letters, digits and _/],
+      [{ environment: { "1BAD": "x" } }, /environment \("1BAD"\) must have names of letters, digits and _/],
       [
         { secrets: { DB: "db-password" } },
-        /secrets\.DB \(db-password\) must be an SSM parameter ARN .* or a Secrets Manager secret ARN/,
+        /secrets\.DB \("db-password"\) must be an SSM parameter ARN .* or a Secrets Manager secret ARN/,
       ],
       [
         { environment: { DB: "x" }, secrets: { DB: SSM_ARN } },
-        /secrets \(DB\) must not repeat a name of environment/,
+        /secrets \("DB"\) must not repeat a name of environment/,
       ],
       [{ secretsKmsKeyArns: [KMS_ARN] }, /secretsKmsKeyArns \(.*\) must be unset without secrets/],
       [
         { secrets: { DB: SSM_ARN }, secretsKmsKeyArns: ["key"] },
-        /secretsKmsKeyArns \(key\) must hold KMS key ARNs/,
+        /secretsKmsKeyArns \("key"\) must hold KMS key ARNs/,
       ],
       [{ command: [] }, /command \(\[\]\) must not be empty; leave command unset/],
       [{ entryPoint: [] }, /entryPoint \(\[\]\) must not be empty/],
-      [{ writablePaths: ["tmp"] }, /writablePaths \(tmp\) must hold absolute paths/],
-      [{ writablePaths: ["/tmp", "/tmp"] }, /writablePaths \(writable-tmp\) must have a unique volume name/],
+      [{ writablePaths: ["tmp"] }, /writablePaths \("tmp"\) must hold absolute paths/],
+      [
+        { writablePaths: ["/tmp", "/tmp"] },
+        /writablePaths \("writable-tmp"\) must have a unique volume name/,
+      ],
       [
         { volumes: [{ name: "tmp2", containerPath: "/tmp" }] },
-        /volumes \(\/tmp\) must mount each container path once/,
+        /volumes \("\/tmp"\) must mount each container path once/,
       ],
-      [{ volumes: [{ name: "a b", containerPath: "/a" }] }, /volumes\.name \(a b\) must be 1 to 255/],
+      [{ volumes: [{ name: "a b", containerPath: "/a" }] }, /volumes\.name \("a b"\) must be 1 to 255/],
       [
         { volumes: [{ name: "a", containerPath: "a" }] },
-        /volumes\.containerPath \(a\) must be an absolute path/,
+        /volumes\.containerPath \("a"\) must be an absolute path/,
       ],
       [
         { volumes: [{ name: "a", containerPath: "/a", hostPath: "data" }] },
-        /volumes\.hostPath \(data\) must be an absolute path/,
+        /volumes\.hostPath \("data"\) must be an absolute path/,
       ],
       [
         { containerHealthCheck: { command: ["curl", "-f", "localhost"] } },
@@ -1510,7 +1513,7 @@ describe("LoadBalancedService", () => {
         /enableExecuteCommand \(true\) must be false with readonlyRootFilesystem .*; set readonlyRootFilesystem: false/,
       ],
       [{ logRetentionDays: 10 }, /logRetentionDays \(10\) must be a CloudWatch Logs retention/],
-      [{ logKmsKeyArn: "key" }, /logKmsKeyArn \(key\) must be a KMS key ARN/],
+      [{ logKmsKeyArn: "key" }, /logKmsKeyArn \("key"\) must be a KMS key ARN/],
       [{ tags: { Name: "web" } }, /tags \(\{"Name":"web"\}\) must not set Name .*; set serviceName instead/],
       // counts, deployment, scaling
       [{ desiredCount: -1 }, /desiredCount \(-1\) must be an integer ≥ 0/],
@@ -1561,7 +1564,7 @@ describe("LoadBalancedService", () => {
       [{ capacityProviderStrategy: [] }, /capacityProviderStrategy \(\[\]\) must have 1 to 20 entries/],
       [
         { capacityProviderStrategy: [{ capacityProvider: "a" }, { capacityProvider: "a" }] },
-        /capacityProviderStrategy \(a\) must name each capacity provider once/,
+        /capacityProviderStrategy \("a"\) must name each capacity provider once/,
       ],
       [
         {
@@ -1582,7 +1585,7 @@ describe("LoadBalancedService", () => {
       ],
       [
         { placementStrategies: [{ type: "binpack", field: "disk" }] },
-        /placementStrategies\.field \(disk\) must be "cpu" or "memory" for binpack/,
+        /placementStrategies\.field \("disk"\) must be "cpu" or "memory" for binpack/,
       ],
       [
         { placementStrategies: [{ type: "spread" }] },
@@ -1590,7 +1593,7 @@ describe("LoadBalancedService", () => {
       ],
       [
         { placementStrategies: [{ type: "random", field: "cpu" }] },
-        /placementStrategies\.field \(cpu\) must be unset for random/,
+        /placementStrategies\.field \("cpu"\) must be unset for random/,
       ],
       [
         { placementStrategies: Array(6).fill({ type: "random" }) },
@@ -1598,7 +1601,7 @@ describe("LoadBalancedService", () => {
       ],
       [
         { placementConstraints: [{ type: "memberOf", expression: " " }] },
-        /placementConstraints\.expression \( \) must not be empty for memberOf/,
+        /placementConstraints\.expression \(" "\) must not be empty for memberOf/,
       ],
       [
         { placementConstraints: Array(11).fill({ type: "distinctInstance" }) },
@@ -1609,15 +1612,15 @@ describe("LoadBalancedService", () => {
       [{ rulePriority: 50001 }, /rulePriority \(50001\) must be an integer from 1 to 50000/],
       [
         { pathPatterns: ["api/*"] },
-        /pathPatterns \(api\/\*\) must start with \/ and be at most 128 characters/,
+        /pathPatterns \("api\/\*"\) must start with \/ and be at most 128 characters/,
       ],
       [{ pathPatterns: [] }, /pathPatterns \(\[\]\) must not be empty/],
       [
         { pathPatterns: ["/a", "/b", "/c", "/d"] },
         /pathPatterns \(.*\) must list at most 3 values \(an ALB condition's limit\)/,
       ],
-      [{ pathPatterns: ["/a", "/a"] }, /pathPatterns \(\/a\) must be listed once/],
-      [{ hostHeaders: ["bad host"] }, /hostHeaders \(bad host\) must be host names/],
+      [{ pathPatterns: ["/a", "/a"] }, /pathPatterns \("\/a"\) must be listed once/],
+      [{ hostHeaders: ["bad host"] }, /hostHeaders \("bad host"\) must be host names/],
       [
         {
           pathPatterns: ["/a", "/b", "/c"],
@@ -1625,8 +1628,8 @@ describe("LoadBalancedService", () => {
         },
         /pathPatterns \(.*\) must hold, with hostHeaders, at most 5 values \(an ALB rule's limit\)/,
       ],
-      [{ healthCheckPath: "health" }, /healthCheckPath \(health\) must start with \/ .*; e\.g\. \/health/],
-      [{ healthCheckPath: "/he alth" }, /healthCheckPath \(\/he alth\) must start with \//],
+      [{ healthCheckPath: "health" }, /healthCheckPath \("health"\) must start with \/ .*; e\.g\. \/health/],
+      [{ healthCheckPath: "/he alth" }, /healthCheckPath \("\/he alth"\) must start with \//],
       [
         { healthCheckIntervalSeconds: 4 },
         /healthCheckIntervalSeconds \(4\) must be an integer from 5 to 300/,
@@ -1638,7 +1641,7 @@ describe("LoadBalancedService", () => {
       [{ healthCheckTimeoutSeconds: 1 }, /healthCheckTimeoutSeconds \(1\) must be an integer from 2 to 120/],
       [{ healthyThresholdCount: 1 }, /healthyThresholdCount \(1\) must be an integer from 2 to 10/],
       [{ unhealthyThresholdCount: 11 }, /unhealthyThresholdCount \(11\) must be an integer from 2 to 10/],
-      [{ healthCheckSuccessCodes: "OK" }, /healthCheckSuccessCodes \(OK\) must be HTTP codes like 200/],
+      [{ healthCheckSuccessCodes: "OK" }, /healthCheckSuccessCodes \("OK"\) must be HTTP codes like 200/],
       [
         { deregistrationDelaySeconds: 3601 },
         /deregistrationDelaySeconds \(3601\) must be an integer from 0 to 3600/,
@@ -1653,7 +1656,7 @@ describe("LoadBalancedService", () => {
       ],
       [
         { targetGroupName: "tg_web" },
-        /targetGroupName \(tg_web\) must be 1 to 32 letters, digits or hyphens/,
+        /targetGroupName \("tg_web"\) must be 1 to 32 letters, digits or hyphens/,
       ],
     ] as [ServiceOptions, RegExp][])("GIVEN %j THEN it throws %s", (options, error) => {
       expect(service(options)).toThrow(error);

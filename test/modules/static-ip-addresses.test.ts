@@ -141,7 +141,7 @@ describe("StaticIpAddresses validation", () => {
     [
       "an AZ not in the network",
       { availabilityZones: ["eu-west-2c"] },
-      /availabilityZones \(eu-west-2c\) must be an AZ of the network/,
+      /availabilityZones \("eu-west-2c"\) must be an AZ of the network/,
     ],
     [
       "a duplicate AZ",
@@ -162,7 +162,7 @@ describe("StaticIpAddresses validation", () => {
     [
       "a bad name",
       { name: "partner api" },
-      /^StaticIpAddresses 'ips': name \(partner api\) must be 1 to 60 letters/,
+      /^StaticIpAddresses 'ips': name \("partner api"\) must be 1 to 60 letters/,
     ],
     [
       "a Name tag",
@@ -184,7 +184,7 @@ describe("StaticIpAddresses validation", () => {
       value: { [AZ_A]: net.publicSubnetIdsByAz[AZ_A] },
     });
     expect(() => new StaticIpAddresses(stack, "ips", { network: partial })).toThrow(
-      /^StaticIpAddresses 'ips': availabilityZones \(eu-west-2b\) must have a public subnet in the network; the ENI holding the Elastic IP lives in the AZ's public subnet$/,
+      /^StaticIpAddresses 'ips': availabilityZones \("eu-west-2b"\) must have a public subnet in the network; the ENI holding the Elastic IP lives in the AZ's public subnet$/,
     );
   });
 });

@@ -52,7 +52,7 @@ describe("StaticIp stopped", () => {
 
   it("rejects a value that is not a boolean", () => {
     expect(() => build({ stopped: "yes" } as unknown as Options)).toThrow(
-      "StaticIp 'sip': stopped (yes) must be true or false; true scales the edge to zero, false (the default) runs it",
+      "StaticIp 'sip': stopped (\"yes\") must be true or false; true scales the edge to zero, false (the default) runs it",
     );
   });
 });

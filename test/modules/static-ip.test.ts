@@ -656,7 +656,7 @@ describe("StaticIp with given addresses", () => {
     expect(
       () => new StaticIp(stack, "sip", { network: other, cluster, loadBalancer: alb, addresses }),
     ).toThrow(
-      /^StaticIp 'sip': addresses \(stack\/ips\) must be in the same network \(stack\/other\); the addresses are in stack\/net$/,
+      /^StaticIp 'sip': addresses \("stack\/ips"\) must be in the same network \(stack\/other\); the addresses are in stack\/net$/,
     );
   });
 
@@ -666,7 +666,7 @@ describe("StaticIp with given addresses", () => {
     expect(
       () => new StaticIp(stack, "sip", { network: net, cluster, loadBalancer: alb, addresses: fake }),
     ).toThrow(
-      /^StaticIp 'sip': addresses \(\[object Object\]\) must be a StaticIpAddresses; omit it to create the addresses here$/,
+      /^StaticIp 'sip': addresses \(\{"availabilityZones":\["eu-west-2a"\]\}\) must be a StaticIpAddresses; omit it to create the addresses here$/,
     );
   });
 });
@@ -739,12 +739,12 @@ describe("StaticIp validation", () => {
     [
       "an AZ not in the network",
       { availabilityZones: ["eu-west-2c"] },
-      /^StaticIp 'sip': availabilityZones \(eu-west-2c\) must be an AZ of the network \(eu-west-2a, eu-west-2b\)/,
+      /^StaticIp 'sip': availabilityZones \("eu-west-2c"\) must be an AZ of the network \(eu-west-2a, eu-west-2b\)/,
     ],
     [
       "an AZ given as a token (a Network keys its subnets by literal AZ names)",
       { availabilityZones: [Lazy.stringValue({ produce: () => AZ_A })] },
-      /^StaticIp 'sip': availabilityZones \(\$\{TfToken\[TOKEN\.\d+\]\}\) must have a public subnet in the network; the network has public subnets by literal AZ name only; pass the AZ names, not a reference$/,
+      /^StaticIp 'sip': availabilityZones \("\$\{TfToken\[TOKEN\.\d+\]\}"\) must have a public subnet in the network; the network has public subnets by literal AZ name only; pass the AZ names, not a reference$/,
     ],
     [
       "a duplicate AZ",
@@ -802,7 +802,7 @@ describe("StaticIp validation", () => {
     [
       "an image with a space",
       { proxy: { image: "haproxy 2.6" } },
-      /proxy\.image \(haproxy 2.6\) must be an image reference without spaces/,
+      /proxy\.image \("haproxy 2\.6"\) must be an image reference without whitespace/,
     ],
     ["0 CPU units", { proxy: { cpuUnits: 0 } }, /proxy\.cpuUnits \(0\) must be an integer from 1 to 10240/],
     [
@@ -823,26 +823,30 @@ describe("StaticIp validation", () => {
     [
       "a schedule that is no schedule expression",
       { reconcileSchedule: "every 5 minutes" },
-      /^StaticIp 'sip': reconcileSchedule \(every 5 minutes\) must be an EventBridge schedule expression, rate\(…\) or cron\(…\); e\.g\. rate\(5 minutes\)/,
+      /^StaticIp 'sip': reconcileSchedule \("every 5 minutes"\) must be an EventBridge schedule expression, rate\(…\) or cron\(…\); e\.g\. rate\(5 minutes\)/,
     ],
     [
       "rate(1 minutes)",
       { reconcileSchedule: "rate(1 minutes)" },
-      /reconcileSchedule \(rate\(1 minutes\)\) must be/,
+      /reconcileSchedule \("rate\(1 minutes\)"\) must be/,
     ],
     [
       "rate(0 minutes)",
       { reconcileSchedule: "rate(0 minutes)" },
-      /reconcileSchedule \(rate\(0 minutes\)\) must be/,
+      /reconcileSchedule \("rate\(0 minutes\)"\) must be/,
     ],
     [
       "a five-field cron",
       { reconcileSchedule: "cron(*/5 * * * *)" },
-      /reconcileSchedule \(cron\(\*\/5 \* \* \* \*\)\) must be/,
+      /reconcileSchedule \("cron\(\*\/5 \* \* \* \*\)"\) must be/,
     ],
-    ["a bad instance type", { instanceType: "large" }, /instanceType \(large\) must be an EC2 instance type/],
-    ["an empty AMI id", { amiId: " " }, /amiId \( \) must not be empty/],
-    ["a bad name", { name: "has space" }, /name \(has space\) must be 1 to 60 letters/],
+    [
+      "a bad instance type",
+      { instanceType: "large" },
+      /instanceType \("large"\) must be an EC2 instance type/,
+    ],
+    ["an empty AMI id", { amiId: " " }, /amiId \(" "\) must not be empty/],
+    ["a bad name", { name: "has space" }, /name \("has space"\) must be 1 to 60 letters/],
     [
       "a bad log retention",
       { lambdaLogRetentionDays: 42 },
@@ -857,12 +861,12 @@ describe("StaticIp validation", () => {
     [
       "a DNS name",
       "internal-alb-123.eu-west-2.elb.amazonaws.com",
-      /loadBalancer \(internal-alb-123\.eu-west-2\.elb\.amazonaws\.com\) must be a LoadBalancer/,
+      /loadBalancer \("internal-alb-123\.eu-west-2\.elb\.amazonaws\.com"\) must be a LoadBalancer/,
     ],
     [
       "a look-alike object",
       { dnsName: "x", httpListener: {} },
-      /loadBalancer \(Object\) must be a LoadBalancer/,
+      /loadBalancer \(\{"dnsName":"x","httpListener":\{\}\}\) must be a LoadBalancer/,
     ],
     ["nothing", undefined, /loadBalancer \(undefined\) must be a LoadBalancer/],
   ])(
@@ -908,7 +912,7 @@ describe("StaticIp validation", () => {
           loadBalancer: alb,
           availabilityZones: [AZ_B],
         }),
-    ).toThrow(/availabilityZones \(eu-west-2b\) must have a public subnet in the network/);
+    ).toThrow(/availabilityZones \("eu-west-2b"\) must have a public subnet in the network/);
     expect(stack.node.tryFindChild("sip")).toBeUndefined();
     expect(cluster.capacityProviderNames).toHaveLength(1);
   });
@@ -931,7 +935,7 @@ describe("StaticIp validation", () => {
           availabilityZones: [AZ_B],
         }),
     ).toThrow(
-      /^StaticIp 'sip': availabilityZones \(eu-west-2b\) must have a private subnet in the network; the edge instance launches/,
+      /^StaticIp 'sip': availabilityZones \("eu-west-2b"\) must have a private subnet in the network; the edge instance launches/,
     );
     expect(stack.node.tryFindChild("sip")).toBeUndefined();
   });
@@ -943,7 +947,7 @@ describe("StaticIp twice on one cluster", () => {
     expect(
       () => new StaticIp(stack, "second", { network: net, cluster, loadBalancer: alb, name: "second" }),
     ).toThrow(
-      /^StaticIp 'second': availabilityZones \(eu-west-2a\) must not have an edge capacity in the cluster already \(edge-eu-west-2a\); use one StaticIp per cluster$/,
+      /^StaticIp 'second': availabilityZones \("eu-west-2a"\) must not have an edge capacity in the cluster already \(edge-eu-west-2a\); use one StaticIp per cluster$/,
     );
     expect(stack.node.tryFindChild("second")).toBeUndefined();
   });
