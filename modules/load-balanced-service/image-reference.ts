@@ -28,6 +28,17 @@ const HOST_PATTERN = new RegExp(
   `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`,
 );
 
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REGISTRY = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::[0-9]+)?|${DOMAIN_COMPONENT}:[0-9]+|localhost|\\[[a-fA-F0-9:]+\\](?::[0-9]+)?)`;
+
+/**
+ * The whole grammar as one pattern (RE2-compatible, for a Terraform `regex()` too), without the
+ * name's length limit: what {@link imageReferenceProblem} accepts, up to 255 characters of name.
+ */
+export const IMAGE_REFERENCE_PATTERN = new RegExp(
+  `^(?:${REGISTRY}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
 /** Why `reference` is no image reference: what it must be and the fix; undefined when it is one. */
 export interface ImageReferenceProblem {
   readonly must: string;
@@ -75,8 +86,11 @@ export function imageReferenceProblem(reference: string): ImageReferenceProblem 
   }
   const parts = name.split("/");
   const first = parts[0] ?? "";
-  const hasDomain = parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost");
-  if (hasDomain && !HOST_PATTERN.test(first)) {
+  const looksLikeHost =
+    parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost");
+  // A first component that is no host may still be a path component (`my_org.team/app`).
+  const hasDomain = looksLikeHost && HOST_PATTERN.test(first);
+  if (looksLikeHost && !hasDomain && !IMAGE_PATH_COMPONENT_PATTERN.test(first)) {
     return {
       must: `start with a registry host[:port] of letters, digits, - and . (${GRAMMAR})`,
       fix: "e.g. 123456789012.dkr.ecr.eu-west-2.amazonaws.com or registry.example.com:5000",

@@ -337,7 +337,9 @@ export interface ContainerServiceProps {
    * Name of the ECS service: 1 to 255 letters, digits, hyphens and underscores, unique in the
    * cluster. Also names the log group, the repository, the task family and the roles. When it names
    * the repository (`imageTag` without `repositoryName`) it must be lower case: letters and digits
-   * separated by `.`, `_` or `-`.
+   * separated by `.`, `_` or `-`. The names derived from it must stay within AWS's limits, checked
+   * at synth time: the task family `<cluster name>-<serviceName>` (255), the scaling policies
+   * `<serviceName>-request-count-scaling` (256) and the Name tags `<serviceName>-repository` (256).
    * @default - the construct id
    */
   readonly serviceName?: string;
@@ -351,8 +353,10 @@ export interface ContainerServiceProps {
 
   /**
    * A full image reference from another registry or repository, e.g.
-   * `public.ecr.aws/docker/library/nginx:1.27`. No ECR repository is created then. Exactly one of
-   * `imageTag` and `image`.
+   * `public.ecr.aws/docker/library/nginx:1.27`, as the OCI distribution grammar defines it:
+   * `[registry[:port]/]path[:tag][@sha256:<64 hex>]`, the path lower case (`/`-separated letters and
+   * digits joined by `.`, `_`, `__` or `-`), the tag up to 128 characters, the name up to 255. No ECR
+   * repository is created then. Exactly one of `imageTag` and `image`.
    * @default - `<the service's repository URL>:<imageTag>`
    */
   readonly image?: string;
@@ -399,7 +403,8 @@ export interface ContainerServiceProps {
   /**
    * CPU units reserved for the container (1024 = one vCPU). With the EC2 launch type ECS accepts
    * almost any value; this module keeps it from {@link MIN_CPU_UNITS} (128) to
-   * {@link MAX_CPU_UNITS} (10240).
+   * {@link MAX_CPU_UNITS} (10240), and at most what one instance of the cluster offers (see
+   * `memoryLimitMiB`).
    * @default DEFAULT_CPU_UNITS (256)
    */
   readonly cpuUnits?: number;
@@ -413,7 +418,11 @@ export interface ContainerServiceProps {
 
   /**
    * Hard memory limit, MiB (`memory`): the container is killed above it. At least
-   * `memoryReservationMiB`.
+   * `memoryReservationMiB`. Some instance type of the cluster must hold the task (its CPU units,
+   * reservation and limit together): the construct checks it at synth time against
+   * `instanceCapacity()` of `EcsCluster.instanceTypes`, and skips the check when the cluster's
+   * instance types are unknown (a token, a type not in the ecs-cluster module's `INSTANCE_TYPES`,
+   * or a cluster from another Terraform module).
    * @default DEFAULT_MEMORY_LIMIT_MIB (512)
    */
   readonly memoryLimitMiB?: number;

@@ -683,10 +683,11 @@ export function checkTaskFitsCluster(
   size: { readonly cpuUnits: number; readonly memoryReservationMiB: number; readonly memoryLimitMiB: number },
 ): void {
   const types = cluster.instanceTypes;
+  if (types.length === 0) return;
   const tokenType = cluster.node.children.some(
     (child) => child instanceof EcsCapacity && Token.isUnresolved(child.config.instanceType),
   );
-  if (tokenType || types.length === 0) return;
+  if (tokenType) return;
   const capacities: { type: string; cpuUnits: number; memoryMiB: number }[] = [];
   for (const type of types) {
     const capacity = instanceCapacity(type);

@@ -107,7 +107,8 @@ export interface StaticIpAddressesProps {
 export interface EdgeProxyOptions {
   /**
    * Container image of HAProxy: the official image's layout (bash, `haproxy` on PATH, user `haproxy`
-   * with uid/gid 99), 2.6 or newer.
+   * with uid/gid 99), 2.6 or newer. An image reference as the OCI distribution grammar defines it
+   * (`[registry[:port]/]path[:tag][@sha256:<64 hex>]`, the path lower case).
    * @default DEFAULT_PROXY_IMAGE ("public.ecr.aws/docker/library/haproxy:2.6.18")
    */
   readonly image?: string;
@@ -211,7 +212,9 @@ export interface StaticIpProps {
    * Base name of the Lambda function (and its log group `/aws/lambda/<name>`), the dead-letter
    * queue (`<name>-dlq`), the EventBridge rules, the role, the alarms, the proxy services
    * (`<name>-proxy-<az>`) and, without `addresses`, the addresses' tags: 1 to 60 letters, digits,
-   * hyphens and underscores.
+   * hyphens and underscores, and at most 54 so that the rule `<name>-reconcile` fits EventBridge's
+   * 64 (the default, too, must fit: the Lambda function `<name>` in 64). The cluster's name must leave
+   * the edge launch templates' name_prefix `<clusterName>-edge-<az>-` within 102.
    * @default - `<clusterName>-static-ip`
    */
   readonly name?: string;

@@ -8,7 +8,10 @@ import {
   WorkerService,
   WorkerServiceProps,
 } from "../../modules/load-balanced-service";
-import { imageReferenceProblem } from "../../modules/load-balanced-service/image-reference";
+import {
+  IMAGE_REFERENCE_PATTERN,
+  imageReferenceProblem,
+} from "../../modules/load-balanced-service/image-reference";
 import { Network } from "../../modules/network";
 
 // LoadBalancer, LoadBalancedService and WorkerService: unknown keys, image references and the
@@ -179,6 +182,8 @@ describe("image references", () => {
     "org/my--app",
   ])("GIVEN %s THEN it is accepted", (image) => {
     expect(imageReferenceProblem(image)).toBeUndefined();
+    // The one-pattern form (the generated Terraform module's rule) agrees.
+    expect(IMAGE_REFERENCE_PATTERN.test(image)).toBe(true);
     expect(service({ image })).not.toThrow();
   });
 
@@ -200,7 +205,7 @@ describe("image references", () => {
     [`nginx@md5:${"a".repeat(32)}`, /must end in a digest @sha256:/],
     ["-nginx", /image \("-nginx"\) must have a repository path of \/-separated lower-case letters/],
     ["my_.app", /must have a repository path of/],
-    ["bad_host.example.com/app", /must start with a registry host\[:port\]/],
+    ["registry.example.com:port/app", /must start with a registry host\[:port\]/],
     ["nginx 1.27", /image \("nginx 1\.27"\) must be an image reference without whitespace/],
     [
       `example.com/${"a".repeat(250)}`,
@@ -208,6 +213,7 @@ describe("image references", () => {
     ],
   ])("GIVEN %s THEN it throws", (image, message) => {
     expect(service({ image })).toThrow(message);
+    if (image.length <= 255) expect(IMAGE_REFERENCE_PATTERN.test(image)).toBe(false);
   });
 
   it("GIVEN a bad image on a WorkerService THEN it throws too", () => {

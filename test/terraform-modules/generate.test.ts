@@ -376,7 +376,7 @@ describe("refusals: what Terraform variables cannot carry", () => {
       withProps(ecsServiceSpec as unknown as AnyModuleSpec, {
         enableExecuteCommand: { as: "fixed", value: true, reason: "test" },
       }),
-      /^terraform-aws-ecs-service: the construct read cluster\.execLogGroup, which the module's cluster adapter does not provide \(it has clusterName, clusterArn, capacityProviderName, clusterCapacityProviders\)/,
+      /^terraform-aws-ecs-service: the construct read cluster\.execLogGroup, which the module's cluster adapter does not provide \(it has clusterName, clusterArn, capacityProviderName, clusterCapacityProviders, cluster, instanceTypes\)/,
     ],
   ])("GIVEN %s as a variable THEN generation refuses, naming module, prop and why", (_case, spec, error) => {
     expect(synth(spec)).toThrow(ModuleSpecError);

@@ -23,6 +23,7 @@ import {
   MIN_CONTAINER_MEMORY_MIB,
   MIN_CPU_UNITS,
 } from "../../../modules/load-balanced-service";
+import { IMAGE_REFERENCE_PATTERN } from "../../../modules/load-balanced-service/image-reference";
 import { integerRule, ModuleSpec, VariableRule } from "../spec";
 import { adapterOf } from "./alb";
 import { CLUSTER_ARN_VARIABLE } from "./shared";
@@ -51,6 +52,10 @@ function clusterFromVariables(vars: Readonly<Record<string, TerraformVariable>>)
     clusterArn: vars[CLUSTER_MEMBERS.clusterArn].stringValue,
     capacityProviderName: vars[CLUSTER_MEMBERS.capacityProviderName].stringValue,
     clusterCapacityProviders: { fqn: `var.${clusterName.friendlyUniqueId}` },
+    // The cluster is another module's: its name is a variable (no literal to derive names from) and
+    // its instance types are unknown here, so the construct skips those checks.
+    cluster: { nameInput: clusterName.stringValue },
+    instanceTypes: [],
   });
 }
 
@@ -158,10 +163,10 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
         "registry: the execution role has no ECR pull permission).",
       rules: [
         {
-          condition: 'length(var.image) > 0 && !can(regex("[[:space:]]", var.image))',
+          condition: `can(regex("${IMAGE_REFERENCE_PATTERN.source.replace(/\\/g, "\\\\")}", var.image))`,
           errorMessage:
-            "image (${var.image}) must be an image reference without whitespace; e.g. public.ecr.aws/docker/library/nginx:1.27.",
-          rejects: [{ image: "nginx 1.27" }],
+            "image (${var.image}) must be an image reference, [registry[:port]/]path[:tag][@sha256:<digest>] with a lower-case path; e.g. public.ecr.aws/docker/library/nginx:1.27.",
+          rejects: [{ image: "nginx 1.27" }, { image: "MyApp:1.0" }, { image: "nginx@sha256:1234" }],
           synth: "same",
         },
       ],

@@ -117,6 +117,8 @@ function clusterFromVariables(scope: Construct, vars: Vars): EcsCluster {
     clusterArn: vars[CLUSTER_MEMBERS.clusterArn].stringValue,
     securityGroupId,
     clusterCapacityProviders: { fqn: `var.${serviceClusterName.friendlyUniqueId}` },
+    // The cluster's name as given: StaticIp derives names from it (a variable here: checks skipped).
+    cluster: { nameInput: clusterName },
     addAutoScalingGroupCapacity: (id: string, options: EcsCapacityOptions): EcsCapacity => {
       const config = resolveCapacityConfig(
         clusterFailFor(`EcsCapacity '${id}'`),
@@ -305,13 +307,21 @@ export const staticIpSpec: ModuleSpec<StaticIpProps, StaticIp> = {
       description:
         "Base name of the Lambda function (and its log group `/aws/lambda/<name>`), the dead-letter queue " +
         "(`<name>-dlq`), the EventBridge rules, the role, the alarms, the proxy services and the addresses' tags: " +
-        "1 to 60 letters, digits, hyphens and underscores.",
+        "1 to 54 letters, digits, hyphens and underscores (60 by its pattern, 54 so that `<name>-reconcile` fits " +
+        "an EventBridge rule name's 64).",
       rules: [
         {
           condition: `can(regex("${hclRegex(STATIC_IP_NAME_PATTERN)}", var.name))`,
           errorMessage:
             "name (${var.name}) must be 1 to 60 letters, digits, hyphens and underscores; e.g. prod-static-ip.",
           rejects: [{ name: "my static ip" }, { name: "n".repeat(61) }],
+          synth: "same",
+        },
+        {
+          condition: "length(var.name) <= 54",
+          errorMessage:
+            "name (${var.name}) must keep the EventBridge rule name <name>-reconcile within AWS's limit of 64; shorten name to at most 54 characters.",
+          rejects: [{ name: "n".repeat(55) }],
           synth: "same",
         },
       ],
