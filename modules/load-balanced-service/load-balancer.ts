@@ -8,7 +8,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { EcsCluster } from "../ecs-cluster";
-import { ValidationError } from "../shared/validation";
+import { formatValue, ValidationError } from "../shared/validation";
 import { createAccessLogsBucket } from "./access-logs";
 import { DYNAMIC_HOST_PORT_RANGE, LoadBalancerProps } from "./props";
 import { failFor, literal, LoadBalancerConfig, resolveLoadBalancerConfig, withTags } from "./validation";
@@ -49,7 +49,7 @@ export function describeRuleConflict(conflict: RuleConflict, loadBalancerId: str
     conflict.field === "rulePriority"
       ? `choose another priority (${conflict.holder} holds it)`
       : `route another path or host (${conflict.holder} routes it)`;
-  return `${conflict.field} (${JSON.stringify(conflict.value)}) must be unique on load balancer '${loadBalancerId}'; ${fix}`;
+  return `${conflict.field} (${formatValue(conflict.value)}) must be unique on load balancer '${loadBalancerId}'; ${fix}`;
 }
 
 /** `internal` or `internet-facing`; for a token flag, Terraform's conditional. */
