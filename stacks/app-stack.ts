@@ -94,12 +94,17 @@ export class AppStack extends TerraformStack {
       minSize: sizes.minSize,
       maxSize: sizes.maxSize,
       desiredCapacity: sizes.desiredCapacity,
+      ...(config.capacity.allowPrivateSubnetsWithoutNat
+        ? { allowPrivateSubnetsWithoutNat: config.capacity.allowPrivateSubnetsWithoutNat }
+        : {}),
     });
 
     this.loadBalancer = new LoadBalancer(this, "alb", {
       network,
       name: `${config.name}-alb`,
-      ingressCidrs: [...config.loadBalancer.ingressCidrs],
+      internal: config.loadBalancer.internal,
+      // Unset: the module's default, the VPC's CIDR block when internal, else the internet.
+      ...(config.loadBalancer.ingressCidrs ? { ingressCidrs: [...config.loadBalancer.ingressCidrs] } : {}),
       deletionProtection: config.deletionProtection,
       enableAccessLogs: config.loadBalancer.accessLogs,
       ...(config.loadBalancer.certificateArn ? { certificateArn: config.loadBalancer.certificateArn } : {}),

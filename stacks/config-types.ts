@@ -2,7 +2,9 @@ import type { NatGateways } from "../modules/network";
 
 /**
  * The typed configuration of one environment: everything the foundation and app stacks build
- * from. Presets live in `presets.ts`; {@link validateEnvironmentConfig} checks every field.
+ * from. Presets live in `presets.ts`; {@link validateEnvironmentConfig} checks every field: the
+ * shape (unknown keys, types) with the zod schema `ENVIRONMENT_CONFIG_SCHEMA` (`config-schema.ts`),
+ * which the compiler keeps identical to these interfaces, then ranges and cross-field rules.
  */
 export interface EnvironmentConfig {
   /**
@@ -11,8 +13,18 @@ export interface EnvironmentConfig {
    */
   readonly name: string;
 
-  /** AWS region of every resource, e.g. `eu-west-2` (London). */
+  /**
+   * AWS region of every resource, e.g. `eu-west-2` (London): one AWS lists (`AWS_REGIONS`,
+   * modules/network/regions.ts) unless `allowUnlistedRegion`.
+   */
   readonly region: string;
+
+  /**
+   * Accept a `region` (and `backend.region`) that is not in `AWS_REGIONS`: for a region newer than
+   * the table. The name must still have a region's shape (`xx-name-1`).
+   * @default false
+   */
+  readonly allowUnlistedRegion?: boolean;
 
   /** The VPC and its private zone. */
   readonly network: NetworkConfig;
@@ -86,15 +98,31 @@ export interface CapacityConfig {
   readonly maxSize: number;
   /** Instances at creation, from minSize to maxSize (ECS managed scaling owns it afterwards). */
   readonly desiredCapacity: number;
+  /**
+   * Accept `network.natGateways: "none"` although the instances run in the private subnets: without
+   * NAT (and this environment has no VPC endpoints) they can neither register with ECS nor pull
+   * images. Only for a network that gives private subnets another way out.
+   * @default false
+   */
+  readonly allowPrivateSubnetsWithoutNat?: boolean;
 }
 
 /** The shared load balancer. */
 export interface LoadBalancerConfig {
   /**
-   * IPv4 CIDR blocks allowed to reach the listeners. `0.0.0.0/0` is the whole internet, which a
-   * public website needs.
+   * An internal load balancer in the private subnets, reachable from the VPC only, instead of an
+   * internet-facing one in the public subnets. With static IPs in front (the presets), internal is
+   * the right choice: the edge proxy reaches it directly (the edge adds an ingress rule from the
+   * cluster's instances) instead of through NAT to its public addresses. Changing it replaces the
+   * load balancer.
    */
-  readonly ingressCidrs: readonly string[];
+  readonly internal: boolean;
+  /**
+   * IPv4 CIDR blocks allowed to reach the listeners. `0.0.0.0/0` is the whole internet, which a
+   * public website on an internet-facing load balancer needs.
+   * @default - `["0.0.0.0/0"]`, or the VPC's CIDR block when `internal`
+   */
+  readonly ingressCidrs?: readonly string[];
   /**
    * ARN of an ACM certificate in the environment's region: adds an HTTPS listener and redirects
    * HTTP to it.

@@ -1,13 +1,20 @@
-import { KNOWN_AZ_LETTERS, MAX_AZS, NAT_GATEWAY_MODES } from "../modules/network";
+import { NatGateways } from "../modules/network";
+import { cidrProblem as cidrShapeProblem } from "../modules/network/cidr";
+import { AWS_REGIONS, isListedRegion, maxAzCount, REGION_PATTERN } from "../modules/network/regions";
+import { INSTANCE_TYPE_PATTERN } from "../modules/ecs-cluster";
+import { HOST_HEADER_PATTERN, PATH_PATTERN_PATTERN } from "../modules/load-balanced-service/routing-config";
+import { ENV_NAME_PATTERN, IMAGE_TAG_PATTERN } from "../modules/load-balanced-service/service-config";
+import { KMS_KEY_ARN_PATTERN } from "../modules/load-balanced-service/validation";
+import { Fail, failFor, nearestName } from "../modules/shared/validation";
 import {
   DEFAULT_PROXY_HEALTH_PORT,
   ECS_RESERVED_HOST_PORTS,
   TLS_PASSTHROUGH_PORT,
 } from "../modules/static-ip/props";
-import { BackendConfig, EnvironmentConfig, ServiceConfig, StaticIpAddresses } from "./config-types";
+import { BackendConfig, EnvironmentConfig, ServiceConfig } from "./config-types";
+import { checkEnvironmentShape, STATIC_IP_ADDRESS_MODES } from "./config-schema";
 
-/** Every value of {@link StaticIpAddresses}. */
-export const STATIC_IP_ADDRESS_MODES: readonly StaticIpAddresses[] = ["one", "per-az", "none"];
+export { STATIC_IP_ADDRESS_MODES };
 
 /** Tags the stacks set on every resource themselves; `tags` may not override them. */
 export const RESERVED_TAG_KEYS: readonly string[] = ["project", "environment", "managed-by", "Name"];
@@ -21,79 +28,59 @@ export const MIN_EXCEPTION_REASON_LENGTH = 20;
 /** Fewest availability zones: an Application Load Balancer needs subnets in two. */
 export const MIN_AZ_COUNT = 2;
 
+// Stack-only rules (no module has them). The patterns shared with the modules are imported above.
 const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,23}$/;
-const HOST_HEADER = /^[A-Za-z0-9*?]([A-Za-z0-9*?.-]{0,126}[A-Za-z0-9*?])?$/;
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const CHECKOV_ID = /^CKV2?_AWS_\d+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const REGISTRY_IMAGE = /^[^\s:/]+[^\s]*$/;
 
-type Fail = (field: string, value: unknown, must: string, fix: string) => never;
-
-function show(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function checkInteger(
-  fail: Fail,
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  fix: string,
-): void {
-  if (!isInteger(value, min, max)) {
+/** A range check; zod has checked already that `value` is an integer. */
+function checkRange(fail: Fail, field: string, value: number, min: number, max: number, fix: string): void {
+  if (value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
     fail(field, value, `be an integer ${range}`, fix);
   }
 }
 
-function checkOneOf<T>(fail: Fail, field: string, value: unknown, allowed: readonly T[]): void {
-  if (!allowed.includes(value as T)) {
-    fail(field, value, `be one of ${allowed.join(", ")}`, "pick one of those");
-  }
-}
-
-function checkBoolean(fail: Fail, field: string, value: unknown): void {
-  if (typeof value !== "boolean") fail(field, value, "be true or false", "set a boolean");
-}
-
 /** The problem with an IPv4 CIDR block, or undefined when it is a valid one within the prefixes. */
-function cidrProblem(value: unknown, minPrefix: number, maxPrefix: number): string | undefined {
-  const match = typeof value === "string" ? CIDR.exec(value) : null;
-  if (!match) return "be an IPv4 CIDR block like 10.0.0.0/16";
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255)) return "have octets from 0 to 255";
+function cidrProblem(value: string, minPrefix: number, maxPrefix: number): string | undefined {
+  const shape = cidrShapeProblem(value);
+  if (shape) return shape;
+  const prefix = Number(value.split("/")[1]);
   if (prefix < minPrefix || prefix > maxPrefix) return `have a prefix from /${minPrefix} to /${maxPrefix}`;
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const hostBits = 2 ** (32 - prefix);
-  if (address % hostBits !== 0) return "have no host bits set";
   return undefined;
+}
+
+/** Checks that `region` is one AWS lists, or at least a region's shape with `allowUnlistedRegion`. */
+function checkRegion(fail: Fail, field: string, region: string, allowUnlisted: boolean, what: string): void {
+  if (!REGION_PATTERN.test(region)) {
+    fail(field, region, "be an AWS region name like eu-west-2", `fix ${what}`);
+  }
+  if (!allowUnlisted && !isListedRegion(region)) {
+    const near = nearestName(region, AWS_REGIONS);
+    fail(
+      field,
+      region,
+      "be a region AWS lists (AWS_REGIONS in modules/network/regions.ts)",
+      `${near ? `did you mean ${near}? ` : "check the name; "}for a region newer than the table, set allowUnlistedRegion: true`,
+    );
+  }
 }
 
 /**
  * Checks every field of `config`, throwing on the first problem with
- * `Environment '<name>': <field> (<value>) must …; <fix>`.
+ * `Environment '<name>': <field> (<value>) must …; <fix>` (a `ValidationError`): first its shape
+ * (unknown keys, types, choices: the zod schema in `config-schema.ts`), then ranges, patterns and
+ * the rules across fields.
  */
 export function validateEnvironmentConfig(config: EnvironmentConfig): EnvironmentConfig {
-  const label = typeof config.name === "string" && config.name ? config.name : show(config.name);
-  const fail: Fail = (field, value, must, fix) => {
-    throw new Error(`Environment '${label}': ${field} (${show(value)}) must ${must}; ${fix}`);
-  };
+  checkEnvironmentShape(config);
+  const fail = failFor(`Environment '${config.name || JSON.stringify(config.name)}'`);
 
-  if (typeof config.name !== "string" || !ENV_NAME.test(config.name)) {
+  if (!ENV_NAME.test(config.name)) {
     fail(
       "name",
       config.name,
@@ -101,13 +88,11 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): Environmen
       "shorten or rename it",
     );
   }
-  if (typeof config.region !== "string" || !REGION.test(config.region)) {
-    fail("region", config.region, "be an AWS region name like eu-west-2", "fix the region name");
-  }
+  checkRegion(fail, "region", config.region, config.allowUnlistedRegion ?? false, "the region name");
   validateNetwork(fail, config);
   validateCapacity(fail, config);
   validateLoadBalancer(fail, config);
-  if (typeof config.imageTag !== "string" || !IMAGE_TAG.test(config.imageTag)) {
+  if (!IMAGE_TAG_PATTERN.test(config.imageTag)) {
     fail(
       "imageTag",
       config.imageTag,
@@ -117,20 +102,21 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): Environmen
   }
   validateServices(fail, config);
   validateStaticIp(fail, config);
-  checkBoolean(fail, "stopped", config.stopped);
-  checkBoolean(fail, "deletionProtection", config.deletionProtection);
   validateCheckovExceptions(fail, config);
-  validateBackend(fail, config.backend);
+  validateBackend(fail, config.backend, config.allowUnlistedRegion ?? false);
   validateTags(fail, config.tags);
   return config;
 }
+
+/** NAT modes that give the private subnets a way out to ECS and the image registries. */
+const NAT_MODES_WITH_EGRESS: readonly NatGateways[] = ["per-az", "single"];
 
 function validateNetwork(fail: Fail, config: EnvironmentConfig): void {
   const network = config.network;
   const cidr = cidrProblem(network.cidrBlock, 16, 24);
   if (cidr) fail("network.cidrBlock", network.cidrBlock, cidr, "e.g. 172.24.0.0/16");
-  const maxAzs = Math.min(KNOWN_AZ_LETTERS[config.region]?.length ?? MAX_AZS, MAX_AZS);
-  checkInteger(
+  const maxAzs = maxAzCount(config.region);
+  checkRange(
     fail,
     "network.azCount",
     network.azCount,
@@ -138,8 +124,7 @@ function validateNetwork(fail: Fail, config: EnvironmentConfig): void {
     maxAzs,
     `an Application Load Balancer needs ${MIN_AZ_COUNT} AZs, and ${config.region} has ${maxAzs}`,
   );
-  checkOneOf(fail, "network.natGateways", network.natGateways, NAT_GATEWAY_MODES);
-  const labels = typeof network.zoneName === "string" ? network.zoneName.split(".") : [];
+  const labels = network.zoneName.split(".");
   if (labels.length < 2 || labels.some((l) => !DNS_LABEL.test(l)) || network.zoneName.length > 253) {
     fail(
       "network.zoneName",
@@ -148,15 +133,28 @@ function validateNetwork(fail: Fail, config: EnvironmentConfig): void {
       "e.g. myorg.local",
     );
   }
+  // The cluster's instances always run in the private subnets (AppStack passes no subnetIds).
+  if (
+    !NAT_MODES_WITH_EGRESS.includes(network.natGateways) &&
+    !config.capacity.allowPrivateSubnetsWithoutNat
+  ) {
+    fail(
+      "network.natGateways",
+      network.natGateways,
+      "give the private subnets a way out while the cluster's instances run there: without NAT (and this " +
+        "environment has no VPC endpoints) they can neither register with ECS nor pull images",
+      'use "single" (or "per-az"), or set capacity.allowPrivateSubnetsWithoutNat: true if the network has another way out',
+    );
+  }
 }
 
 function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
   const c = config.capacity;
-  if (typeof c.instanceType !== "string" || !INSTANCE_TYPE.test(c.instanceType)) {
+  if (!INSTANCE_TYPE_PATTERN.test(c.instanceType)) {
     fail("capacity.instanceType", c.instanceType, "be an EC2 instance type like t3.small", "fix the name");
   }
-  checkInteger(fail, "capacity.minSize", c.minSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 1");
-  checkInteger(
+  checkRange(fail, "capacity.minSize", c.minSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 1");
+  checkRange(
     fail,
     "capacity.maxSize",
     c.maxSize,
@@ -167,7 +165,7 @@ function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
   if (c.minSize > c.maxSize) {
     fail("capacity.minSize", c.minSize, `be ≤ capacity.maxSize (${c.maxSize})`, "lower it or raise maxSize");
   }
-  checkInteger(fail, "capacity.desiredCapacity", c.desiredCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. 1");
+  checkRange(fail, "capacity.desiredCapacity", c.desiredCapacity, 0, Number.MAX_SAFE_INTEGER, "e.g. 1");
   if (c.desiredCapacity < c.minSize || c.desiredCapacity > c.maxSize) {
     fail(
       "capacity.desiredCapacity",
@@ -180,20 +178,22 @@ function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
 
 function validateLoadBalancer(fail: Fail, config: EnvironmentConfig): void {
   const lb = config.loadBalancer;
-  if (!Array.isArray(lb.ingressCidrs) || lb.ingressCidrs.length === 0) {
-    fail(
-      "loadBalancer.ingressCidrs",
-      lb.ingressCidrs,
-      "list at least one IPv4 CIDR block",
-      'use ["0.0.0.0/0"] for the whole internet',
-    );
+  if (lb.ingressCidrs !== undefined) {
+    if (lb.ingressCidrs.length === 0) {
+      fail(
+        "loadBalancer.ingressCidrs",
+        lb.ingressCidrs,
+        "list at least one IPv4 CIDR block",
+        'use ["0.0.0.0/0"] for the whole internet, or leave it unset for the default',
+      );
+    }
+    lb.ingressCidrs.forEach((cidr, i) => {
+      const problem = cidrProblem(cidr, 0, 32);
+      if (problem) fail(`loadBalancer.ingressCidrs[${i}]`, cidr, problem, "e.g. 203.0.113.0/24");
+    });
   }
-  lb.ingressCidrs.forEach((cidr, i) => {
-    const problem = cidrProblem(cidr, 0, 32);
-    if (problem) fail(`loadBalancer.ingressCidrs[${i}]`, cidr, problem, "e.g. 203.0.113.0/24");
-  });
-  checkBoolean(fail, "loadBalancer.accessLogs", lb.accessLogs);
   if (lb.certificateArn !== undefined) {
+    // Stricter than the module's ACM_CERTIFICATE_ARN_PATTERN: the certificate must be in this region.
     const acm = new RegExp(`^arn:aws[a-z-]*:acm:${config.region}:\\d{12}:certificate/[A-Za-z0-9-]+$`);
     if (!acm.test(lb.certificateArn)) {
       fail(
@@ -208,11 +208,11 @@ function validateLoadBalancer(fail: Fail, config: EnvironmentConfig): void {
 
 function validateServices(fail: Fail, config: EnvironmentConfig): void {
   const services = config.services;
-  if (!Array.isArray(services) || services.length === 0 || services.length > MAX_SERVICES) {
+  if (services.length === 0 || services.length > MAX_SERVICES) {
     fail(
-      "services",
-      Array.isArray(services) ? `${services.length} services` : services,
-      `list 1 to ${MAX_SERVICES} services`,
+      "services.length",
+      services.length,
+      `be from 1 to ${MAX_SERVICES}`,
       "one load balancer's listener holds that many rules here",
     );
   }
@@ -250,7 +250,7 @@ function validateServices(fail: Fail, config: EnvironmentConfig): void {
 }
 
 function validateService(fail: Fail, at: string, s: ServiceConfig): void {
-  if (typeof s.name !== "string" || !SERVICE_NAME.test(s.name)) {
+  if (!SERVICE_NAME.test(s.name)) {
     fail(
       `${at}.name`,
       s.name,
@@ -258,12 +258,12 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       "shorten or rename it",
     );
   }
-  checkInteger(fail, `${at}.priority`, s.priority, 1, 50_000, "e.g. 100; lower is evaluated first");
+  checkRange(fail, `${at}.priority`, s.priority, 1, 50_000, "e.g. 100; lower is evaluated first");
   if (s.pathPatterns === undefined && s.hostHeaders === undefined) {
     fail(`${at}.pathPatterns`, s.pathPatterns, "be set when hostHeaders is not", 'e.g. ["/api/*"]');
   }
   if (s.pathPatterns !== undefined) {
-    if (!Array.isArray(s.pathPatterns) || s.pathPatterns.length < 1 || s.pathPatterns.length > 3) {
+    if (s.pathPatterns.length < 1 || s.pathPatterns.length > 3) {
       fail(
         `${at}.pathPatterns`,
         s.pathPatterns,
@@ -272,22 +272,22 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       );
     }
     s.pathPatterns.forEach((p, j) => {
-      if (typeof p !== "string" || !p.startsWith("/") || p.length > 128 || /\s/.test(p)) {
+      if (!PATH_PATTERN_PATTERN.test(p)) {
         fail(
           `${at}.pathPatterns[${j}]`,
           p,
-          "start with `/`, be at most 128 characters and hold no spaces",
+          "start with `/`, be at most 128 characters of letters, digits and _-.$/~\"'@:+&*?",
           'e.g. "/api/*"',
         );
       }
     });
   }
   if (s.hostHeaders !== undefined) {
-    if (!Array.isArray(s.hostHeaders) || s.hostHeaders.length < 1 || s.hostHeaders.length > 3) {
+    if (s.hostHeaders.length < 1 || s.hostHeaders.length > 3) {
       fail(`${at}.hostHeaders`, s.hostHeaders, "list 1 to 3 host names", "split the service or merge hosts");
     }
     s.hostHeaders.forEach((h, j) => {
-      if (typeof h !== "string" || !HOST_HEADER.test(h)) {
+      if (!HOST_HEADER_PATTERN.test(h)) {
         fail(
           `${at}.hostHeaders[${j}]`,
           h,
@@ -297,16 +297,12 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       }
     });
   }
-  checkInteger(fail, `${at}.port`, s.port, 1, 65_535, "e.g. 8080");
-  if (
-    typeof s.healthCheckPath !== "string" ||
-    !s.healthCheckPath.startsWith("/") ||
-    /\s/.test(s.healthCheckPath)
-  ) {
+  checkRange(fail, `${at}.port`, s.port, 1, 65_535, "e.g. 8080");
+  if (!s.healthCheckPath.startsWith("/") || /\s/.test(s.healthCheckPath)) {
     fail(`${at}.healthCheckPath`, s.healthCheckPath, "start with `/` and hold no spaces", 'e.g. "/health"');
   }
-  checkInteger(fail, `${at}.cpu`, s.cpu, 128, 10_240, "1024 is one vCPU; e.g. 256");
-  checkInteger(
+  checkRange(fail, `${at}.cpu`, s.cpu, 128, 10_240, "1024 is one vCPU; e.g. 256");
+  checkRange(
     fail,
     `${at}.memoryReservationMiB`,
     s.memoryReservationMiB,
@@ -314,7 +310,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
     Number.MAX_SAFE_INTEGER,
     "e.g. 256",
   );
-  checkInteger(fail, `${at}.memoryMiB`, s.memoryMiB, 6, Number.MAX_SAFE_INTEGER, "e.g. 512");
+  checkRange(fail, `${at}.memoryMiB`, s.memoryMiB, 6, Number.MAX_SAFE_INTEGER, "e.g. 512");
   if (s.memoryMiB < s.memoryReservationMiB) {
     fail(
       `${at}.memoryMiB`,
@@ -323,7 +319,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       "raise the limit or lower the reservation",
     );
   }
-  checkInteger(
+  checkRange(
     fail,
     `${at}.desiredCount`,
     s.desiredCount,
@@ -333,7 +329,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
   );
   if (s.autoScaling !== undefined) {
     const a = s.autoScaling;
-    checkInteger(
+    checkRange(
       fail,
       `${at}.autoScaling.minCount`,
       a.minCount,
@@ -341,7 +337,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       100,
       "use `stopped: true` to scale to zero",
     );
-    checkInteger(fail, `${at}.autoScaling.maxCount`, a.maxCount, 1, 100, "e.g. 6");
+    checkRange(fail, `${at}.autoScaling.maxCount`, a.maxCount, 1, 100, "e.g. 6");
     if (a.minCount > a.maxCount) {
       fail(
         `${at}.autoScaling.minCount`,
@@ -350,9 +346,9 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
         "lower it or raise maxCount",
       );
     }
-    checkInteger(fail, `${at}.autoScaling.cpuTargetPercent`, a.cpuTargetPercent, 1, 100, "e.g. 60");
+    checkRange(fail, `${at}.autoScaling.cpuTargetPercent`, a.cpuTargetPercent, 1, 100, "e.g. 60");
     if (a.requestsPerTarget !== undefined) {
-      checkInteger(
+      checkRange(
         fail,
         `${at}.autoScaling.requestsPerTarget`,
         a.requestsPerTarget,
@@ -370,11 +366,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       );
     }
   }
-  checkOneOf(fail, `${at}.image.source`, s.image?.source, ["ecr", "service", "registry"]);
-  if (
-    s.image.source === "registry" &&
-    (typeof s.image.uri !== "string" || !/^[^\s:/]+[^\s]*$/.test(s.image.uri))
-  ) {
+  if (s.image.source === "registry" && !REGISTRY_IMAGE.test(s.image.uri)) {
     fail(
       `${at}.image.uri`,
       s.image.uri,
@@ -383,7 +375,7 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
     );
   }
   for (const name of Object.keys(s.environment ?? {})) {
-    if (!ENV_VAR_NAME.test(name)) {
+    if (!ENV_NAME_PATTERN.test(name)) {
       fail(
         `${at}.environment`,
         name,
@@ -396,13 +388,12 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
 
 function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
   const s = config.staticIp;
-  checkOneOf(fail, "staticIp.addresses", s.addresses, STATIC_IP_ADDRESS_MODES);
-  if (!Array.isArray(s.proxyPorts) || s.proxyPorts.length === 0) {
+  if (s.proxyPorts.length === 0) {
     fail("staticIp.proxyPorts", s.proxyPorts, "list at least one port", "e.g. [80]");
   }
   const seen = new Set<number>();
   s.proxyPorts.forEach((port, i) => {
-    checkInteger(fail, `staticIp.proxyPorts[${i}]`, port, 1, 65_535, "e.g. 80");
+    checkRange(fail, `staticIp.proxyPorts[${i}]`, port, 1, 65_535, "e.g. 80");
     if (seen.has(port)) fail(`staticIp.proxyPorts[${i}]`, port, "not repeat a port", "remove the duplicate");
     seen.add(port);
     if (ECS_RESERVED_HOST_PORTS.includes(port)) {
@@ -430,19 +421,15 @@ function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
       );
     }
   });
-  checkBoolean(fail, "staticIp.allowEipDestroy", s.allowEipDestroy);
-  checkBoolean(fail, "staticIp.alarms", s.alarms);
 }
 
 function validateCheckovExceptions(fail: Fail, config: EnvironmentConfig): void {
-  const list = config.checkovExceptions;
-  if (!Array.isArray(list)) fail("checkovExceptions", list, "be a list", "use [] for none");
   const seen = new Set<string>();
-  list.forEach((e, i) => {
-    if (typeof e?.id !== "string" || !CHECKOV_ID.test(e.id)) {
+  config.checkovExceptions.forEach((e, i) => {
+    if (!CHECKOV_ID.test(e.id)) {
       fail(
         `checkovExceptions[${i}].id`,
-        e?.id,
+        e.id,
         "be a checkov check id like CKV_AWS_150",
         "copy the id checkov reports",
       );
@@ -450,7 +437,7 @@ function validateCheckovExceptions(fail: Fail, config: EnvironmentConfig): void 
     if (seen.has(e.id))
       fail(`checkovExceptions[${i}].id`, e.id, "not repeat a check", "remove the duplicate");
     seen.add(e.id);
-    if (typeof e.reason !== "string" || e.reason.trim().length < MIN_EXCEPTION_REASON_LENGTH) {
+    if (e.reason.trim().length < MIN_EXCEPTION_REASON_LENGTH) {
       fail(
         `checkovExceptions[${i}].reason`,
         e.reason,
@@ -461,13 +448,9 @@ function validateCheckovExceptions(fail: Fail, config: EnvironmentConfig): void 
   });
 }
 
-function validateBackend(fail: Fail, backend: BackendConfig): void {
-  checkOneOf(fail, "backend.kind", backend?.kind, ["local", "s3"]);
+function validateBackend(fail: Fail, backend: BackendConfig, allowUnlistedRegion: boolean): void {
   if (backend.kind === "local") {
-    if (
-      backend.directory !== undefined &&
-      (typeof backend.directory !== "string" || backend.directory === "")
-    ) {
+    if (backend.directory === "") {
       fail(
         "backend.directory",
         backend.directory,
@@ -477,11 +460,7 @@ function validateBackend(fail: Fail, backend: BackendConfig): void {
     }
     return;
   }
-  if (
-    typeof backend.bucket !== "string" ||
-    !BUCKET_NAME.test(backend.bucket) ||
-    backend.bucket.includes("..")
-  ) {
+  if (!BUCKET_NAME.test(backend.bucket) || backend.bucket.includes("..")) {
     fail(
       "backend.bucket",
       backend.bucket,
@@ -489,9 +468,7 @@ function validateBackend(fail: Fail, backend: BackendConfig): void {
       "use the name of the existing state bucket",
     );
   }
-  if (typeof backend.region !== "string" || !REGION.test(backend.region)) {
-    fail("backend.region", backend.region, "be an AWS region name like eu-west-2", "the bucket's region");
-  }
+  checkRegion(fail, "backend.region", backend.region, allowUnlistedRegion, "it: the bucket's region");
   if (backend.keyPrefix !== undefined && !KEY_PREFIX.test(backend.keyPrefix)) {
     fail(
       "backend.keyPrefix",
@@ -500,7 +477,7 @@ function validateBackend(fail: Fail, backend: BackendConfig): void {
       'e.g. "ecs-cdktf"',
     );
   }
-  if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(backend.kmsKeyArn)) {
+  if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_PATTERN.test(backend.kmsKeyArn)) {
     fail(
       "backend.kmsKeyArn",
       backend.kmsKeyArn,
@@ -511,9 +488,6 @@ function validateBackend(fail: Fail, backend: BackendConfig): void {
 }
 
 function validateTags(fail: Fail, tags: Readonly<Record<string, string>>): void {
-  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
-    fail("tags", tags, "be an object of tag keys to values", "use {} for none");
-  }
   for (const [key, value] of Object.entries(tags)) {
     if (RESERVED_TAG_KEYS.includes(key)) {
       fail("tags", key, `not set ${RESERVED_TAG_KEYS.join(", ")}`, "the stacks set those tags themselves");
@@ -521,7 +495,7 @@ function validateTags(fail: Fail, tags: Readonly<Record<string, string>>): void 
     if (key.length < 1 || key.length > 128 || key.startsWith("aws:")) {
       fail("tags", key, "use keys of 1 to 128 characters, not starting with aws:", "shorten the key");
     }
-    if (typeof value !== "string" || value.length > 256) {
+    if (value.length > 256) {
       fail(`tags.${key}`, value, "be a string of at most 256 characters", "shorten the value");
     }
   }

@@ -6,11 +6,13 @@
  */
 import * as path from "node:path";
 import { KNOWN_AZ_LETTERS } from "../modules/network";
+import { formatValue, ValidationError } from "../modules/shared/validation";
 import { EnvironmentConfig } from "./config-types";
 import { validateEnvironmentConfig } from "./config-validation";
 import { DEFAULT_ENVIRONMENT, ENVIRONMENT_NAMES, EnvironmentName, PRESETS } from "./presets";
 
 export * from "./config-types";
+export { checkEnvironmentShape, ENVIRONMENT_CONFIG_SCHEMA, fieldPath } from "./config-schema";
 export {
   MAX_SERVICES,
   MIN_AZ_COUNT,
@@ -73,8 +75,8 @@ function checkName(value: unknown, from: string): EnvironmentName {
   if (typeof value === "string" && (ENVIRONMENT_NAMES as readonly string[]).includes(value.trim())) {
     return value.trim() as EnvironmentName;
   }
-  throw new Error(
-    `Unknown environment ${JSON.stringify(value)} (from ${from}): the valid choices are ${choices()}; ` +
+  throw new ValidationError(
+    `Unknown environment ${formatValue(value)} (from ${from}): the valid choices are ${choices()}; ` +
       "pick one of them, or add a preset to PRESETS in stacks/presets.ts",
   );
 }
@@ -91,7 +93,7 @@ export function selectEnvironmentName(sources: EnvironmentSources = {}): Environ
   const fromContext = context === undefined ? undefined : checkName(context, contextLabel);
   const fromEnv = variable === undefined ? undefined : checkName(variable, ENVIRONMENT_VARIABLE);
   if (fromContext && fromEnv && fromContext !== fromEnv) {
-    throw new Error(
+    throw new ValidationError(
       `The environment is chosen twice: ${contextLabel} (${fromContext}) and ` +
         `${ENVIRONMENT_VARIABLE} (${fromEnv}) differ; set only one of them`,
     );
@@ -117,8 +119,8 @@ export function withEipDestroyAllowed(
 ): EnvironmentConfig {
   if (flag === undefined || flag === "") return config;
   if (flag !== "1") {
-    throw new Error(
-      `Environment '${config.name}': ${ALLOW_EIP_DESTROY_VARIABLE} (${flag}) must be 1 or empty; ` +
+    throw new ValidationError(
+      `Environment '${config.name}': ${ALLOW_EIP_DESTROY_VARIABLE} (${formatValue(flag)}) must be 1 or empty; ` +
         "set it to 1 only to release the Elastic IPs on purpose, else unset it",
     );
   }
@@ -132,8 +134,8 @@ export function withStateDirectory(
 ): EnvironmentConfig {
   if (directory === undefined || directory === "") return validateEnvironmentConfig(config);
   if (config.backend.kind !== "local") {
-    throw new Error(
-      `Environment '${config.name}': ${STATE_DIRECTORY_VARIABLE} (${directory}) applies to the local ` +
+    throw new ValidationError(
+      `Environment '${config.name}': ${STATE_DIRECTORY_VARIABLE} (${formatValue(directory)}) applies to the local ` +
         `backend only, and this environment's backend is ${config.backend.kind}; unset it`,
     );
   }

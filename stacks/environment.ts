@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AppStack } from "./app-stack";
 import { AwsTarget } from "./aws-provider";
-import { EnvironmentConfig } from "./config";
+import { EnvironmentConfig, validateEnvironmentConfig } from "./config";
 import { FoundationStack } from "./foundation-stack";
 
 /** Id of an environment's foundation stack, e.g. `dev-foundation`. */
@@ -24,13 +24,15 @@ export interface EnvironmentStacks {
  * Adds one environment's stacks to `scope` (the cdktf App): `<env>-foundation` (network, zone,
  * static-IP addresses) and `<env>-app` (cluster, load balancer, services), which reads the
  * foundation through cross-stack references. The ids carry the environment, so every environment
- * has its own state files and synthesized directories.
+ * has its own state files and synthesized directories. `config` is validated first: bad input
+ * throws a `ValidationError` before any stack exists (and so before anything is written).
  */
 export function addEnvironment(
   scope: Construct,
   config: EnvironmentConfig,
   target: AwsTarget,
 ): EnvironmentStacks {
+  validateEnvironmentConfig(config);
   const foundation = new FoundationStack(scope, foundationStackId(config.name), { config, target });
   const app = new AppStack(scope, appStackId(config.name), { config, target, foundation });
   return { foundation, app };

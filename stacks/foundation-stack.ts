@@ -59,6 +59,7 @@ export class FoundationStack extends TerraformStack {
     this.network = new Network(this, "network", {
       name: config.name,
       region: config.region,
+      ...(config.allowUnlistedRegion ? { allowUnlistedRegion: config.allowUnlistedRegion } : {}),
       availabilityZones: availabilityZonesOf(config),
       cidrBlock: config.network.cidrBlock,
       natGateways: config.network.natGateways,

@@ -41,7 +41,9 @@ export const DEV: EnvironmentConfig = {
   region: DEFAULT_REGION,
   network: { cidrBlock: "172.24.0.0/16", azCount: 2, natGateways: "single", zoneName: "myorg.local" },
   capacity: { instanceType: "t3.small", minSize: 1, maxSize: 1, desiredCapacity: 1 },
-  loadBalancer: { ingressCidrs: ["0.0.0.0/0"], accessLogs: false },
+  // Internal: the static IP is the public entry, and its edge proxy reaches an internal load
+  // balancer directly (an internet-facing one only through NAT, to its public addresses).
+  loadBalancer: { internal: true, accessLogs: false },
   imageTag: DEFAULT_IMAGE_TAG,
   services: [
     {
@@ -86,7 +88,8 @@ export const PROD: EnvironmentConfig = {
   region: DEFAULT_REGION,
   network: { cidrBlock: "172.25.0.0/16", azCount: 2, natGateways: "per-az", zoneName: "myorg.local" },
   capacity: { instanceType: "t3.medium", minSize: 2, maxSize: 6, desiredCapacity: 2 },
-  loadBalancer: { ingressCidrs: ["0.0.0.0/0"], accessLogs: true },
+  // Internal behind the static IPs, as in dev.
+  loadBalancer: { internal: true, accessLogs: true },
   imageTag: DEFAULT_IMAGE_TAG,
   services: [
     {

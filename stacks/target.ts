@@ -1,3 +1,4 @@
+import { formatValue, ValidationError } from "../modules/shared/validation";
 import { AwsTarget } from "./aws-provider";
 
 /** The values `ECS_CDKTF_TARGET` accepts. */
@@ -13,20 +14,20 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): AwsTarget {
   const kind = (env.ECS_CDKTF_TARGET ?? "local").trim();
   if (kind === "aws") return { kind: "aws" };
   if (kind !== "local") {
-    throw new Error(
-      `ECS_CDKTF_TARGET (${JSON.stringify(kind)}) must be one of ${TARGETS.join(", ")}; unset it for the local AWS`,
+    throw new ValidationError(
+      `ECS_CDKTF_TARGET (${formatValue(kind)}) must be one of ${TARGETS.join(", ")}; unset it for the local AWS`,
     );
   }
   const endpoint = env.LOCAL_AWS_ENDPOINT?.trim();
   if (!endpoint) {
-    throw new Error(
+    throw new ValidationError(
       "LOCAL_AWS_ENDPOINT is not set: the local target needs the emulator's URL; " +
         "run `npm run local` (it starts moto server and sets it), or set ECS_CDKTF_TARGET=aws for real AWS",
     );
   }
   if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) {
-    throw new Error(
-      `LOCAL_AWS_ENDPOINT (${JSON.stringify(endpoint)}) must be a URL such as http://127.0.0.1:4566; fix the value`,
+    throw new ValidationError(
+      `LOCAL_AWS_ENDPOINT (${formatValue(endpoint)}) must be a URL such as http://127.0.0.1:4566; fix the value`,
     );
   }
   return { kind: "local", endpoint: endpoint.replace(/\/$/, "") };

@@ -14,7 +14,9 @@ import {
   validateEnvironmentConfig,
   withEipDestroyAllowed,
   withStateDirectory,
+  ENVIRONMENT_CONFIG_SCHEMA,
 } from "../../stacks/config";
+import { ValidationError } from "../../modules/shared/validation";
 
 /** A copy of `base` with `change` applied to a deep clone (the presets stay untouched). */
 function mutate(change: (c: Mutable) => void, base: EnvironmentConfig = DEV): EnvironmentConfig {
@@ -43,6 +45,8 @@ describe("presets", () => {
     expect(DEV.stopped).toBe(false);
     expect(DEV.backend).toEqual({ kind: "local" });
     expect(DEV.loadBalancer.accessLogs).toBe(false);
+    // Internal behind the static IP: the edge proxy reaches it directly, not through NAT.
+    expect(DEV.loadBalancer).toEqual({ internal: true, accessLogs: false });
     expect(DEV.checkovExceptions.map((e) => e.id)).toEqual([
       "CKV_AWS_150",
       "CKV_AWS_2",
@@ -61,6 +65,7 @@ describe("presets", () => {
     expect(staticIpAvailabilityZonesOf(PROD)).toEqual(["eu-west-2a", "eu-west-2b"]);
     expect(PROD.deletionProtection).toBe(true);
     expect(PROD.loadBalancer.accessLogs).toBe(true);
+    expect(PROD.loadBalancer).toEqual({ internal: true, accessLogs: true });
     expect(PROD.checkovExceptions).toEqual([]);
   });
 
@@ -107,7 +112,23 @@ describe("validateEnvironmentConfig accepts", () => {
   it.each<[string, (c: Mutable) => void]>([
     ["another region", (c) => (c.region = "eu-central-1")],
     ["three AZs", (c) => (c.network.azCount = 3)],
-    ["no NAT gateway", (c) => (c.network.natGateways = "none")],
+    [
+      "no NAT gateway, with capacity.allowPrivateSubnetsWithoutNat",
+      (c) => ((c.network.natGateways = "none"), (c.capacity.allowPrivateSubnetsWithoutNat = true)),
+    ],
+    [
+      "a region newer than the table, with allowUnlistedRegion",
+      (c) => ((c.region = "eu-west-9"), (c.allowUnlistedRegion = true)),
+    ],
+    [
+      "an unlisted S3 backend region, with allowUnlistedRegion",
+      (c) => (
+        (c.allowUnlistedRegion = true),
+        (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-9" })
+      ),
+    ],
+    ["an internet-facing load balancer", (c) => (c.loadBalancer.internal = false)],
+    ["explicit ingress CIDRs", (c) => (c.loadBalancer.ingressCidrs = ["10.0.0.0/8", "203.0.113.0/24"])],
     ["capacity min 0 (scale from zero)", (c) => ((c.capacity.minSize = 0), (c.capacity.desiredCapacity = 0))],
     [
       "a certificate in the region",
@@ -177,33 +198,33 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "name with upper case",
       (c) => (c.name = "Dev"),
-      "Environment 'Dev': name (Dev) must be 1 to 16 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it",
+      "Environment 'Dev': name (\"Dev\") must be 1 to 16 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it",
     ],
-    ["name too long", (c) => (c.name = "a".repeat(17)), "name (aaaaaaaaaaaaaaaaa) must be 1 to 16"],
+    ["name too long", (c) => (c.name = "a".repeat(17)), 'name ("aaaaaaaaaaaaaaaaa") must be 1 to 16'],
     [
       "region",
       (c) => (c.region = "London"),
-      "Environment 'dev': region (London) must be an AWS region name like eu-west-2; fix the region name",
+      "Environment 'dev': region (\"London\") must be an AWS region name like eu-west-2; fix the region name",
     ],
     [
       "cidr shape",
       (c) => (c.network.cidrBlock = "10.0.0.0"),
-      "network.cidrBlock (10.0.0.0) must be an IPv4 CIDR block like 10.0.0.0/16; e.g. 172.24.0.0/16",
+      'network.cidrBlock ("10.0.0.0") must be an IPv4 CIDR block a.b.c.d/n (decimal, no leading zeros); e.g. 172.24.0.0/16',
     ],
     [
       "cidr octet",
       (c) => (c.network.cidrBlock = "10.300.0.0/16"),
-      "network.cidrBlock (10.300.0.0/16) must have octets from 0 to 255",
+      'network.cidrBlock ("10.300.0.0/16") must have octets from 0 to 255',
     ],
     [
       "cidr prefix",
       (c) => (c.network.cidrBlock = "10.0.0.0/8"),
-      "network.cidrBlock (10.0.0.0/8) must have a prefix from /16 to /24",
+      'network.cidrBlock ("10.0.0.0/8") must have a prefix from /16 to /24',
     ],
     [
       "cidr host bits",
       (c) => (c.network.cidrBlock = "10.0.1.0/16"),
-      "network.cidrBlock (10.0.1.0/16) must have no host bits set",
+      'network.cidrBlock ("10.0.1.0/16") must have no host bits set (the network address is 10.0.0.0/16)',
     ],
     [
       "one AZ",
@@ -218,22 +239,22 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "NAT mode",
       (c) => (c.network.natGateways = "two"),
-      "network.natGateways (two) must be one of per-az, single, none; pick one of those",
+      'network.natGateways ("two") must be one of "per-az", "single", "none"; pick one of those',
     ],
     [
       "zone one label",
       (c) => (c.network.zoneName = "local"),
-      "network.zoneName (local) must be a lower-case DNS name of at least two labels, without a trailing dot; e.g. myorg.local",
+      'network.zoneName ("local") must be a lower-case DNS name of at least two labels, without a trailing dot; e.g. myorg.local',
     ],
     [
       "zone trailing dot",
       (c) => (c.network.zoneName = "myorg.local."),
-      "network.zoneName (myorg.local.) must be a lower-case DNS name",
+      'network.zoneName ("myorg.local.") must be a lower-case DNS name',
     ],
     [
       "instance type",
       (c) => (c.capacity.instanceType = "small"),
-      "capacity.instanceType (small) must be an EC2 instance type like t3.small; fix the name",
+      'capacity.instanceType ("small") must be an EC2 instance type like t3.small; fix the name',
     ],
     [
       "min negative",
@@ -253,7 +274,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "desired not integer",
       (c) => (c.capacity.desiredCapacity = 1.5),
-      "capacity.desiredCapacity (1.5) must be an integer ≥ 0; e.g. 1",
+      "capacity.desiredCapacity (1.5) must be an integer; write a whole number, without quotes",
     ],
     [
       "desired outside",
@@ -268,22 +289,22 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "bad ingress CIDR",
       (c) => (c.loadBalancer.ingressCidrs = ["0.0.0.0/0", "1.2.3.4"]),
-      "loadBalancer.ingressCidrs[1] (1.2.3.4) must be an IPv4 CIDR block like 10.0.0.0/16; e.g. 203.0.113.0/24",
+      'loadBalancer.ingressCidrs[1] ("1.2.3.4") must be an IPv4 CIDR block a.b.c.d/n (decimal, no leading zeros); e.g. 203.0.113.0/24',
     ],
     [
       "certificate elsewhere",
       (c) => (c.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"),
-      "loadBalancer.certificateArn (arn:aws:acm:us-east-1:123456789012:certificate/abc) must be an ACM certificate ARN in eu-west-2",
+      'loadBalancer.certificateArn ("arn:aws:acm:us-east-1:123456789012:certificate/abc") must be an ACM certificate ARN in eu-west-2',
     ],
     [
       "image tag",
       (c) => (c.imageTag = "-latest"),
-      "imageTag (-latest) must be an image tag: 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`; use e.g. the git SHA of the release",
+      'imageTag ("-latest") must be an image tag: 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`; use e.g. the git SHA of the release',
     ],
     [
       "no services",
       (c) => (c.services = []),
-      "services (0 services) must list 1 to 20 services; one load balancer's listener holds that many rules here",
+      "services.length (0) must be from 1 to 20; one load balancer's listener holds that many rules here",
     ],
     [
       "21 services",
@@ -293,17 +314,17 @@ describe("validateEnvironmentConfig rejects", () => {
           name: `s${i}`,
           priority: i + 1,
         }))),
-      "services (21 services) must list 1 to 20 services",
+      "services.length (21) must be from 1 to 20",
     ],
     [
       "service name",
       service0((s) => (s.name = "Web")),
-      "services[0].name (Web) must be 1 to 24 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it",
+      'services[0].name ("Web") must be 1 to 24 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it',
     ],
     [
       "duplicate name",
       (c) => (c.services[1].name = "web"),
-      "services[1].name (web) must be unique; rename one of the services",
+      'services[1].name ("web") must be unique; rename one of the services',
     ],
     [
       "priority range",
@@ -333,7 +354,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "relative path",
       service0((s) => (s.pathPatterns = ["api/*"])),
-      'services[0].pathPatterns[0] (api/*) must start with `/`, be at most 128 characters and hold no spaces; e.g. "/api/*"',
+      'services[0].pathPatterns[0] ("api/*") must start with `/`, be at most 128 characters of letters, digits and _-.$/~"\'@:+&*?; e.g. "/api/*"',
     ],
     [
       "empty hosts",
@@ -343,7 +364,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "bad host",
       service0((s) => (s.hostHeaders = ["api example.com"])),
-      'services[0].hostHeaders[0] (api example.com) must be a host name (letters, digits, `-`, `.`, wildcards `*` and `?`; at most 128 characters); e.g. "api.example.com"',
+      'services[0].hostHeaders[0] ("api example.com") must be a host name (letters, digits, `-`, `.`, wildcards `*` and `?`; at most 128 characters); e.g. "api.example.com"',
     ],
     [
       "port",
@@ -353,7 +374,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "health path",
       service0((s) => (s.healthCheckPath = "health")),
-      'services[0].healthCheckPath (health) must start with `/` and hold no spaces; e.g. "/health"',
+      'services[0].healthCheckPath ("health") must start with `/` and hold no spaces; e.g. "/health"',
     ],
     [
       "cpu",
@@ -417,22 +438,22 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "image source",
       service0((s) => (s.image = { source: "docker" })),
-      "services[0].image.source (docker) must be one of ecr, service, registry; pick one of those",
+      'services[0].image.source ("docker") must be one of "ecr", "service", "registry"; pick one of those',
     ],
     [
       "registry uri",
       service0((s) => (s.image = { source: "registry", uri: "nginx 1.27" })),
-      'services[0].image.uri (nginx 1.27) must be a full image reference without spaces; e.g. "public.ecr.aws/nginx/nginx:1.27"',
+      'services[0].image.uri ("nginx 1.27") must be a full image reference without spaces; e.g. "public.ecr.aws/nginx/nginx:1.27"',
     ],
     [
       "image of an unknown service",
       (c) => (c.services[1].image = { source: "service", service: "www" }),
-      "services[1].image.service (www) must name another service of the list whose image source is ecr; one of: web",
+      'services[1].image.service ("www") must name another service of the list whose image source is ecr; one of: web',
     ],
     [
       "image of itself",
       (c) => (c.services[1].image = { source: "service", service: "api" }),
-      "services[1].image.service (api) must name another service of the list whose image source is ecr",
+      'services[1].image.service ("api") must name another service of the list whose image source is ecr',
     ],
     [
       "image of a service without a repository",
@@ -440,17 +461,17 @@ describe("validateEnvironmentConfig rejects", () => {
         (c.services[0].image = { source: "registry", uri: "nginx:1" }),
         (c.services[1].image = { source: "service", service: "web" })
       ),
-      "services[1].image.service (web) must name another service of the list whose image source is ecr; one of: (none)",
+      'services[1].image.service ("web") must name another service of the list whose image source is ecr; one of: (none)',
     ],
     [
       "environment variable name",
       service0((s) => (s.environment = { "1X": "y" })),
-      "services[0].environment (1X) must use names of letters, digits and `_`, not starting with a digit; rename the variable",
+      'services[0].environment ("1X") must use names of letters, digits and `_`, not starting with a digit; rename the variable',
     ],
     [
       "static IP mode",
       (c) => (c.staticIp.addresses = "two"),
-      "staticIp.addresses (two) must be one of one, per-az, none; pick one of those",
+      'staticIp.addresses ("two") must be one of "one", "per-az", "none"; pick one of those',
     ],
     [
       "no proxy port",
@@ -485,27 +506,27 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "allowEipDestroy not boolean",
       (c) => (c.staticIp.allowEipDestroy = "yes"),
-      "staticIp.allowEipDestroy (yes) must be true or false; set a boolean",
+      'staticIp.allowEipDestroy ("yes") must be true or false; write true or false, without quotes',
     ],
     [
       "alarms not boolean",
       (c) => (c.staticIp.alarms = undefined),
-      "staticIp.alarms (undefined) must be true or false; set a boolean",
+      "staticIp.alarms (undefined) must be true or false; write true or false, without quotes",
     ],
     [
       "accessLogs not boolean",
       (c) => (c.loadBalancer.accessLogs = "on"),
-      "loadBalancer.accessLogs (on) must be true or false; set a boolean",
+      'loadBalancer.accessLogs ("on") must be true or false; write true or false, without quotes',
     ],
     [
       "exceptions not a list",
       (c) => (c.checkovExceptions = {}),
-      "checkovExceptions ({}) must be a list; use [] for none",
+      "checkovExceptions ({}) must be a list; use [ … ] (an empty list is [])",
     ],
     [
       "exception id",
       (c) => (c.checkovExceptions = [{ id: "AWS_150", reason: "a reason long enough to pass" }]),
-      "checkovExceptions[0].id (AWS_150) must be a checkov check id like CKV_AWS_150; copy the id checkov reports",
+      'checkovExceptions[0].id ("AWS_150") must be a checkov check id like CKV_AWS_150; copy the id checkov reports',
     ],
     [
       "exception twice",
@@ -514,68 +535,68 @@ describe("validateEnvironmentConfig rejects", () => {
           { id: "CKV_AWS_2", reason: "a reason long enough to pass" },
           { id: "CKV_AWS_2", reason: "a reason long enough to pass" },
         ]),
-      "checkovExceptions[1].id (CKV_AWS_2) must not repeat a check; remove the duplicate",
+      'checkovExceptions[1].id ("CKV_AWS_2") must not repeat a check; remove the duplicate',
     ],
     [
       "exception without a reason",
       (c) => (c.checkovExceptions = [{ id: "CKV_AWS_2", reason: "  because  " }]),
-      "checkovExceptions[0].reason (  because  ) must explain the exception in at least 20 characters; say why this environment accepts the finding",
+      'checkovExceptions[0].reason ("  because  ") must explain the exception in at least 20 characters; say why this environment accepts the finding',
     ],
-    ["stopped not boolean", (c) => (c.stopped = "yes"), "stopped (yes) must be true or false; set a boolean"],
+    [
+      "stopped not boolean",
+      (c) => (c.stopped = "yes"),
+      'stopped ("yes") must be true or false; write true or false, without quotes',
+    ],
     [
       "deletionProtection not boolean",
       (c) => (c.deletionProtection = 1),
-      "deletionProtection (1) must be true or false; set a boolean",
+      "deletionProtection (1) must be true or false; write true or false, without quotes",
     ],
     [
       "backend kind",
       (c) => (c.backend = { kind: "gcs" }),
-      "backend.kind (gcs) must be one of local, s3; pick one of those",
+      'backend.kind ("gcs") must be one of "local", "s3"; pick one of those',
     ],
     [
       "local directory empty",
       (c) => (c.backend = { kind: "local", directory: "" }),
-      "backend.directory () must be a directory path; leave it unset for the working directory",
+      'backend.directory ("") must be a directory path; leave it unset for the working directory',
     ],
     [
       "bucket name",
       (c) => (c.backend = { kind: "s3", bucket: "My_State", region: "eu-west-2" }),
-      "backend.bucket (My_State) must be an S3 bucket name: 3 to 63 lower-case letters, digits, `.` or `-`; use the name of the existing state bucket",
+      'backend.bucket ("My_State") must be an S3 bucket name: 3 to 63 lower-case letters, digits, `.` or `-`; use the name of the existing state bucket',
     ],
     [
       "bucket region",
       (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu" }),
-      "backend.region (eu) must be an AWS region name like eu-west-2; the bucket's region",
+      'backend.region ("eu") must be an AWS region name like eu-west-2; fix it: the bucket\'s region',
     ],
     [
       "key prefix",
       (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2", keyPrefix: "/state/" }),
-      'backend.keyPrefix (/state/) must be S3 key segments separated by `/`, without a leading or trailing `/`; e.g. "ecs-cdktf"',
+      'backend.keyPrefix ("/state/") must be S3 key segments separated by `/`, without a leading or trailing `/`; e.g. "ecs-cdktf"',
     ],
     [
       "kms key",
       (c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2", kmsKeyArn: "alias/state" }),
-      "backend.kmsKeyArn (alias/state) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); use the key's ARN, not an alias",
+      'backend.kmsKeyArn ("alias/state") must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); use the key\'s ARN, not an alias',
     ],
-    [
-      "tags not an object",
-      (c) => (c.tags = ["a"]),
-      'tags (["a"]) must be an object of tag keys to values; use {} for none',
-    ],
+    ["tags not an object", (c) => (c.tags = ["a"]), 'tags (["a"]) must be an object; use { … }'],
     [
       "reserved tag",
       (c) => (c.tags = { environment: "x" }),
-      "tags (environment) must not set project, environment, managed-by, Name; the stacks set those tags themselves",
+      'tags ("environment") must not set project, environment, managed-by, Name; the stacks set those tags themselves',
     ],
     [
       "aws: tag",
       (c) => (c.tags = { "aws:x": "y" }),
-      "tags (aws:x) must use keys of 1 to 128 characters, not starting with aws:; shorten the key",
+      'tags ("aws:x") must use keys of 1 to 128 characters, not starting with aws:; shorten the key',
     ],
     [
       "long tag value",
       (c) => (c.tags = { team: "x".repeat(257) }),
-      "tags.team (" + "x".repeat(257) + ") must be a string of at most 256 characters; shorten the value",
+      'tags.team ("' + "x".repeat(257) + '") must be a string of at most 256 characters; shorten the value',
     ],
   ];
 
@@ -587,6 +608,203 @@ describe("validateEnvironmentConfig rejects", () => {
     expect(() => validateEnvironmentConfig(mutate((c) => (c.network.azCount = 9), PROD))).toThrow(
       /^Environment 'prod': network\.azCount \(9\)/,
     );
+  });
+});
+
+describe("the config's shape (the zod schema): unknown keys", () => {
+  const valid = (keys: readonly string[]) => [...keys].sort().join(", ");
+  const TOP = Object.keys(ENVIRONMENT_CONFIG_SCHEMA.shape);
+  const SERVICE = Object.keys(DEV.services[0]!).concat("hostHeaders", "autoScaling");
+  it.each<[string, (c: Mutable) => void, string]>([
+    [
+      "at the top level",
+      (c) => ((c.stoped = false), delete c.stopped),
+      `Environment 'dev': stoped (false) must be a known key; did you mean stopped? (valid: ${valid(TOP)})`,
+    ],
+    [
+      "nested",
+      (c) => ((c.network.natGateway = "single"), delete c.network.natGateways),
+      `Environment 'dev': network.natGateway ("single") must be a known key; did you mean natGateways? (valid: azCount, cidrBlock, natGateways, zoneName)`,
+    ],
+    [
+      "in a service",
+      (c) => (c.services[0].autoscaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 }),
+      `Environment 'dev': services[0].autoscaling ({"minCount":1,"maxCount":2,"cpuTargetPercent":60}) must be a known key; did you mean autoScaling? (valid: ${valid(SERVICE)})`,
+    ],
+    [
+      "in autoScaling",
+      (c) => (c.services[1].autoScaling = { minCont: 1, minCount: 1, maxCount: 2, cpuTargetPercent: 60 }),
+      "Environment 'dev': services[1].autoScaling.minCont (1) must be a known key; did you mean minCount? (valid: cpuTargetPercent, maxCount, minCount, requestsPerTarget)",
+    ],
+    [
+      "in a service's image (of its own source)",
+      (c) => (c.services[0].image = { source: "ecr", uri: "nginx:1" }),
+      `Environment 'dev': services[0].image.uri ("nginx:1") must be a known key; remove it; the valid keys are source`,
+    ],
+    [
+      "in the S3 backend",
+      (c) => (c.backend = { kind: "s3", bukcet: "my-state", region: "eu-west-2" }),
+      "Environment 'dev': backend.bukcet (\"my-state\") must be a known key; did you mean bucket? (valid: bucket, keyPrefix, kind, kmsKeyArn, region)",
+    ],
+    [
+      "with no near name",
+      (c) => (c.loadBalancer.zzz = 1),
+      "Environment 'dev': loadBalancer.zzz (1) must be a known key; remove it; the valid keys are accessLogs, certificateArn, ingressCidrs, internal",
+    ],
+  ])("%s", (_name, change, message) => {
+    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+  });
+
+  it("throws a ValidationError, in one line", () => {
+    const error = (() => {
+      try {
+        validateEnvironmentConfig(mutate((c) => (c.capacity.minsize = 1)));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    expect((error as Error).message).not.toContain("\n");
+  });
+});
+
+describe("the config's shape (the zod schema): types", () => {
+  it.each<[string, (c: Mutable) => void, string]>([
+    [
+      "a boolean as a string",
+      (c) => (c.stopped = "true"),
+      `Environment 'dev': stopped ("true") must be true or false; write true or false, without quotes`,
+    ],
+    [
+      "NaN for an integer",
+      (c) => (c.capacity.minSize = NaN),
+      "Environment 'dev': capacity.minSize (NaN) must be an integer; write a whole number, without quotes",
+    ],
+    [
+      "Infinity for an integer",
+      (c) => (c.services[1].autoScaling = { minCount: 1, maxCount: Infinity, cpuTargetPercent: 60 }),
+      "Environment 'dev': services[1].autoScaling.maxCount (Infinity) must be an integer",
+    ],
+    [
+      "a number as a string",
+      (c) => (c.services[0].port = "8080"),
+      `Environment 'dev': services[0].port ("8080") must be an integer; write a whole number, without quotes`,
+    ],
+    [
+      "a port of a list as a string",
+      (c) => (c.staticIp.proxyPorts = [80, "443"]),
+      `Environment 'dev': staticIp.proxyPorts[1] ("443") must be an integer`,
+    ],
+    [
+      "a missing key",
+      (c) => delete c.deletionProtection,
+      "Environment 'dev': deletionProtection (undefined) must be true or false; set it to true or false",
+    ],
+    [
+      "a missing nested key",
+      (c) => delete c.loadBalancer.internal,
+      "Environment 'dev': loadBalancer.internal (undefined) must be true or false; set it to true or false",
+    ],
+    [
+      "a string that is a number",
+      (c) => (c.region = 2),
+      "Environment 'dev': region (2) must be a string; quote the value",
+    ],
+    [
+      "a list that is a string",
+      (c) => (c.services = "web"),
+      `Environment 'dev': services ("web") must be a list`,
+    ],
+    [
+      "an object that is a list",
+      (c) => (c.network = []),
+      "Environment 'dev': network ([]) must be an object",
+    ],
+    [
+      "a tag value that is a number",
+      (c) => (c.tags = { team: 42 }),
+      "Environment 'dev': tags.team (42) must be a string; quote the value",
+    ],
+    [
+      "an environment variable value that is a boolean",
+      (c) => (c.services[0].environment = { DEBUG: true }),
+      "Environment 'dev': services[0].environment.DEBUG (true) must be a string",
+    ],
+    [
+      "a backend without a kind",
+      (c) => (c.backend = { bucket: "my-state" }),
+      `Environment 'dev': backend.kind (undefined) must be one of "local", "s3"; pick one of those`,
+    ],
+    [
+      "a name that is not a string",
+      (c) => (c.name = 7),
+      "Environment '7': name (7) must be a string; quote the value",
+    ],
+  ])("%s", (_name, change, message) => {
+    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+  });
+
+  it("GIVEN no object at all THEN the config itself is named", () => {
+    expect(() => validateEnvironmentConfig(undefined as unknown as EnvironmentConfig)).toThrow(
+      "Environment 'undefined': config (undefined) must be an object",
+    );
+  });
+
+  it("the schema accepts both presets as they are", () => {
+    for (const preset of [DEV, PROD]) expect(ENVIRONMENT_CONFIG_SCHEMA.safeParse(preset).success).toBe(true);
+  });
+});
+
+describe("region", () => {
+  it("GIVEN a region AWS does not list THEN the nearest listed one and allowUnlistedRegion", () => {
+    expect(() => validateEnvironmentConfig(mutate((c) => (c.region = "eu-west-7")))).toThrow(
+      `Environment 'dev': region ("eu-west-7") must be a region AWS lists (AWS_REGIONS in modules/network/regions.ts); did you mean eu-west-1? for a region newer than the table, set allowUnlistedRegion: true`,
+    );
+  });
+
+  it("GIVEN allowUnlistedRegion THEN the region must still look like one", () => {
+    expect(() =>
+      validateEnvironmentConfig(mutate((c) => ((c.region = "London"), (c.allowUnlistedRegion = true)))),
+    ).toThrow(`region ("London") must be an AWS region name like eu-west-2`);
+  });
+
+  it("GIVEN an S3 backend in a region AWS does not list THEN the same rule", () => {
+    expect(() =>
+      validateEnvironmentConfig(
+        mutate((c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-wset-2" })),
+      ),
+    ).toThrow(
+      `Environment 'dev': backend.region ("eu-wset-2") must be a region AWS lists (AWS_REGIONS in modules/network/regions.ts); did you mean eu-west-2? for a region newer than the table, set allowUnlistedRegion: true`,
+    );
+  });
+
+  it("GIVEN allowUnlistedRegion not a boolean THEN a type error", () => {
+    expect(() => validateEnvironmentConfig(mutate((c) => (c.allowUnlistedRegion = "yes")))).toThrow(
+      `allowUnlistedRegion ("yes") must be true or false`,
+    );
+  });
+});
+
+describe("no NAT gateway with the cluster in the private subnets", () => {
+  it("GIVEN natGateways none THEN an error naming what breaks and both ways out", () => {
+    expect(() => validateEnvironmentConfig(mutate((c) => (c.network.natGateways = "none")))).toThrow(
+      `Environment 'dev': network.natGateways ("none") must give the private subnets a way out while the cluster's instances run there: without NAT (and this environment has no VPC endpoints) they can neither register with ECS nor pull images; use "single" (or "per-az"), or set capacity.allowPrivateSubnetsWithoutNat: true if the network has another way out`,
+    );
+  });
+
+  it("GIVEN allowPrivateSubnetsWithoutNat false THEN the same error", () => {
+    expect(() =>
+      validateEnvironmentConfig(
+        mutate((c) => ((c.network.natGateways = "none"), (c.capacity.allowPrivateSubnetsWithoutNat = false))),
+      ),
+    ).toThrow('network.natGateways ("none") must give the private subnets a way out');
+  });
+
+  it("GIVEN allowPrivateSubnetsWithoutNat not a boolean THEN a type error", () => {
+    expect(() =>
+      validateEnvironmentConfig(mutate((c) => (c.capacity.allowPrivateSubnetsWithoutNat = 1))),
+    ).toThrow("capacity.allowPrivateSubnetsWithoutNat (1) must be true or false");
   });
 });
 
@@ -662,14 +880,14 @@ describe("loadEnvironmentConfig", () => {
 
   it("GIVEN ECS_CDKTF_ALLOW_EIP_DESTROY other than 1 THEN an error naming the fix", () => {
     expect(() => withEipDestroyAllowed(PROD, "true")).toThrow(
-      "Environment 'prod': ECS_CDKTF_ALLOW_EIP_DESTROY (true) must be 1 or empty; set it to 1 only to release the Elastic IPs on purpose, else unset it",
+      "Environment 'prod': ECS_CDKTF_ALLOW_EIP_DESTROY (\"true\") must be 1 or empty; set it to 1 only to release the Elastic IPs on purpose, else unset it",
     );
   });
 
   it("GIVEN ECS_CDKTF_STATE_DIR with an S3 backend THEN an error", () => {
     const s3 = mutate((c) => (c.backend = { kind: "s3", bucket: "my-state", region: "eu-west-2" }));
     expect(() => withStateDirectory(s3, "/tmp/x")).toThrow(
-      "Environment 'dev': ECS_CDKTF_STATE_DIR (/tmp/x) applies to the local backend only, and this environment's backend is s3; unset it",
+      `Environment 'dev': ECS_CDKTF_STATE_DIR ("/tmp/x") applies to the local backend only, and this environment's backend is s3; unset it`,
     );
   });
 
