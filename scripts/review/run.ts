@@ -41,14 +41,18 @@ function say(ctx: Pick<RunContext, "log">, line: string): void {
   (ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
 }
 
-/** Plans one stack and reviews the plan, checkov included. Never throws for a failed plan. */
+/**
+ * Plans one stack and reviews the plan, checkov included. Never throws for a failed plan.
+ * `initialized`: the caller ran `terraform init` in the stack's directory already.
+ */
 async function planStack(
   ctx: RunContext,
   stack: SynthesizedStack,
   deployed: ReadonlySet<string>,
+  initialized = false,
 ): Promise<StackReview> {
   const tf = new Terraform(stack.dir);
-  await tf.init();
+  if (!initialized) await tf.init();
   const missing = stack.dependencies.filter((d) => !deployed.has(d));
   if (missing.length) {
     return unplannedStack(
@@ -75,7 +79,7 @@ async function planStack(
   return { ...review, checkov };
 }
 
-/** Whether a stack has anything in its state. */
+/** Whether a stack has anything in its state (after `terraform init` in its directory). */
 async function isDeployed(stack: SynthesizedStack): Promise<boolean> {
   const tf = new Terraform(stack.dir);
   await tf.init();
@@ -91,7 +95,7 @@ export async function reviewEnvironment(ctx: RunContext): Promise<Review> {
   const deployed = new Set<string>();
   for (const stack of ctx.app.stacks) {
     if (await isDeployed(stack)) deployed.add(stack.id);
-    reviews.push(await planStack(ctx, stack, deployed));
+    reviews.push(await planStack(ctx, stack, deployed, true));
   }
   return {
     environment: ctx.config.name,
