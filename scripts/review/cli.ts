@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironmentConfig, selectEnvironmentName } from "../../stacks/config";
+import { validationErrorLine } from "../../stacks/errors";
 import { Review } from "./analyze";
 import { FORMATS, Format, render, renderText } from "./render";
 import { deployEnvironment, destroyEnvironment, reviewEnvironment } from "./run";
@@ -185,8 +186,12 @@ if (require.main === module) {
         process.stdout.write(`${USAGE}\n`);
         process.exit(0);
       }
-      const usage = e instanceof UsageError ? `\n${USAGE}` : "";
-      process.stderr.write(`error: ${(e as Error).message}${usage}\n`);
+      // Bad input (a ValidationError, a usage error): one line, no stack trace. Anything else is a
+      // bug: its stack trace is kept.
+      const line = validationErrorLine(e);
+      if (line !== undefined) process.stderr.write(`${line}\n`);
+      else if (e instanceof UsageError) process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
+      else process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(2);
     },
   );
