@@ -19,11 +19,6 @@ export function projectSkipIds(file: string = PROJECT_SKIPS_FILE): string[] {
   );
 }
 
-interface CheckovReport {
-  results: { failed_checks: Array<{ check_id: string; check_name: string; resource: string }> };
-  summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
-}
-
 /** Outcomes of this process's scans, by {@link scanKey}. */
 const scanned = new Map<string, Promise<CheckovOutcome>>();
 
@@ -41,15 +36,26 @@ export function scanKey(planText: string, skippedChecks: readonly string[], bina
 
 /**
  * Runs checkov (`ECS_CDKTF_CHECKOV`, set by the toolchain) on `planJson`, skipping the project's
- * checks and `extraSkips`. A plan scanned before in this process, or in this run when
- * `ECS_CDKTF_CHECKOV_RUN_CACHE` names a directory (the test runner sets one per run, so its
- * workers share it), is not scanned again: checkov's verdict on the same plan with the same checks
- * is the same.
+ * checks and `extraSkips`. See {@link runCheckovOnPlans}.
  */
-export function runCheckovOnPlan(
+export async function runCheckovOnPlan(
   planJson: string,
   extraSkips: readonly string[] = [],
 ): Promise<CheckovOutcome> {
+  return (await runCheckovOnPlans([planJson], extraSkips))[0]!;
+}
+
+/**
+ * Runs checkov on several plan JSONs at once, one outcome per file in their order: one checkov
+ * process for all (its start-up is most of a small scan), each finding given to the file it names.
+ * A plan scanned before in this process, or in this run when `ECS_CDKTF_CHECKOV_RUN_CACHE` names a
+ * directory (the test runner sets one per run, so its workers share it), is not scanned again:
+ * checkov's verdict on the same plan with the same checks is the same.
+ */
+export function runCheckovOnPlans(
+  planJsons: readonly string[],
+  extraSkips: readonly string[] = [],
+): Promise<CheckovOutcome[]> {
   const binary = process.env.ECS_CDKTF_CHECKOV;
   if (!binary) {
     return Promise.reject(
@@ -59,38 +65,68 @@ export function runCheckovOnPlan(
     );
   }
   const skippedChecks = [...new Set([...projectSkipIds(), ...extraSkips])];
-  const key = scanKey(fs.readFileSync(planJson, "utf8"), skippedChecks, binary);
   const runCache = process.env.ECS_CDKTF_CHECKOV_RUN_CACHE;
-  const cached = runCache ? path.join(runCache, `${key}.json`) : undefined;
-  if (!scanned.has(key) && cached && fs.existsSync(cached)) {
-    scanned.set(key, Promise.resolve(JSON.parse(fs.readFileSync(cached, "utf8")) as CheckovOutcome));
-  }
-  if (!scanned.has(key)) {
-    const scan = scanPlan(binary, planJson, skippedChecks).then((outcome) => {
-      if (cached) {
-        fs.mkdirSync(path.dirname(cached), { recursive: true });
-        fs.writeFileSync(`${cached}.${process.pid}`, JSON.stringify(outcome));
-        fs.renameSync(`${cached}.${process.pid}`, cached);
-      }
-      return outcome;
+  const keys = planJsons.map((f) => scanKey(fs.readFileSync(f, "utf8"), skippedChecks, binary));
+  const toScan: Array<{ file: string; key: string; cached?: string }> = [];
+  keys.forEach((key, i) => {
+    const cached = runCache ? path.join(runCache, `${key}.json`) : undefined;
+    if (!scanned.has(key) && cached && fs.existsSync(cached)) {
+      scanned.set(key, Promise.resolve(JSON.parse(fs.readFileSync(cached, "utf8")) as CheckovOutcome));
+    }
+    if (!scanned.has(key) && !toScan.some((t) => t.key === key))
+      toScan.push({ file: planJsons[i]!, key, cached });
+  });
+  if (toScan.length > 0) {
+    const batch = scanPlans(
+      binary,
+      toScan.map((t) => t.file),
+      skippedChecks,
+    );
+    toScan.forEach((t, i) => {
+      const scan = batch.then((outcomes) => {
+        const outcome = outcomes[i]!;
+        if (t.cached) {
+          fs.mkdirSync(path.dirname(t.cached), { recursive: true });
+          fs.writeFileSync(`${t.cached}.${process.pid}`, JSON.stringify(outcome));
+          fs.renameSync(`${t.cached}.${process.pid}`, t.cached);
+        }
+        return outcome;
+      });
+      // A failed scan is not kept: the next call runs checkov again.
+      scan.catch(() => scanned.delete(t.key));
+      scanned.set(t.key, scan);
     });
-    // A failed scan is not kept: the next call runs checkov again.
-    scan.catch(() => scanned.delete(key));
-    scanned.set(key, scan);
   }
-  return scanned.get(key)!;
+  return Promise.all(keys.map((k) => scanned.get(k)!));
 }
 
-function scanPlan(binary: string, planJson: string, skippedChecks: string[]): Promise<CheckovOutcome> {
+interface CheckRecord {
+  check_id: string;
+  check_name: string;
+  resource: string;
+  file_abs_path?: string;
+}
+
+interface FullReport {
+  results: { passed_checks: CheckRecord[]; failed_checks: CheckRecord[]; skipped_checks: CheckRecord[] };
+  summary: { parsing_errors: number };
+}
+
+function scanPlans(
+  binary: string,
+  planJsons: readonly string[],
+  skippedChecks: string[],
+): Promise<CheckovOutcome[]> {
+  const names = planJsons.join(", ");
+  // Not --quiet: the passed and skipped checks are listed too, so each file's counts come from
+  // the checks that name it.
   const args = [
-    "-f",
-    planJson,
+    ...planJsons.flatMap((f) => ["-f", f]),
     "--framework",
     "terraform_plan",
     "-o",
     "json",
     "--compact",
-    "--quiet",
     "--skip-download",
   ];
   if (skippedChecks.length) args.push("--skip-check", skippedChecks.join(","));
@@ -100,45 +136,54 @@ function scanPlan(binary: string, planJson: string, skippedChecks: string[]): Pr
       args,
       {
         encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
+        maxBuffer: 256 * 1024 * 1024,
         env: { ...process.env, LOG_LEVEL: "ERROR" },
         timeout: 10 * 60_000,
       },
       (error, stdout, stderr) => {
         // checkov exits 1 when a check fails; the JSON report is still on stdout.
         if (!stdout)
-          return reject(new Error(`checkov did not run on ${planJson}: ${error?.message ?? ""} ${stderr}`));
+          return reject(new Error(`checkov did not run on ${names}: ${error?.message ?? ""} ${stderr}`));
+        let reports: FullReport[];
         try {
-          const parsed = JSON.parse(stdout) as
-            CheckovReport | CheckovReport[] | { passed: number; failed: number };
-          const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter(
-            (r): r is CheckovReport => "summary" in r,
-          );
+          const parsed = JSON.parse(stdout) as FullReport | FullReport[] | { passed: number; failed: number };
           // An empty plan (nothing to scan) answers with a bare summary and no report.
-          const findings: CheckovFinding[] = reports.flatMap((r) =>
-            r.results.failed_checks.map((f) => ({
-              id: f.check_id,
-              name: f.check_name,
-              resource: f.resource,
-            })),
+          reports = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+            (r): r is FullReport => "results" in r,
           );
-          if (reports.some((r) => r.summary.parsing_errors > 0)) {
-            return reject(new Error(`checkov could not parse ${planJson}`));
-          }
-          resolve({
-            passed: reports.reduce((n, r) => n + r.summary.passed, 0),
-            failed: reports.reduce((n, r) => n + r.summary.failed, 0),
-            skipped: reports.reduce((n, r) => n + r.summary.skipped, 0),
-            findings,
-            skippedChecks,
-          });
         } catch (e) {
-          reject(
+          return reject(
             new Error(
-              `checkov's report on ${planJson} is not JSON: ${(e as Error).message}: ${stdout.slice(0, 300)}`,
+              `checkov's report on ${names} is not JSON: ${(e as Error).message}: ${stdout.slice(0, 300)}`,
             ),
           );
         }
+        if (reports.some((r) => r.summary.parsing_errors > 0)) {
+          return reject(new Error(`checkov could not parse ${names}`));
+        }
+        const of = (kind: keyof FullReport["results"], file: string) =>
+          reports.flatMap((r) =>
+            (r.results[kind] ?? []).filter(
+              (c) => planJsons.length === 1 || path.resolve(c.file_abs_path ?? "") === path.resolve(file),
+            ),
+          );
+        resolve(
+          planJsons.map((file) => {
+            const failed = of("failed_checks", file);
+            const findings: CheckovFinding[] = failed.map((f) => ({
+              id: f.check_id,
+              name: f.check_name,
+              resource: f.resource,
+            }));
+            return {
+              passed: of("passed_checks", file).length,
+              failed: failed.length,
+              skipped: of("skipped_checks", file).length,
+              findings,
+              skippedChecks,
+            };
+          }),
+        );
       },
     );
   });

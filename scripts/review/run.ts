@@ -14,7 +14,7 @@ import {
   StackReview,
   unplannedStack,
 } from "./analyze";
-import { runCheckovOnPlan } from "./checkov";
+import { runCheckovOnPlan, runCheckovOnPlans } from "./checkov";
 import { SynthesizedApp, SynthesizedStack } from "./synth";
 import { Terraform, TerraformError } from "./terraform";
 
@@ -51,6 +51,23 @@ async function planStack(
   deployed: ReadonlySet<string>,
   initialized = false,
 ): Promise<StackReview> {
+  const review = await planOnly(ctx, stack, deployed, initialized);
+  if (review.status !== "planned") return review;
+  say(ctx, `checkov on ${stack.id}'s plan`);
+  const checkov = await runCheckovOnPlan(
+    new Terraform(stack.dir).planJsonPath,
+    ctx.config.checkovExceptions.map((x) => x.id),
+  );
+  return { ...review, checkov };
+}
+
+/** Plans one stack and reviews the plan, without checkov. Never throws for a failed plan. */
+async function planOnly(
+  ctx: RunContext,
+  stack: SynthesizedStack,
+  deployed: ReadonlySet<string>,
+  initialized: boolean,
+): Promise<StackReview> {
   const tf = new Terraform(stack.dir);
   if (!initialized) await tf.init();
   const missing = stack.dependencies.filter((d) => !deployed.has(d));
@@ -71,12 +88,7 @@ async function planStack(
     const refused = /prevent_destroy/.test(e.stderr);
     return unplannedStack(stack.id, refused ? "refused" : "error", detail || e.message);
   }
-  say(ctx, `checkov on ${stack.id}'s plan`);
-  const checkov = await runCheckovOnPlan(
-    tf.planJsonPath,
-    ctx.config.checkovExceptions.map((x) => x.id),
-  );
-  return { ...review, checkov };
+  return review;
 }
 
 /** Whether a stack has anything in its state (after `terraform init` in its directory). */
@@ -91,12 +103,26 @@ async function isDeployed(stack: SynthesizedStack): Promise<boolean> {
  * no state yet is reported as not planned (its cross-stack inputs do not exist).
  */
 export async function reviewEnvironment(ctx: RunContext): Promise<Review> {
-  const reviews: StackReview[] = [];
+  const planned: StackReview[] = [];
   const deployed = new Set<string>();
   for (const stack of ctx.app.stacks) {
     if (await isDeployed(stack)) deployed.add(stack.id);
-    reviews.push(await planStack(ctx, stack, deployed, true));
+    planned.push(await planOnly(ctx, stack, deployed, true));
   }
+  // Nothing is applied here, so checkov scans every plan at the end, in one process.
+  const scan = ctx.app.stacks.filter((_, i) => planned[i]!.status === "planned");
+  if (scan.length) say(ctx, `checkov on the plans of ${scan.map((s) => s.id).join(", ")}`);
+  const outcomes =
+    scan.length === 0
+      ? []
+      : await runCheckovOnPlans(
+          scan.map((s) => new Terraform(s.dir).planJsonPath),
+          ctx.config.checkovExceptions.map((x) => x.id),
+        );
+  const reviews = planned.map((r, i) => {
+    const at = scan.indexOf(ctx.app.stacks[i]!);
+    return at < 0 ? r : { ...r, checkov: outcomes[at] };
+  });
   return {
     environment: ctx.config.name,
     stacks: reviews,

@@ -8,9 +8,14 @@ import * as path from "node:path";
 
 type CheckovModule = typeof import("../../scripts/review/checkov");
 
+const check = (id: string) => ({ check_id: id, check_name: "a check", resource: "aws_x.y" });
 const REPORT = {
   check_type: "terraform_plan",
-  results: { failed_checks: [{ check_id: "CKV_AWS_1", check_name: "a check", resource: "aws_x.y" }] },
+  results: {
+    passed_checks: [check("CKV_AWS_2"), check("CKV_AWS_3"), check("CKV_AWS_4")],
+    failed_checks: [check("CKV_AWS_1")],
+    skipped_checks: [],
+  },
   summary: { passed: 3, failed: 1, skipped: 0, parsing_errors: 0, resource_count: 2 },
 };
 
@@ -104,6 +109,35 @@ describe("checkov once per distinct plan", () => {
     await expect(runCheckovOnPlan(a)).rejects.toThrow(/checkov did not run/);
     await expect(runCheckovOnPlan(a)).rejects.toThrow(/checkov did not run/);
     expect(callCount()).toBe(2);
+  });
+
+  test("GIVEN several plans THEN one checkov process scans the new ones, each outcome from the checks naming its file", async () => {
+    const { runCheckovOnPlans } = freshModule();
+    const a = plan("a.json", { format_version: "1.2", resource_changes: [] });
+    const b = plan("b.json", { format_version: "1.2", resource_changes: [{ address: "aws_x.b" }] });
+    // The fake prints one report whose checks name a.json (two passed, one failed) and b.json (one skipped).
+    const onFile = (id: string, file: string) => ({ ...check(id), file_abs_path: file });
+    const report = {
+      check_type: "terraform_plan",
+      results: {
+        passed_checks: [onFile("CKV_AWS_2", a), onFile("CKV_AWS_3", a)],
+        failed_checks: [onFile("CKV_AWS_1", a)],
+        skipped_checks: [onFile("CKV_AWS_9", b)],
+      },
+      summary: { passed: 2, failed: 1, skipped: 1, parsing_errors: 0, resource_count: 2 },
+    };
+    fs.writeFileSync(
+      process.env.ECS_CDKTF_CHECKOV!,
+      `#!/bin/sh\necho "$*" >> '${calls}'\ncat <<'EOF'\n${JSON.stringify(report)}\nEOF\nexit 1\n`,
+    );
+    const [outA, outB] = await runCheckovOnPlans([a, b]);
+    expect(callCount()).toBe(1);
+    expect(fs.readFileSync(calls, "utf8")).toContain(`-f ${a} -f ${b}`);
+    expect(outA).toMatchObject({ passed: 2, failed: 1, skipped: 0, findings: [{ id: "CKV_AWS_1" }] });
+    expect(outB).toMatchObject({ passed: 0, failed: 0, skipped: 1, findings: [] });
+    // Both are kept: scanning them again runs nothing.
+    await runCheckovOnPlans([b, a]);
+    expect(callCount()).toBe(1);
   });
 
   test("scanKey leaves out only the timestamp", () => {
