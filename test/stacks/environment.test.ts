@@ -24,7 +24,16 @@ interface Synthesized {
   readonly outdir: string;
   readonly foundation: StackJson;
   readonly app: StackJson;
-  readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string }> };
+  readonly manifest: {
+    stacks: Record<
+      string,
+      {
+        dependencies: string[];
+        workingDirectory: string;
+        annotations: { constructPath: string; level: string; message: string }[];
+      }
+    >;
+  };
 }
 
 const AWS: AwsTarget = { kind: "aws" };
@@ -56,8 +65,84 @@ function blocks(json: StackJson, type: string): Block[] {
   return Object.values(json.resource[type] ?? {});
 }
 
-const dev = synth(inTmp(DEV));
-const prod = synth(inTmp(PROD));
+/** What a synthesis wrote to the console (console.warn/error/log and process.stderr) while it ran. */
+function console_(f: () => Synthesized): { result: Synthesized; printed: string[] } {
+  const printed: string[] = [];
+  const capture = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+  const spies = [
+    jest.spyOn(console, "warn").mockImplementation(capture),
+    jest.spyOn(console, "error").mockImplementation(capture),
+    jest.spyOn(console, "log").mockImplementation(capture),
+    jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    }),
+  ];
+  try {
+    return { result: f(), printed };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+/** The warning annotations cdktf recorded in the manifest (the CLI prints them after a synth). */
+function warnings(s: Synthesized): string[] {
+  return Object.values(s.manifest.stacks).flatMap((stack) =>
+    stack.annotations.filter((a) => a.level === "@cdktf/warn").map((a) => `${a.constructPath}: ${a.message}`),
+  );
+}
+
+const devRun = console_(() => synth(inTmp(DEV)));
+const prodRun = console_(() => synth(inTmp(PROD)));
+const dev = devRun.result;
+const prod = prodRun.result;
+
+describe("the default synth: no avoidable warning", () => {
+  it.each([
+    ["dev", devRun],
+    ["prod", prodRun],
+  ])("GIVEN the %s preset THEN no warning annotation and nothing printed", (_name, run) => {
+    expect(warnings(run.result)).toEqual([]);
+    expect(run.printed).toEqual([]);
+  });
+
+  it.each([
+    ["dev", dev],
+    ["prod", prod],
+  ])(
+    "GIVEN the %s preset THEN an internal load balancer in the private subnets, which the edge reaches from the cluster",
+    (_name, s) => {
+      const lb = blocks(s.app, "aws_lb")[0]!;
+      expect(lb.internal).toBe(true);
+      expect(lb.subnets).toEqual(expect.arrayContaining([expect.stringMatching(/private-subnet/)]));
+      const ingress = blocks(s.app, "aws_vpc_security_group_ingress_rule");
+      // The edge proxy's rule: from the cluster's instances on the ALB's port 80.
+      expect(ingress).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            from_port: 80,
+            referenced_security_group_id: expect.stringMatching(/aws_security_group\.cluster/),
+          }),
+        ]),
+      );
+      // No internet on the load balancer: its listeners admit the VPC's block by default.
+      const albRules = ingress.filter((r) => String(r.security_group_id).includes("aws_security_group.alb"));
+      expect(albRules.map((r) => r.cidr_ipv4).filter((c) => c !== undefined)).toEqual([
+        s === dev ? DEV.network.cidrBlock : PROD.network.cidrBlock,
+      ]);
+    },
+  );
+
+  it("GIVEN loadBalancer.internal false behind the static IP THEN internet-facing, and the edge's warning (the check sees it)", () => {
+    const run = console_(() =>
+      synth(inTmp({ ...DEV, loadBalancer: { ...DEV.loadBalancer, internal: false } })),
+    );
+    expect(blocks(run.result.app, "aws_lb")[0]!.internal).toBe(false);
+    expect(warnings(run.result)).toEqual([
+      expect.stringContaining("The edge proxy forwards to internet-facing load balancer 'alb'"),
+    ]);
+  });
+});
 
 describe("the two stacks of an environment", () => {
   it("GIVEN dev THEN stacks dev-foundation and dev-app, the app depending on the foundation", () => {
@@ -254,6 +339,28 @@ describe("the two stacks of an environment", () => {
         .map((x) => x.availability_zone)
         .sort(),
     ).toEqual(["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1b"]);
+  });
+
+  it("GIVEN a region newer than the table with allowUnlistedRegion THEN the Network accepts it too (passed through)", () => {
+    const s = synth(inTmp({ ...DEV, region: "eu-west-9", allowUnlistedRegion: true }));
+    expect(s.foundation.provider.aws[0]).toMatchObject({ region: "eu-west-9" });
+    expect(
+      blocks(s.foundation, "aws_subnet")
+        .map((x) => x.availability_zone)
+        .sort(),
+    ).toEqual(["eu-west-9a", "eu-west-9a", "eu-west-9b", "eu-west-9b"]);
+  });
+
+  it("GIVEN no NAT with capacity.allowPrivateSubnetsWithoutNat THEN the cluster accepts it too (passed through)", () => {
+    const s = synth(
+      inTmp({
+        ...DEV,
+        network: { ...DEV.network, natGateways: "none" },
+        capacity: { ...DEV.capacity, allowPrivateSubnetsWithoutNat: true },
+      }),
+    );
+    expect(s.foundation.resource.aws_nat_gateway).toBeUndefined();
+    expect(blocks(s.app, "aws_autoscaling_group").length).toBeGreaterThan(0);
   });
 
   it("GIVEN an S3 backend THEN encrypted, lock-file state per stack, and the app reads the foundation's from S3", () => {
