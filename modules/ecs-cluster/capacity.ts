@@ -5,7 +5,7 @@ import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { encodeUserData, renderEcsUserData } from "./user-data";
-import { CapacityConfig } from "./validation";
+import { CapacityConfig, launchTemplateDescription } from "./validation";
 
 /** What a capacity takes from its cluster. */
 export interface EcsCapacityContext {
@@ -79,7 +79,7 @@ export class EcsCapacity extends Construct {
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       namePrefix: Token.isUnresolved(name) ? undefined : `${name}-`,
-      description: `ECS container instances of ${context.clusterName} (${id})`,
+      description: launchTemplateDescription(context.clusterName, id),
       imageId,
       instanceType: config.instanceType,
       iamInstanceProfile: { arn: context.instanceProfileArn },

@@ -19,7 +19,7 @@ import { Network } from "../network";
 import { EcsCapacity, EcsCapacityContext } from "./capacity";
 import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
 import { policyDocument } from "../shared/iam";
-import { Fail, failFor } from "../shared/validation";
+import { checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
 import {
   DEFAULT_EGRESS_PORTS,
   EcsCapacityOptions,
@@ -28,8 +28,12 @@ import {
   SecurityGroupPeer,
 } from "./props";
 import {
+  checkCapacityOptionKeys,
+  checkNameTag,
+  checkPrivateSubnetEgress,
   checkRuleDescription,
   ClusterConfig,
+  instanceSecurityGroupDescription,
   PortRange,
   resolveCapacityConfig,
   resolveClusterConfig,
@@ -53,6 +57,14 @@ export interface InstanceGrant {
    */
   readonly condition?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>>;
 }
+
+/** Every key of {@link InstanceGrant}. */
+const INSTANCE_GRANT_KEYS = keysOf<InstanceGrant>()({
+  sid: true,
+  actions: true,
+  resources: true,
+  condition: true,
+});
 
 const SID_PATTERN = /^[A-Za-z0-9]{1,128}$/;
 const EXPLICIT_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
@@ -129,6 +141,12 @@ export class EcsCluster extends Construct {
       { field: "network.privateSubnetIds", ids: props.network.privateSubnetIds },
       props,
     );
+    checkPrivateSubnetEgress(
+      this.fail,
+      props.network,
+      props.subnetIds,
+      this.config.allowPrivateSubnetsWithoutNat,
+    );
     this.network = props.network;
 
     const partition = new DataAwsPartition(this, "partition").partition;
@@ -199,7 +217,7 @@ export class EcsCluster extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "instance-sg", {
       namePrefix: `${namePrefix}instances-`,
-      description: `ECS container instances of cluster ${clusterName}`,
+      description: instanceSecurityGroupDescription(clusterName),
       vpcId: props.network.vpcId,
       tags: this.tagsFor("instances"),
     });
@@ -260,6 +278,7 @@ export class EcsCluster extends Construct {
    */
   public addAutoScalingGroupCapacity(id: string, options: EcsCapacityOptions = {}): EcsCapacity {
     const fail = failFor(`EcsCapacity '${id}'`);
+    checkCapacityOptionKeys(fail, options);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || id === DEFAULT_CAPACITY_ID) {
       fail("id", id, `be kebab-case and not "${DEFAULT_CAPACITY_ID}"`, "e.g. edge-a");
     }
@@ -272,6 +291,12 @@ export class EcsCluster extends Construct {
       this.config.clusterName,
       { field: "network.privateSubnetIds", ids: this.network.privateSubnetIds },
       options,
+    );
+    checkPrivateSubnetEgress(
+      fail,
+      this.network,
+      options.subnetIds,
+      this.config.allowPrivateSubnetsWithoutNat,
     );
     const capacity = new EcsCapacity(this, id, { config, context: this.capacityContext });
     this.addCapacity(capacity);
@@ -335,6 +360,7 @@ export class EcsCluster extends Construct {
    */
   public grantToInstances(grant: InstanceGrant): void {
     const fail = this.fail;
+    checkKnownKeys(fail, "grant", grant, INSTANCE_GRANT_KEYS);
     if (!SID_PATTERN.test(grant.sid) || this.grants.some((statement) => statement.Sid === grant.sid)) {
       fail("grant.sid", grant.sid, "be 1 to 128 letters or digits, unique in the role", "rename it");
     }
@@ -369,6 +395,13 @@ export class EcsCluster extends Construct {
       .slice(0, 40);
     const ports = range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
     const id = `${kind}-${slug}-${ports}`;
+    checkNameTag(
+      this.fail,
+      "description",
+      description,
+      `${this.config.clusterName}-${id}`,
+      "shorten the description (its first 40 letters and digits name the rule) or clusterName",
+    );
     if (this.ruleIds.has(id)) {
       this.fail(
         "description",

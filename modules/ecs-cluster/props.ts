@@ -66,7 +66,12 @@ export const CONTAINER_INSIGHTS_MODES: readonly ContainerInsights[] = ["enabled"
  */
 export interface EcsCapacityOptions {
   /**
-   * Subnets the Auto Scaling group launches into. Must not be empty.
+   * Subnets the Auto Scaling group launches into. Must not be empty. With the network's private
+   * subnets (the default, or any of `network.privateSubnetIds` listed here) and
+   * `natGateways: "none"`, the cluster is rejected unless `allowPrivateSubnetsWithoutNat` is set.
+   * Other subnets are not checked: the module cannot see their routes. The network's public
+   * subnets map no public IP and the launch template asks for none, so instances there have no
+   * way out either, NAT or not.
    * @default - the network's private subnets (`network.privateSubnetIds`)
    */
   readonly subnetIds?: string[];
@@ -94,8 +99,11 @@ export interface EcsCapacityOptions {
   readonly amiSsmParameterName?: string;
 
   /**
-   * Size of the encrypted gp3 root volume, GiB (an integer from 1 to 16384; at least the AMI's
-   * snapshot size, 30 for the ECS-optimized AL2023 AMI).
+   * Size of the encrypted gp3 root volume, GiB: an integer from 1 to 16384, and at least the AMI's
+   * root snapshot size, or EC2 refuses to launch the instances. With the default SSM parameter
+   * (the ECS-optimized AL2023 AMI) that is {@link DEFAULT_ROOT_VOLUME_SIZE_GIB} (30), checked at
+   * synth time. With an explicit `amiId` or another `amiSsmParameterName` the module cannot know
+   * the snapshot's size and checks only the range: look it up (`aws ec2 describe-images`).
    * @default DEFAULT_ROOT_VOLUME_SIZE_GIB (30)
    */
   readonly rootVolumeSizeGib?: number;
@@ -240,13 +248,18 @@ export interface EcsCapacityOptions {
 
   /**
    * Name of the ECS capacity provider: 1 to 255 letters, digits, hyphens and underscores, not
-   * starting with `aws`, `ecs` or `fargate` (reserved by ECS).
+   * starting with `aws`, `ecs` or `fargate` (reserved by ECS). The derived default must fit the
+   * same 255.
    * @default - `<clusterName>-<capacity id>` (the cluster's own capacity id is `default`)
    */
   readonly capacityProviderName?: string;
 
   /**
-   * Name of the Auto Scaling group: 1 to 255 characters without `:` or whitespace.
+   * Name of the Auto Scaling group: 1 to 255 characters without `:` or whitespace. It is also the
+   * launch template's name prefix (`<name>-`, to which Terraform appends 26 characters; hashicorp/aws
+   * takes prefixes of 3 to 99), so a literal name must be 2 to 98 letters, digits and `()./_-`:
+   * with the default `<clusterName>-<capacity id>`, the cluster name is bounded by it (90
+   * characters for the cluster's own `-default` group).
    * @default - `<clusterName>-<capacity id>`
    */
   readonly autoScalingGroupName?: string;
@@ -259,10 +272,25 @@ export interface EcsClusterProps extends EcsCapacityOptions {
 
   /**
    * Name of the ECS cluster: 1 to 255 letters, digits, hyphens and underscores. Also the prefix of
-   * the capacity's names and the key of the IAM scoping.
+   * the capacity's names and the key of the IAM scoping, so the names derived from it must fit
+   * their limits too: the instance security group's and launch templates' descriptions (255
+   * characters), Name tags (256), the capacity provider and Auto Scaling group names (255) and the
+   * launch template's name prefix (99, see `autoScalingGroupName`: this one bounds a literal name
+   * to 90 characters); a literal name that breaks one is rejected, naming the derived value.
    * @default - the construct id
    */
   readonly clusterName?: string;
+
+  /**
+   * Accept instances in the network's private subnets when the network has no NAT gateway
+   * (`natGateways: "none"`). Without NAT those instances cannot reach the ECS, ECR, SSM or
+   * CloudWatch endpoints, so they never register and no task starts; this library creates no VPC
+   * endpoints. Set it when you provide VPC endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api,
+   * ecr.dkr, an S3 gateway, ssm, ssmmessages, ec2messages, logs) or a proxy yourself. Applies to
+   * the cluster's own capacity and to every `addAutoScalingGroupCapacity` group.
+   * @default false
+   */
+  readonly allowPrivateSubnetsWithoutNat?: boolean;
 
   /**
    * Container Insights mode.

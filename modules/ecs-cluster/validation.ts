@@ -23,7 +23,8 @@ import {
   LOG_RETENTION_DAYS_ALLOWED,
   PortSpec,
 } from "./props";
-import { Fail } from "../shared/validation";
+import { Network } from "../network";
+import { checkKnownKeys, Fail, keysOf } from "../shared/validation";
 
 /** Cluster names: what ECS accepts. */
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -52,6 +53,165 @@ export const RESERVED_TAG_KEYS: readonly string[] = ["Name", "AmazonECSManaged"]
 // Terraform module builds edge capacities with it).
 export { failFor } from "../shared/validation";
 export type { Fail } from "../shared/validation";
+
+/** Every key of {@link EcsCapacityOptions} (the options of `addAutoScalingGroupCapacity`). */
+export const CAPACITY_OPTION_KEYS: readonly string[] = keysOf<EcsCapacityOptions>()({
+  subnetIds: true,
+  instanceType: true,
+  amiId: true,
+  amiSsmParameterName: true,
+  rootVolumeSizeGib: true,
+  rootDeviceName: true,
+  imdsHopLimit: true,
+  detailedMonitoring: true,
+  spot: true,
+  minSize: true,
+  maxSize: true,
+  desiredCapacity: true,
+  managedScaling: true,
+  managedTerminationProtection: true,
+  protectFromScaleIn: true,
+  targetCapacityPercent: true,
+  minimumScalingStepSize: true,
+  maximumScalingStepSize: true,
+  instanceWarmupPeriodSeconds: true,
+  instanceRefreshMinHealthyPercentage: true,
+  instanceAttributes: true,
+  containerStopTimeoutSeconds: true,
+  additionalUserData: true,
+  additionalSecurityGroupIds: true,
+  initialLifecycleHooks: true,
+  capacityProviderName: true,
+  autoScalingGroupName: true,
+});
+
+/** Every key of {@link EcsClusterProps}: the cluster's own and its capacity's. */
+export const CLUSTER_PROP_KEYS: readonly string[] = [
+  ...keysOf<Omit<EcsClusterProps, keyof EcsCapacityOptions>>()({
+    network: true,
+    clusterName: true,
+    allowPrivateSubnetsWithoutNat: true,
+    containerInsights: true,
+    execLogRetentionDays: true,
+    kmsKeyArn: true,
+    ecrRepositoryArns: true,
+    logGroupArns: true,
+    enableSessionManager: true,
+    tags: true,
+  }),
+  ...CAPACITY_OPTION_KEYS,
+];
+
+/** Every key of an initial lifecycle hook (the provider's struct, whose typos Terraform drops). */
+export const LIFECYCLE_HOOK_KEYS: readonly string[] = keysOf<AutoscalingGroupInitialLifecycleHook>()({
+  name: true,
+  lifecycleTransition: true,
+  defaultResult: true,
+  heartbeatTimeout: true,
+  notificationMetadata: true,
+  notificationTargetArn: true,
+  roleArn: true,
+});
+
+/** Fails on a key of `options` that {@link EcsCapacityOptions} lacks (e.g. a cluster-level prop). */
+export function checkCapacityOptionKeys(fail: Fail, options: EcsCapacityOptions): void {
+  checkKnownKeys(fail, "", options, CAPACITY_OPTION_KEYS);
+}
+
+/** Longest name AWS allows for ECS capacity providers and Auto Scaling groups. */
+export const MAX_CAPACITY_NAME_LENGTH = 255;
+/**
+ * Longest launch template `name_prefix` hashicorp/aws accepts: its names are at most 125
+ * characters, and a prefix gets a 26-character unique suffix (a timestamp and a counter).
+ */
+export const MAX_LAUNCH_TEMPLATE_NAME_PREFIX_LENGTH = 99;
+/** Shortest launch template `name_prefix` hashicorp/aws accepts. */
+export const MIN_LAUNCH_TEMPLATE_NAME_PREFIX_LENGTH = 3;
+/** Longest security group or launch template description (EC2). */
+export const MAX_EC2_DESCRIPTION_LENGTH = 255;
+/** Longest tag value (EC2, ECS, IAM, CloudWatch Logs). */
+export const MAX_TAG_VALUE_LENGTH = 256;
+const LAUNCH_TEMPLATE_NAME_PATTERN = /^[0-9A-Za-z()./_-]+$/;
+
+/**
+ * Fails when `derived`, a name or text the module derives from `field`, is longer than AWS allows
+ * (`what`, e.g. `the capacity provider name`), naming the derived value, the limit and the fix.
+ */
+function checkDerivedLength(
+  fail: Fail,
+  field: string,
+  value: unknown,
+  what: string,
+  derived: string,
+  limit: number,
+  fix: string,
+): void {
+  if (derived.length > limit) {
+    fail(
+      field,
+      value,
+      `leave ${what} within its limit of ${limit} characters (${JSON.stringify(derived)} is ${derived.length})`,
+      fix,
+    );
+  }
+}
+
+/** The instance security group's description (also checked for length here). */
+export function instanceSecurityGroupDescription(clusterName: string): string {
+  return `ECS container instances of cluster ${clusterName}`;
+}
+
+/** A capacity's launch template description. */
+export function launchTemplateDescription(clusterName: string, capacityId: string): string {
+  return `ECS container instances of ${clusterName} (${capacityId})`;
+}
+
+/** Name-tag suffixes the cluster itself uses (the longest bounds the cluster name). */
+export const CLUSTER_NAME_TAG_SUFFIXES: readonly string[] = [
+  "exec",
+  "cluster",
+  "instance",
+  "instances",
+  "egress-443",
+  "egress-80",
+];
+
+/**
+ * Fails when `name` is literal and its Name tag `<clusterName>-<suffix>` exceeds AWS's tag value
+ * limit; `field` and `fix` say what to shorten.
+ */
+export function checkNameTag(fail: Fail, field: string, value: unknown, nameTag: string, fix: string): void {
+  if (!literal(nameTag)) return;
+  checkDerivedLength(fail, field, value, "the Name tag", nameTag, MAX_TAG_VALUE_LENGTH, fix);
+}
+
+/**
+ * Rejects instances in the network's private subnets when the network has no NAT gateway: they
+ * could neither register with ECS nor pull images nor reach SSM (no VPC endpoints exist).
+ * `subnetIds` is the capacity's own option (undefined: the network's private subnets).
+ */
+export function checkPrivateSubnetEgress(
+  fail: Fail,
+  network: Network,
+  subnetIds: string[] | undefined,
+  allowed: boolean,
+): void {
+  const natGateways = network.natGateways;
+  if (!literal(natGateways) || natGateways !== "none" || !literal(allowed) || allowed) return;
+  const privateIds = network.privateSubnetIds;
+  const usesPrivate =
+    subnetIds === undefined ||
+    (literal(subnetIds) && subnetIds.some((subnetId) => privateIds.includes(subnetId)));
+  if (!usesPrivate) return;
+  fail(
+    "network.natGateways",
+    natGateways,
+    `not be "none" while the instances are in the network's private subnets (${
+      subnetIds === undefined ? "the default subnetIds" : "listed in subnetIds"
+    }): they could not register with ECS, pull images from ECR or reach SSM, and this library creates no VPC endpoints`,
+    'give the network NAT gateways ("single" or "per-az"), or set allowPrivateSubnetsWithoutNat: true on the cluster if you provide VPC endpoints or a proxy yourself',
+  );
+}
 
 /** {@link EcsCapacityOptions} with every default applied, validated. */
 export interface CapacityConfig {
@@ -88,6 +248,7 @@ export interface CapacityConfig {
 /** The cluster-level part of {@link EcsClusterProps}, with defaults applied, validated. */
 export interface ClusterConfig {
   readonly clusterName: string;
+  readonly allowPrivateSubnetsWithoutNat: boolean;
   readonly containerInsights: ContainerInsights;
   readonly execLogRetentionDays: number;
   readonly kmsKeyArn: string | undefined;
@@ -180,6 +341,16 @@ export function resolveCapacityConfig(
     16_384,
     `gp3 volumes hold 1 to 16384 GiB; the ECS AMI needs ${DEFAULT_ROOT_VOLUME_SIZE_GIB}`,
   );
+  // EC2 refuses a root volume smaller than the AMI's snapshot: the instances would never start.
+  const defaultAmi = amiId === undefined && options.amiSsmParameterName === undefined;
+  if (defaultAmi && literal(rootVolumeSizeGib) && rootVolumeSizeGib < DEFAULT_ROOT_VOLUME_SIZE_GIB) {
+    fail(
+      "rootVolumeSizeGib",
+      rootVolumeSizeGib,
+      `be at least ${DEFAULT_ROOT_VOLUME_SIZE_GIB}, the root snapshot of the ECS-optimized AL2023 AMI (EC2 refuses a smaller volume at launch, so no instance would start)`,
+      `use ${DEFAULT_ROOT_VOLUME_SIZE_GIB} or more`,
+    );
+  }
   const rootDeviceName = options.rootDeviceName ?? DEFAULT_ROOT_DEVICE_NAME;
   if (literal(rootDeviceName) && !/^\/dev\/[a-z0-9]+$/.test(rootDeviceName)) {
     fail("rootDeviceName", rootDeviceName, "be a device name like /dev/xvda", "use the AMI's root device");
@@ -304,8 +475,13 @@ export function resolveCapacityConfig(
     options.initialLifecycleHooks,
     "the Auto Scaling group's initial_lifecycle_hook blocks",
   );
+  (options.initialLifecycleHooks ?? []).forEach((hook, i) => {
+    if (literal(hook)) checkKnownKeys(fail, `initialLifecycleHooks[${i}]`, hook, LIFECYCLE_HOOK_KEYS);
+  });
 
   const capacityProviderName = options.capacityProviderName ?? `${clusterName}-${capacityId}`;
+  const autoScalingGroupName = options.autoScalingGroupName ?? `${clusterName}-${capacityId}`;
+  checkCapacityNames(fail, options, clusterName, capacityId, capacityProviderName, autoScalingGroupName);
   if (literal(capacityProviderName)) {
     const fix =
       options.capacityProviderName === undefined
@@ -329,7 +505,6 @@ export function resolveCapacityConfig(
       );
     }
   }
-  const autoScalingGroupName = options.autoScalingGroupName ?? `${clusterName}-${capacityId}`;
   if (literal(autoScalingGroupName) && !AUTO_SCALING_GROUP_NAME_PATTERN.test(autoScalingGroupName)) {
     fail(
       "autoScalingGroupName",
@@ -368,6 +543,80 @@ export function resolveCapacityConfig(
     capacityProviderName,
     autoScalingGroupName,
   };
+}
+
+/** The names and texts a capacity derives from the cluster name, its id or its group name. */
+function checkCapacityNames(
+  fail: Fail,
+  options: EcsCapacityOptions,
+  clusterName: string,
+  capacityId: string,
+  capacityProviderName: string,
+  autoScalingGroupName: string,
+): void {
+  const fromCluster = (name: string) => `shorten clusterName or pass ${name}`;
+  if (options.capacityProviderName === undefined && literal(capacityProviderName)) {
+    checkDerivedLength(
+      fail,
+      "clusterName",
+      clusterName,
+      "the capacity provider name <clusterName>-<capacity id>",
+      capacityProviderName,
+      MAX_CAPACITY_NAME_LENGTH,
+      fromCluster("capacityProviderName"),
+    );
+  }
+  if (options.autoScalingGroupName === undefined && literal(autoScalingGroupName)) {
+    checkDerivedLength(
+      fail,
+      "clusterName",
+      clusterName,
+      "the Auto Scaling group name <clusterName>-<capacity id>",
+      autoScalingGroupName,
+      MAX_CAPACITY_NAME_LENGTH,
+      fromCluster("autoScalingGroupName"),
+    );
+  }
+  // A group name AWS refuses anyway is reported by its own check, after this one.
+  if (literal(autoScalingGroupName) && AUTO_SCALING_GROUP_NAME_PATTERN.test(autoScalingGroupName)) {
+    // The launch template is named `<group name>-` + Terraform's unique suffix.
+    const [field, value, fix] =
+      options.autoScalingGroupName === undefined
+        ? ["clusterName", clusterName, fromCluster("a shorter autoScalingGroupName")]
+        : ["autoScalingGroupName", autoScalingGroupName, "shorten autoScalingGroupName"];
+    const prefix = `${autoScalingGroupName}-`;
+    checkDerivedLength(
+      fail,
+      field,
+      value,
+      "the launch template name prefix <autoScalingGroupName>-",
+      prefix,
+      MAX_LAUNCH_TEMPLATE_NAME_PREFIX_LENGTH,
+      fix,
+    );
+    if (
+      prefix.length < MIN_LAUNCH_TEMPLATE_NAME_PREFIX_LENGTH ||
+      !LAUNCH_TEMPLATE_NAME_PATTERN.test(prefix)
+    ) {
+      fail(
+        field,
+        value,
+        `give a launch template name prefix of ${MIN_LAUNCH_TEMPLATE_NAME_PREFIX_LENGTH} or more letters, digits and ()./_- (${JSON.stringify(prefix)})`,
+        options.autoScalingGroupName === undefined ? "rename the cluster" : "rename the group",
+      );
+    }
+  }
+  if (literal(clusterName) && literal(capacityId)) {
+    checkDerivedLength(
+      fail,
+      "clusterName",
+      clusterName,
+      "the launch template's description",
+      launchTemplateDescription(clusterName, capacityId),
+      MAX_EC2_DESCRIPTION_LENGTH,
+      "shorten clusterName (or the capacity id)",
+    );
+  }
 }
 
 function resolveSizes(
@@ -426,6 +675,7 @@ function checkInstanceAttributes(fail: Fail, attributes: Readonly<Record<string,
 
 /** Applies defaults to the cluster-level props and validates them. */
 export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterProps): ClusterConfig {
+  checkKnownKeys(fail, "", props, CLUSTER_PROP_KEYS);
   const clusterName = props.clusterName ?? id;
   if (literal(clusterName) && !CLUSTER_NAME_PATTERN.test(clusterName)) {
     fail(
@@ -435,6 +685,23 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
       props.clusterName === undefined ? "pass clusterName or use a kebab-case construct id" : "rename it",
     );
   }
+  if (literal(clusterName)) {
+    const fix = props.clusterName === undefined ? "pass a shorter clusterName" : "shorten clusterName";
+    checkDerivedLength(
+      fail,
+      "clusterName",
+      clusterName,
+      "the instance security group's description",
+      instanceSecurityGroupDescription(clusterName),
+      MAX_EC2_DESCRIPTION_LENGTH,
+      fix,
+    );
+    for (const suffix of CLUSTER_NAME_TAG_SUFFIXES) {
+      checkNameTag(fail, "clusterName", clusterName, `${clusterName}-${suffix}`, fix);
+    }
+  }
+
+  const allowPrivateSubnetsWithoutNat = props.allowPrivateSubnetsWithoutNat ?? false;
 
   const containerInsights = props.containerInsights ?? DEFAULT_CONTAINER_INSIGHTS;
   if (literal(containerInsights) && !CONTAINER_INSIGHTS_MODES.includes(containerInsights)) {
@@ -520,6 +787,7 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
 
   return {
     clusterName,
+    allowPrivateSubnetsWithoutNat,
     containerInsights,
     execLogRetentionDays,
     kmsKeyArn,
@@ -550,6 +818,8 @@ function checkArns(
   }
 }
 
+const PORT_RANGE_KEYS = keysOf<{ readonly from: number; readonly to: number }>()({ from: true, to: true });
+
 /** A validated TCP port range. */
 export interface PortRange {
   readonly from: number;
@@ -558,6 +828,7 @@ export interface PortRange {
 
 /** Validates a port or range for a security group rule. */
 export function resolvePortRange(fail: Fail, port: PortSpec): PortRange {
+  if (typeof port !== "number") checkKnownKeys(fail, "port", port, PORT_RANGE_KEYS);
   const range = typeof port === "number" ? { from: port, to: port } : { from: port.from, to: port.to };
   for (const [field, value] of [
     ["port.from", range.from],

@@ -1168,3 +1168,234 @@ describe("EcsCluster Terraform validity", () => {
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
 });
+
+describe("EcsCluster unknown keys", () => {
+  it("GIVEN a misspelt prop THEN it fails naming the nearest key", () => {
+    const options = { instanceTyp: "t3.small" } as unknown as ClusterOptions;
+    expect(buildCluster(options)).toThrow(
+      /^EcsCluster 'main': instanceTyp \("t3\.small"\) must be a known key; did you mean instanceType\? \(valid: additionalSecurityGroupIds, additionalUserData, allowPrivateSubnetsWithoutNat, /,
+    );
+  });
+
+  it("GIVEN a misspelt or cluster-level key in addAutoScalingGroupCapacity THEN it fails naming the capacity", () => {
+    const { cluster } = synthCluster();
+    expect(() =>
+      cluster.addAutoScalingGroupCapacity("edge", { minSzie: 1 } as unknown as ClusterOptions),
+    ).toThrow(/^EcsCapacity 'edge': minSzie \(1\) must be a known key; did you mean minSize\? \(valid: /);
+    expect(() =>
+      cluster.addAutoScalingGroupCapacity("edge", { clusterName: "x" } as unknown as ClusterOptions),
+    ).toThrow(/^EcsCapacity 'edge': clusterName \("x"\) must be a known key; /);
+  });
+
+  it("GIVEN a misspelt lifecycle hook key THEN it fails naming the hook", () => {
+    const hook = {
+      name: "h",
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      heartbeatTimout: 60,
+    };
+    expect(buildCluster({ initialLifecycleHooks: [hook] })).toThrow(
+      /^EcsCluster 'main': initialLifecycleHooks\[0\]\.heartbeatTimout \(60\) must be a known key; did you mean heartbeatTimeout\?/,
+    );
+    const { cluster } = synthCluster();
+    expect(() => cluster.addAutoScalingGroupCapacity("edge", { initialLifecycleHooks: [hook] })).toThrow(
+      /^EcsCapacity 'edge': initialLifecycleHooks\[0\]\.heartbeatTimout \(60\) must be a known key/,
+    );
+  });
+
+  it("GIVEN a misspelt grant or port range key THEN it fails", () => {
+    const { cluster } = synthCluster();
+    const grant = { sid: "A", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"], conditions: {} };
+    expect(() => cluster.grantToInstances(grant)).toThrow(
+      /^EcsCluster 'main': grant\.conditions \(\{\}\) must be a known key; did you mean condition\?/,
+    );
+    const range = { from: 80, too: 81 } as unknown as { from: number; to: number };
+    expect(() => cluster.allowFrom({ securityGroupId: "sg-1" }, range, "peer")).toThrow(
+      /^EcsCluster 'main': port\.too \(81\) must be a known key; did you mean to\?/,
+    );
+  });
+
+  it("GIVEN valid props, hooks and maps with any keys THEN it passes", () => {
+    expect(
+      buildCluster({
+        clusterName: "apps",
+        allowPrivateSubnetsWithoutNat: false,
+        containerInsights: "enhanced",
+        enableSessionManager: true,
+        tags: { instanceTyp: "a tag, not a prop" },
+        instanceType: "t3.medium",
+        rootVolumeSizeGib: 40,
+        instanceAttributes: { minSzie: "an attribute" },
+        initialLifecycleHooks: [
+          {
+            name: "h",
+            lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+            heartbeatTimeout: 60,
+            defaultResult: "ABANDON",
+          },
+        ],
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe("EcsCluster without NAT", () => {
+  const NO_NAT =
+    'network.natGateways ("none") must not be "none" while the instances are in the network\'s private subnets';
+  function build(options: ClusterOptions, extend?: (cluster: EcsCluster, net: Network) => void): () => void {
+    return () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const net = new Network(stack, "net", { natGateways: "none" });
+      const cluster = new EcsCluster(stack, "main", {
+        network: net,
+        ...(typeof options === "function" ? {} : options),
+      });
+      extend?.(cluster, net);
+    };
+  }
+
+  it("GIVEN the default (private) subnets THEN it fails: no ECS, ECR or SSM without NAT", () => {
+    expect(build({})).toThrow(
+      `EcsCluster 'main': ${NO_NAT} (the default subnetIds): they could not register with ECS, pull images from ECR or reach SSM, and this library creates no VPC endpoints; give the network NAT gateways ("single" or "per-az"), or set allowPrivateSubnetsWithoutNat: true on the cluster if you provide VPC endpoints or a proxy yourself`,
+    );
+  });
+
+  it("GIVEN allowPrivateSubnetsWithoutNat THEN it passes", () => {
+    expect(build({ allowPrivateSubnetsWithoutNat: true })).not.toThrow();
+  });
+
+  it("GIVEN one of the network's private subnets explicitly THEN it fails too", () => {
+    expect(() => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const net = new Network(stack, "net", { natGateways: "none" });
+      new EcsCluster(stack, "main", { network: net, subnetIds: [net.privateSubnetIds[1]] });
+    }).toThrow(`EcsCluster 'main': ${NO_NAT} (listed in subnetIds)`);
+  });
+
+  it("GIVEN other subnets THEN they are not checked (the module cannot see their routes)", () => {
+    expect(() => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const net = new Network(stack, "net", { natGateways: "none" });
+      new EcsCluster(stack, "main", { network: net, subnetIds: net.publicSubnetIds });
+      new EcsCluster(stack, "other", { network: net, subnetIds: ["subnet-0123456789abcdef0"] });
+    }).not.toThrow();
+  });
+
+  it("GIVEN added capacity in the private subnets THEN it fails unless the cluster allows it", () => {
+    const withEdge = (allow: boolean) => () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const net = new Network(stack, "net", { natGateways: "none" });
+      const cluster = new EcsCluster(stack, "main", {
+        network: net,
+        subnetIds: ["subnet-0123456789abcdef0"],
+        allowPrivateSubnetsWithoutNat: allow,
+      });
+      cluster.addAutoScalingGroupCapacity("edge");
+    };
+    expect(withEdge(false)).toThrow(`EcsCapacity 'edge': ${NO_NAT} (the default subnetIds)`);
+    expect(withEdge(true)).not.toThrow();
+  });
+
+  it("GIVEN a single NAT gateway THEN private subnets are fine", () => {
+    expect(() => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      new EcsCluster(stack, "main", { network: new Network(stack, "net", { natGateways: "single" }) });
+    }).not.toThrow();
+  });
+});
+
+describe("EcsCluster root volume and the AMI", () => {
+  it("GIVEN the default AMI and a volume below its 30 GiB snapshot THEN it fails", () => {
+    expect(buildCluster({ rootVolumeSizeGib: 20 })).toThrow(
+      "EcsCluster 'main': rootVolumeSizeGib (20) must be at least 30, the root snapshot of the ECS-optimized AL2023 AMI (EC2 refuses a smaller volume at launch, so no instance would start); use 30 or more",
+    );
+    expect(buildCluster({ rootVolumeSizeGib: DEFAULT_ROOT_VOLUME_SIZE_GIB })).not.toThrow();
+  });
+
+  it("GIVEN an explicit AMI or another parameter THEN only the range is checked (the snapshot size is unknown)", () => {
+    expect(buildCluster({ rootVolumeSizeGib: 8, amiId: "ami-0123456789abcdef0" })).not.toThrow();
+    expect(
+      buildCluster({
+        rootVolumeSizeGib: 8,
+        amiSsmParameterName: "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+      }),
+    ).not.toThrow();
+  });
+
+  it("GIVEN added capacity with a small volume and the default AMI THEN it fails naming the capacity", () => {
+    const { cluster } = synthCluster();
+    expect(() => cluster.addAutoScalingGroupCapacity("edge", { rootVolumeSizeGib: 29 })).toThrow(
+      /^EcsCapacity 'edge': rootVolumeSizeGib \(29\) must be at least 30/,
+    );
+  });
+});
+
+describe("EcsCluster derived names within their limits", () => {
+  const named = { autoScalingGroupName: "apps", capacityProviderName: "apps-cp" };
+
+  it("GIVEN a 255-character cluster name THEN the security group description is too long", () => {
+    const name = "c".repeat(255);
+    expect(buildCluster({ clusterName: name })).toThrow(
+      `EcsCluster 'main': clusterName ("${name}") must leave the instance security group's description within its limit of 255 characters ("ECS container instances of cluster ${name}" is 290); shorten clusterName`,
+    );
+  });
+
+  it("GIVEN a 91-character cluster name THEN the launch template name prefix is too long", () => {
+    const name = "c".repeat(91);
+    expect(buildCluster({ clusterName: name })).toThrow(
+      `EcsCluster 'main': clusterName ("${name}") must leave the launch template name prefix <autoScalingGroupName>- within its limit of 99 characters ("${name}-default-" is 100); shorten clusterName or pass a shorter autoScalingGroupName`,
+    );
+    expect(buildCluster({ clusterName: "c".repeat(90) })).not.toThrow();
+    expect(buildCluster({ clusterName: name, ...named })).not.toThrow();
+  });
+
+  it("GIVEN a group name too long or unfit for a launch template prefix THEN it fails naming it", () => {
+    expect(buildCluster({ autoScalingGroupName: "g".repeat(99) })).toThrow(
+      /^EcsCluster 'main': autoScalingGroupName \("g{99}"\) must leave the launch template name prefix <autoScalingGroupName>- within its limit of 99 characters \("g{99}-" is 100\); shorten autoScalingGroupName$/,
+    );
+    expect(buildCluster({ autoScalingGroupName: "apps@eu" })).toThrow(
+      /^EcsCluster 'main': autoScalingGroupName \("apps@eu"\) must give a launch template name prefix of 3 or more letters, digits and \(\)\.\/_- \("apps@eu-"\); rename the group$/,
+    );
+  });
+
+  it("GIVEN a 219-character cluster name THEN the launch template description is too long", () => {
+    const name = "c".repeat(219);
+    expect(buildCluster({ clusterName: name, ...named })).toThrow(
+      `EcsCluster 'main': clusterName ("${name}") must leave the launch template's description within its limit of 255 characters ("ECS container instances of ${name} (default)" is 256); shorten clusterName (or the capacity id)`,
+    );
+    expect(buildCluster({ clusterName: "c".repeat(218), ...named })).not.toThrow();
+  });
+
+  it("GIVEN a long cluster name and capacity id THEN the derived capacity provider name is too long", () => {
+    const name = "c".repeat(200);
+    const { cluster } = synthCluster({ clusterName: name, ...named });
+    const id = "e".repeat(60);
+    expect(() => cluster.addAutoScalingGroupCapacity(id, { autoScalingGroupName: "edge" })).toThrow(
+      `EcsCapacity '${id}': clusterName ("${name}") must leave the capacity provider name <clusterName>-<capacity id> within its limit of 255 characters ("${name}-${id}" is 261); shorten clusterName or pass capacityProviderName`,
+    );
+  });
+
+  it("GIVEN a rule whose Name tag would pass 256 characters THEN allowFrom fails naming the description", () => {
+    const { cluster } = synthCluster({ clusterName: "c".repeat(200), ...named });
+    const description = "from the load balancer of the public site";
+    expect(() =>
+      cluster.allowFrom({ securityGroupId: "sg-1" }, { from: 32768, to: 65535 }, description),
+    ).toThrow(
+      /^EcsCluster 'main': description \("from the load balancer of the public site"\) must leave the Name tag within its limit of 256 characters \("c{200}-ingress-from-the-load-balancer-of-the-public-sit-32768-65535" is 261\); shorten the description/,
+    );
+    expect(() => cluster.allowFrom({ securityGroupId: "sg-1" }, 80, "from the ALB")).not.toThrow();
+  });
+
+  it("GIVEN the longest cluster name with derived names THEN IAM and security group prefixes fit", () => {
+    const { json } = synthCluster({ clusterName: "c".repeat(90) });
+    for (const [type, id] of [
+      [IamRole, "instance-role"],
+      [IamInstanceProfile, "instance-profile"],
+    ] as const) {
+      expect((resource(json, type, id).name_prefix as string).length).toBeLessThanOrEqual(38);
+    }
+    expect((resource(json, SecurityGroup, "instance-sg").name_prefix as string).length).toBeLessThanOrEqual(
+      255,
+    );
+    expect((resource(json, LaunchTemplate, "default_launch-template").name_prefix as string).length).toBe(99);
+  });
+});

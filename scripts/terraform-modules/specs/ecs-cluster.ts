@@ -1,6 +1,7 @@
 /** terraform-aws-ecs-cluster: the EcsCluster construct with its inputs as Terraform variables. */
 import { Fn, TerraformVariable, Token } from "cdktf";
 import {
+  DEFAULT_AMI_SSM_PARAMETER,
   DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
   DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
   DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS,
@@ -18,6 +19,7 @@ const NETWORK_MEMBERS = {
   vpcId: "vpc_id",
   privateSubnetIds: "private_subnet_ids",
   hostDnsUserData: "host_dns_user_data",
+  natGateways: "nat_gateways",
 } as const;
 
 /**
@@ -30,6 +32,8 @@ export function networkFromVariables(vars: Readonly<Record<string, TerraformVari
     vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
     privateSubnetIds: vars[NETWORK_MEMBERS.privateSubnetIds].listValue,
     hostDnsUserData: () => vars[NETWORK_MEMBERS.hostDnsUserData].stringValue,
+    // A token: the construct skips its NAT check, which the nat_gateways rule makes at plan time.
+    natGateways: vars[NETWORK_MEMBERS.natGateways].stringValue,
   };
   const adapter = new Proxy(members, {
     get(target, member) {
@@ -62,20 +66,25 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
       from: Object.values(NETWORK_MEMBERS),
       reason:
         "A construct cannot cross a module boundary: the module takes the network's VPC id, private subnet " +
-        "ids and host DNS user data (the network module's outputs) instead.",
+        "ids, host DNS user data and NAT gateway layout (the network module's outputs) instead.",
     },
     clusterName: {
       as: "variable",
       required: true,
       description:
-        "Name of the ECS cluster: 1 to 247 letters, digits, hyphens and underscores, not starting with " +
-        "aws, ecs or fargate. Also the prefix of the capacity's names (`<cluster_name>-default`).",
+        "Name of the ECS cluster: 1 to 218 letters, digits, hyphens and underscores, not starting with " +
+        "aws, ecs or fargate. Also the prefix of the capacity's names (`<cluster_name>-default`) and part " +
+        "of the launch template's description (at most 255 characters).",
       rules: [
         {
-          condition: 'can(regex("^[A-Za-z0-9_-]{1,247}$", var.cluster_name))',
+          condition: 'can(regex("^[A-Za-z0-9_-]{1,218}$", var.cluster_name))',
           errorMessage:
-            "cluster_name (${var.cluster_name}) must be 1 to 247 letters, digits, hyphens or underscores (the capacity provider is <cluster_name>-default, at most 255); rename it.",
-          rejects: [{ cluster_name: "my cluster" }, { cluster_name: "c".repeat(250) }],
+            "cluster_name (${var.cluster_name}) must be 1 to 218 letters, digits, hyphens or underscores (the launch template's description \"ECS container instances of <cluster_name> (default)\" must fit EC2's 255 characters); rename it.",
+          rejects: [
+            { cluster_name: "my cluster" },
+            { cluster_name: "c".repeat(219) },
+            { cluster_name: "c".repeat(250) },
+          ],
           synth: "same",
         },
         {
@@ -86,6 +95,13 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
           synth: "same",
         },
       ],
+    },
+    allowPrivateSubnetsWithoutNat: {
+      as: "variable",
+      description:
+        'Accept nat_gateways = "none": the instances in private_subnet_ids then cannot reach ECS, ECR, SSM or ' +
+        "CloudWatch unless you provide VPC endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api, ecr.dkr, an S3 " +
+        "gateway, ssm, ssmmessages, ec2messages, logs) or a proxy yourself; these modules create none.",
     },
     containerInsights: { as: "variable" },
     execLogRetentionDays: {
@@ -179,6 +195,11 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
     },
     rootVolumeSizeGib: {
       as: "variable",
+      description:
+        "Size of the encrypted gp3 root volume, GiB: an integer from 1 to 16384, and at least the AMI's root " +
+        `snapshot size, or EC2 refuses to launch the instances: ${DEFAULT_ROOT_VOLUME_SIZE_GIB} with the default ` +
+        "ami_ssm_parameter_name (the ECS-optimized AL2023 AMI), checked; with another parameter the module cannot " +
+        "know the snapshot's size (look it up with `aws ec2 describe-images`).",
       rules: [
         integerRule(
           "root_volume_size_gib",
@@ -187,6 +208,12 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
           `gp3 volumes hold 1 to 16384 GiB; the ECS AMI needs ${DEFAULT_ROOT_VOLUME_SIZE_GIB}`,
           [0],
         ),
+        {
+          condition: `var.ami_ssm_parameter_name != "${DEFAULT_AMI_SSM_PARAMETER}" || var.root_volume_size_gib >= ${DEFAULT_ROOT_VOLUME_SIZE_GIB}`,
+          errorMessage: `root_volume_size_gib (\${var.root_volume_size_gib}) must be at least ${DEFAULT_ROOT_VOLUME_SIZE_GIB}, the root snapshot of the ECS-optimized AL2023 AMI (EC2 refuses a smaller volume at launch, so no instance would start); use ${DEFAULT_ROOT_VOLUME_SIZE_GIB} or more.`,
+          rejects: [{ root_volume_size_gib: 20 }],
+          synth: "same",
+        },
       ],
     },
     rootDeviceName: {
@@ -399,6 +426,29 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         },
       ],
     },
+    nat_gateways: {
+      type: "string",
+      default: "per-az",
+      description:
+        "NAT gateway layout of the network whose private subnets hold the instances: the network module's " +
+        'nat_gateways output ("per-az", "single" or "none").',
+      rules: [
+        {
+          condition: 'contains(["per-az", "single", "none"], var.nat_gateways)',
+          errorMessage:
+            "nat_gateways (${var.nat_gateways}) must be one of per-az, single, none; pass the network's nat_gateways.",
+          rejects: [{ nat_gateways: "two" }],
+          synth: { hclOnly: "the construct takes a Network, whose layout is typed" },
+        },
+        {
+          condition: 'var.nat_gateways != "none" || var.allow_private_subnets_without_nat',
+          errorMessage:
+            'nat_gateways (${var.nat_gateways}) must not be "none" while the instances are in the network\'s private subnets: they could not register with ECS, pull images from ECR or reach SSM, and these modules create no VPC endpoints; give the network NAT gateways, or set allow_private_subnets_without_nat = true if you provide VPC endpoints or a proxy yourself.',
+          rejects: [{ nat_gateways: "none" }],
+          synth: { hclOnly: "the construct reads the layout from a Network (the same check, at synth time)" },
+        },
+      ],
+    },
     host_dns_user_data: {
       type: "string",
       default: "",
@@ -459,6 +509,7 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
     vpc_id: "module.network.vpc_id",
     private_subnet_ids: "module.network.private_subnet_ids",
     host_dns_user_data: "module.network.host_dns_user_data",
+    nat_gateways: "module.network.nat_gateways",
   },
   example: {
     cluster_name: "dev",
