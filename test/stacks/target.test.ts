@@ -1,3 +1,4 @@
+import { ValidationError } from "../../modules/shared/validation";
 import { targetFromEnv } from "../../stacks/target";
 
 describe("targetFromEnv", () => {
@@ -22,5 +23,10 @@ describe("targetFromEnv", () => {
     expect(() => targetFromEnv({ LOCAL_AWS_ENDPOINT: "localhost:4566" })).toThrow(
       'LOCAL_AWS_ENDPOINT ("localhost:4566") must be a URL such as http://127.0.0.1:4566',
     );
+  });
+  test("GIVEN bad input THEN a ValidationError (main.ts prints it as one line)", () => {
+    for (const env of [{ ECS_CDKTF_TARGET: "prod" }, {}, { LOCAL_AWS_ENDPOINT: "localhost:4566" }]) {
+      expect(() => targetFromEnv(env)).toThrow(ValidationError);
+    }
   });
 });
