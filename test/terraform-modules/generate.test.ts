@@ -431,7 +431,7 @@ describe("refusals: what Terraform variables cannot carry", () => {
   it("GIVEN EcsCluster reading a network member the adapter lacks THEN generation fails, naming it", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const vars = Object.fromEntries(
-      ["vpc_id", "private_subnet_ids", "host_dns_user_data"].map((n) => [
+      ["vpc_id", "private_subnet_ids", "host_dns_user_data", "nat_gateways"].map((n) => [
         n,
         new TerraformVariable(stack, n, { type: n === "private_subnet_ids" ? "list(string)" : "string" }),
       ]),
@@ -442,8 +442,9 @@ describe("refusals: what Terraform variables cannot carry", () => {
     expect(resolve(network.vpcId)).toBe("${var.vpc_id}");
     expect(resolve(network.privateSubnetIds)).toBe("${var.private_subnet_ids}");
     expect(resolve(network.hostDnsUserData())).toBe("${var.host_dns_user_data}");
+    expect(resolve(network.natGateways)).toBe("${var.nat_gateways}");
     expect(() => network.publicSubnetIds).toThrow(
-      /^terraform-aws-ecs-cluster: EcsCluster read network\.publicSubnetIds, which the module's network adapter does not provide \(it has vpcId, privateSubnetIds, hostDnsUserData\)/,
+      /^terraform-aws-ecs-cluster: EcsCluster read network\.publicSubnetIds, which the module's network adapter does not provide \(it has vpcId, privateSubnetIds, hostDnsUserData, natGateways\)/,
     );
   });
 });
