@@ -191,7 +191,12 @@ describe("plan review on real plans of our stacks", () => {
   });
 
   test("GIVEN the NAT gateway removed THEN deleting its Elastic IP (protected) fails the gate", async () => {
-    const r = await review({ ...base, network: { ...base.network, natGateways: "none" } });
+    // Without NAT the private instances need VPC endpoints or a proxy, which the config must say.
+    const r = await review({
+      ...base,
+      network: { ...base.network, natGateways: "none" },
+      capacity: { ...base.capacity, allowPrivateSubnetsWithoutNat: true },
+    });
     const f = stack(r, "dev-foundation");
     expect(f.destructive.map((d) => [d.type, d.action, Boolean(d.protected)])).toEqual([
       ["aws_eip", "delete", true],
