@@ -12,8 +12,10 @@ import { addEnvironment } from "../../stacks/environment";
 //
 // One row per class. A row gives the environment either as `sources` (how main.ts chooses it:
 // ECS_CDKTF_ENV, the app context) or as a `change` to a copy of the dev preset. Module-level
-// classes (image references, task size, derived names, root volume...) are rows too: a change to
-// the config that passes the config's own checks and fails in a module's constructor.
+// classes (image references, task size) are rows too: a change to the config that passes the
+// config's own checks and fails in a module's constructor. The module classes the config cannot
+// reach (unknown construct props, derived names over AWS limits, the root volume) fail in the
+// constructors' own tests (test/modules/*), before any resource exists.
 
 // Rows write fields the types declare readonly, and invalid values the types forbid.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,6 +57,25 @@ const ROWS: readonly BadInput[] = [
     name: "NAT none with the cluster in the private subnets",
     change: (c) => (c.network.natGateways = "none"),
     message: `Environment 'dev': network.natGateways ("none") must give the private subnets a way out`,
+  },
+  {
+    name: "an image reference no registry accepts (upper-case repository path)",
+    change: (c) => (c.services[1].image = { source: "registry", uri: "public.ecr.aws/Nginx/nginx:1.27" }),
+    message: `LoadBalancedService 'api': image ("public.ecr.aws/Nginx/nginx:1.27") must have a lower-case repository path`,
+  },
+  {
+    name: "a task's memory no instance type of the cluster holds",
+    change: (c) => {
+      c.services[0].memoryMiB = 4096;
+      c.services[0].memoryReservationMiB = 4000;
+    },
+    message:
+      /^LoadBalancedService 'web': memoryReservationMiB \(4000\) must fit an instance of EcsCluster 'cluster' \(t3\.small: 2048 CPU units, 1894 MiB for tasks\)/,
+  },
+  {
+    name: "a task's CPU no instance type of the cluster holds",
+    change: (c) => (c.services[0].cpu = 4096),
+    message: /^LoadBalancedService 'web': cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
   },
 ];
 
