@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ValidationError } from "../../modules/shared/validation";
 
 /** The repository root (main.ts, cdktf.json). */
 export const REPO_ROOT = path.join(__dirname, "..", "..");
@@ -77,8 +78,16 @@ export function synthesize(environment: string, outdir: string): Promise<Synthes
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, _stdout, stderr) => {
-        if (error)
+        if (error) {
+          // main.ts reports bad input as the one line `error: <message>` (stacks/errors.ts): it
+          // stays a ValidationError, so the CLI prints it as one line too.
+          const lines = stderr.trim().split("\n");
+          const line = lines.find((l) => l.startsWith("error: "));
+          if (line && !lines.some((l) => /^\s+at /.test(l))) {
+            return reject(new ValidationError(line.slice("error: ".length)));
+          }
           return reject(new Error(`synthesizing environment ${environment} failed:\n${stderr.trim()}`));
+        }
         try {
           resolve(readSynthesized(path.resolve(outdir)));
         } catch (e) {
