@@ -92,6 +92,7 @@ function main(): void {
   }
   const failed = runs.filter((r) => r.status !== 0).length;
   console.log(failed ? `\n${failed} of ${RUNS} runs failed (see their output above)` : `\nevery run passed`);
+  if (failed) process.exitCode = 1;
 }
 
 main();

@@ -113,12 +113,7 @@ export function keysOf<T>() {
  * (`field`, e.g. `autoScaling`; empty for the props themselves) and the nearest valid name.
  * Untyped callers (JavaScript, JSON) would otherwise have a typo silently ignored.
  */
-export function checkKnownKeys(
-  fail: Fail,
-  field: string,
-  value: unknown,
-  valid: readonly string[],
-): void {
+export function checkKnownKeys(fail: Fail, field: string, value: unknown, valid: readonly string[]): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return;
   for (const key of Object.keys(value)) {
     if (valid.includes(key)) continue;

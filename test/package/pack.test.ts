@@ -207,7 +207,9 @@ describe("npm package", () => {
       const outdir = path.join(work, "bad.out");
       expect(() =>
         run(process.execPath, ["main.js", "bad-input"], consumer, { CDKTF_OUTDIR: outdir }),
-      ).toThrow(/Network 'net': natGateways \("both"\) must be one of per-az, single, none; pick one of them/);
+      ).toThrow(
+        /Network 'net': natGateways \("both"\) must be one of per-az, single, none; pick one of them/,
+      );
     });
 
     it("synthesizes a stack from all four modules that terraform validates with the real provider", () => {
