@@ -309,7 +309,7 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
   checkKnownKeys(fail, "", props, STATIC_IP_PROPS_KEYS);
   const { network, cluster } = props;
 
-  // From plain JavaScript (or through `as any`) anything can arrive here.
+  // From plain JavaScript (or through a type assertion) anything can arrive here.
   if (!(props.loadBalancer instanceof LoadBalancer)) {
     fail(
       "loadBalancer",
