@@ -6,9 +6,12 @@
  *   plan / apply  per stack, against a fresh local AWS (moto server), from empty state each run
  *   app ...       the whole app (dev: foundation + app stacks): synth, plan, apply, destroy (bench/app.ts)
  *   N svc         synth and plan of the app stack with 1, 5, 10 and 20 services on one load balancer
- * Usage: npm run bench [-- --runs N] [-- --only toolchain|app|growth]
+ *   terraform-gc  validate, plan and `show -json` of the network + cluster stack at Go's default
+ *                 GOGC (100, the baseline) and at the project's TERRAFORM_GOGC, interleaved in
+ *                 one run: wall time and CPU time (user + system, of terraform and the provider)
+ * Usage: npm run bench [-- --runs N] [-- --only toolchain|app|growth|terraform-gc]
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,6 +21,7 @@ import { ClusterStack } from "../stacks/cluster-stack";
 import { NetworkStack } from "../stacks/network-stack";
 import { AwsTarget } from "../stacks/aws-provider";
 import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
+import { TERRAFORM_GOGC, terraformEnv } from "../scripts/review/terraform";
 import { TerraformRun } from "../test/support/terraform";
 import { benchServiceGrowth, benchWholeApp } from "./app";
 
@@ -75,6 +79,72 @@ async function main(): Promise<void> {
   if (ONLY === undefined || ONLY === "toolchain") await benchToolchain();
   if (ONLY === undefined || ONLY === "app") await benchWholeApp(APP_RUNS, report);
   if (ONLY === undefined || ONLY === "growth") await benchServiceGrowth(RUNS, report);
+  if (ONLY === undefined || ONLY === "terraform-gc") await benchTerraformGc();
+}
+
+/** One terraform command under GNU time: its wall and CPU seconds (terraform and its children). */
+function timedTerraform(dir: string, args: string[], gogc: string): { wall: number; cpu: number } {
+  const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
+  const r = spawnSync("/usr/bin/time", ["-f", "@@ %e %U %S", binary, ...args], {
+    cwd: dir,
+    env: terraformEnv({ ...process.env, GOGC: gogc }),
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const m = /@@ ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? "");
+  if (r.status !== 0 || !m)
+    throw new Error(`terraform ${args.join(" ")} failed: ${r.error ?? ""} ${r.stderr}`);
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) };
+}
+
+async function benchTerraformGc(): Promise<void> {
+  if (!fs.existsSync("/usr/bin/time")) {
+    console.log("terraform-gc: needs GNU time at /usr/bin/time (Debian: apt-get install time); skipped");
+    return;
+  }
+  const aws = await startLocalAws();
+  try {
+    const stack = new ClusterStack(new App(), "ecs", {
+      environment: "bench",
+      region: LOCAL_REGION,
+      target: { kind: "local", endpoint: aws.endpoint },
+    });
+    const tf = TerraformRun.synth(stack).init();
+    const commands: Array<[string, string[]]> = [
+      ["validate", ["validate", "-no-color"]],
+      ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
+      ["show -json", ["show", "-json", "tfplan"]],
+    ];
+    const settings = ["100", TERRAFORM_GOGC];
+    const results = new Map<string, { wall: number[]; cpu: number[] }>();
+    for (let i = 0; i < RUNS; i++) {
+      // Interleaved, so a slower moment of the machine weighs on both settings alike.
+      for (const gogc of settings) {
+        for (const [name, args] of commands) {
+          const t = timedTerraform(tf.dir, args, gogc);
+          const key = `${name} GOGC=${gogc}`;
+          const entry = results.get(key) ?? { wall: [], cpu: [] };
+          entry.wall.push(t.wall);
+          entry.cpu.push(t.cpu);
+          results.set(key, entry);
+        }
+      }
+    }
+    console.log(
+      `\n== terraform at GOGC=100 (Go's default, the baseline) and GOGC=${TERRAFORM_GOGC}, median of ${RUNS}`,
+    );
+    for (const [name] of commands) {
+      const base = results.get(`${name} GOGC=100`)!;
+      const ours = results.get(`${name} GOGC=${TERRAFORM_GOGC}`)!;
+      const [bw, bc, ow, oc] = [median(base.wall), median(base.cpu), median(ours.wall), median(ours.cpu)];
+      console.log(
+        `${name.padEnd(11)} wall ${bw.toFixed(2)} -> ${ow.toFixed(2)} s (x${(ow / bw).toFixed(2)})  ` +
+          `cpu ${bc.toFixed(2)} -> ${oc.toFixed(2)} s (x${(oc / bc).toFixed(2)})`,
+      );
+    }
+  } finally {
+    await aws.stop();
+  }
 }
 
 async function benchToolchain(): Promise<void> {

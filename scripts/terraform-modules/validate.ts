@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type { HclValue } from "./spec";
 import type { ModuleFiles } from "./synth";
 import { MODULE_AWS_PROVIDER_CONSTRAINT } from "./synth";
+import { terraformEnv } from "../review/terraform";
 
 /** A generated module that `terraform validate` rejects. */
 export class TerraformValidateError extends Error {
@@ -31,7 +32,7 @@ function terraform(args: readonly string[], cwd: string): string {
   try {
     return execFileSync(binary, [...args], {
       cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+      env: terraformEnv(),
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       timeout: TIMEOUT_MS,

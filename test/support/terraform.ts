@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { recordTiming } from "../../scripts/review/terraform";
+import { recordTiming, terraformEnv } from "../../scripts/review/terraform";
 
 /** The parts of `terraform show -json <plan>` the tests read. */
 export interface PlanJson {
@@ -45,7 +45,7 @@ export class TerraformRun {
     try {
       return execFileSync(binary, [...args], {
         cwd: this.dir,
-        env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+        env: terraformEnv(),
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
         maxBuffer: 256 * 1024 * 1024,
@@ -86,6 +86,15 @@ export class TerraformRun {
 
   apply(): this {
     this.run(["apply", "-input=false", "-lock=false", "-no-color", "-auto-approve"]);
+    return this;
+  }
+
+  /**
+   * Applies the plan the last {@link plan} wrote (`tfplan`): exactly what the test asserted, and
+   * no second plan (Terraform refuses a plan that the state has moved past).
+   */
+  applyPlan(): this {
+    this.run(["apply", "-input=false", "-lock=false", "-no-color", "tfplan"]);
     return this;
   }
 

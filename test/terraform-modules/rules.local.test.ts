@@ -16,6 +16,7 @@ import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { GeneratedModule, renderModules } from "../../scripts/terraform-modules/generate";
 import type { ModulePlan } from "../../scripts/terraform-modules/plan";
 import type { HclValue, VariableRule } from "../../scripts/terraform-modules/spec";
+import { terraformEnv } from "../../scripts/review/terraform";
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { LocalAws, LOCAL_REGION, startLocalAws } from "../support/moto";
@@ -89,7 +90,7 @@ interface Diagnostic {
 function terraform(dir: string, args: readonly string[]): string {
   const result = spawnSync(process.env.TERRAFORM_BINARY_NAME || "terraform", [...args], {
     cwd: dir,
-    env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    env: terraformEnv(),
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
     timeout: 4 * 60_000,
