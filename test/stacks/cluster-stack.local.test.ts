@@ -141,7 +141,7 @@ describe("ClusterStack applied to the local AWS", () => {
   });
 
   test("WHEN applied THEN the outputs name the cluster, its group and its provider", () => {
-    tf.apply();
+    tf.applyPlan();
     out = tf.outputs();
     expect(out.cluster_name).toBe(ENVIRONMENT);
     expect(out.cluster_arn).toBe(`arn:aws:ecs:${LOCAL_REGION}:123456789012:cluster/${ENVIRONMENT}`);

@@ -58,7 +58,7 @@ describe("NetworkStack applied to the local AWS", () => {
   });
 
   test("WHEN applied THEN outputs name 2 AZs, 4 subnets and 2 NAT IPs", () => {
-    tf.apply();
+    tf.applyPlan();
     const out = tf.outputs();
     vpcId = out.vpc_id as string;
     expect(vpcId).toMatch(/^vpc-/);

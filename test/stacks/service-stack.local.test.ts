@@ -252,7 +252,7 @@ describe("ServiceStack applied to the local AWS", () => {
   });
 
   test("WHEN applied THEN the outputs name the load balancer, the services and the repository", () => {
-    tf.apply();
+    tf.applyPlan();
     out = tf.outputs() as Record<string, string>;
     expect(out.alb_arn).toMatch(
       /^arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer\/app\/test-web\//,
@@ -702,7 +702,7 @@ describe("ServiceStack applied to the local AWS", () => {
     expect(changes.map(([address, action]) => `${address.split(".")[0]} ${action}`)).toEqual([
       "aws_lb update",
     ]);
-    unprotected.apply();
+    unprotected.applyPlan();
     const attributes = await elb.send(
       new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: out.alb_arn }),
     );
