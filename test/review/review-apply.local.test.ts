@@ -1,0 +1,192 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+} from "@aws-sdk/client-application-auto-scaling";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { CreateTagsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { EnvironmentStacks } from "../../stacks/environment";
+import { SENSITIVE } from "../../scripts/review/analyze";
+import { renderJson, renderMarkdown, renderText } from "../../scripts/review/render";
+import { localClientConfig } from "../support/moto";
+import { deployedDev, stack } from "./deployed-dev";
+
+// The plan review's cases that apply a change to the deployed dev preset (deployed-dev.ts): drift
+// made outside Terraform, a sensitive value planned, applied and drifted, and the stop switch.
+// Each case leaves the deployment as it found it. The plan-only cases are in review.local.test.ts.
+//
+// What moto cannot show, and how this file deals with it:
+// - Application Auto Scaling does not act on a scalable target's new range (AWS brings the
+//   service's running count into it): the stop switch is checked on the target's min and max.
+// - No ECS agent runs, so no task is ever placed: a stopped service's running count is not shown
+//   going to zero, only its desired count and scalable target.
+jest.setTimeout(30 * 60_000);
+
+/**
+ * Overwrites an SSM SecureString through the AWS SDK for Python (boto3, in the tools venv; the
+ * project has no JavaScript SSM client), as someone changing it in the console would.
+ */
+function putParameterWithBoto3(endpoint: string, name: string, value: string): Promise<void> {
+  const script = [
+    "import boto3, sys",
+    "ssm = boto3.client('ssm', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='test', aws_secret_access_key='test')",
+    "ssm.put_parameter(Name=sys.argv[2], Value=sys.argv[3], Type='SecureString', Overwrite=True)",
+  ].join("\n");
+  const python = path.join(process.env.ECS_CDKTF_VENV ?? "", "bin", "python");
+  return new Promise((resolve, reject) =>
+    execFile(python, ["-c", script, endpoint, name, value], (error, _out, stderr) =>
+      error ? reject(new Error(`boto3 put_parameter failed: ${stderr}`)) : resolve(),
+    ),
+  );
+}
+
+/** A secret the review must never print. */
+const SECRET = "s3cr3t-hunter2";
+const SECRET_DRIFT = "0ther-s3cr3t-from-the-console";
+
+describe("plan review on real plans of our stacks, with changes applied", () => {
+  const dev = deployedDev();
+
+  test("GIVEN changes made through the AWS SDK THEN they show as drift, and the plan reverts them", async () => {
+    const ec2 = new EC2Client(localClientConfig(dev.aws));
+    const state = JSON.parse(
+      fs.readFileSync(path.join(dev.stateDir, "terraform.dev-foundation.tfstate"), "utf8"),
+    );
+    const vpcId = state.outputs.vpc_id.value as string;
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [vpcId], Tags: [{ Key: "owner", Value: "console-user" }] }),
+    );
+    const r = await dev.review(dev.base);
+    const drift = stack(r, "dev-foundation").drift;
+    expect(drift).toEqual([
+      expect.objectContaining({
+        type: "aws_vpc",
+        action: "update",
+        attributes: expect.arrayContaining([{ path: "tags.owner", before: null, after: "console-user" }]),
+      }),
+    ]);
+    expect(stack(r, "dev-foundation").changes).toEqual([
+      expect.objectContaining({
+        type: "aws_vpc",
+        attributes: expect.arrayContaining([{ path: "tags.owner", before: "console-user", after: null }]),
+      }),
+    ]);
+    expect(renderText(r)).toMatch(
+      /== Drift[^=]*update dev-foundation: aws_vpc\.\S+\n\s+tags\.owner: null → "console-user"/,
+    );
+    // The provider's normalizations after a refresh (null read back as [] and the like) are not drift.
+    expect(stack(r, "dev-app").drift).toEqual([]);
+    await dev.deploy(dev.base);
+    const vpc = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+    expect(vpc.Vpcs?.[0]?.Tags?.find((t) => t.Key === "owner")).toBeUndefined();
+    ec2.destroy();
+  });
+
+  test("GIVEN a sensitive value (an SSM SecureString) THEN every format masks it, in changes and in drift", async () => {
+    // Our stacks hold no secret, so this case adds one to the app stack: a resource whose value the
+    // provider marks sensitive, planned and applied for real.
+    const withSecret = (stacks: EnvironmentStacks) => {
+      new SsmParameter(stacks.app, "secret", {
+        name: "/dev/review-test",
+        type: "SecureString",
+        value: SECRET,
+        // PutParameter with Overwrite: the provider's SDK retries a request that timed out, and
+        // when moto (slow on a loaded machine) had stored the first one, a create without it
+        // fails with ParameterAlreadyExists (seen in CI; hashicorp/terraform-provider-aws#13578).
+        overwrite: true,
+      });
+    };
+    try {
+      await secretCase(withSecret);
+    } finally {
+      await dev.deploy(dev.base); // removes the parameter again
+    }
+  });
+
+  async function secretCase(withSecret: (stacks: EnvironmentStacks) => void): Promise<void> {
+    const planned = await dev.review(dev.base, withSecret);
+    const created = stack(planned, "dev-app").changes.find((c) => c.type === "aws_ssm_parameter");
+    expect(created?.action).toBe("create");
+    const planJson = fs.readFileSync(path.join(dev.outdir, "stacks", "dev-app", "plan.json"), "utf8");
+    expect(planJson).toContain(SECRET); // Terraform's JSON holds it in clear; the review must not.
+    for (const out of [renderText(planned), renderMarkdown(planned), renderJson(planned)]) {
+      expect(out).not.toContain(SECRET);
+    }
+
+    await dev.deploy(dev.base, withSecret);
+    await putParameterWithBoto3(dev.aws.endpoint, "/dev/review-test", SECRET_DRIFT);
+    const drifted = await dev.review(dev.base, withSecret);
+    const driftedJson = fs.readFileSync(path.join(dev.outdir, "stacks", "dev-app", "plan.json"), "utf8");
+    expect(driftedJson).toContain(SECRET_DRIFT); // read back from the local AWS, in clear
+    const app = stack(drifted, "dev-app");
+    const drift = app.drift.find((d) => d.type === "aws_ssm_parameter");
+    expect(drift?.attributes).toEqual(
+      expect.arrayContaining([{ path: "value", before: SENSITIVE, after: SENSITIVE }]),
+    );
+    const change = app.changes.find((c) => c.type === "aws_ssm_parameter");
+    expect(change?.attributes).toEqual(
+      expect.arrayContaining([{ path: "value", before: SENSITIVE, after: SENSITIVE }]),
+    );
+    for (const out of [renderText(drifted), renderMarkdown(drifted), renderJson(drifted)]) {
+      expect(out).not.toContain(SECRET);
+      expect(out).not.toContain(SECRET_DRIFT);
+    }
+  }
+
+  test("GIVEN stopped: true THEN services and capacity scale to zero, the foundation is untouched; and back", async () => {
+    const config = localClientConfig(dev.aws);
+    const autoscaling = new AutoScalingClient(config);
+    const ecs = new ECSClient(config);
+    const aas = new ApplicationAutoScalingClient(config);
+    const group = async () =>
+      (
+        await autoscaling.send(
+          new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["dev-default"] }),
+        )
+      ).AutoScalingGroups![0]!;
+    const api = async () =>
+      (await ecs.send(new DescribeServicesCommand({ cluster: "dev", services: ["api"] }))).services![0]!;
+    const webTarget = async () =>
+      (
+        await aas.send(
+          new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs", ResourceIds: ["service/dev/web"] }),
+        )
+      ).ScalableTargets![0]!;
+    const foundationState = () =>
+      fs.readFileSync(path.join(dev.stateDir, "terraform.dev-foundation.tfstate"), "utf8");
+    const zoneAndEips = (state: string) =>
+      (
+        JSON.parse(state).resources as Array<{
+          type: string;
+          instances: Array<{ attributes: { id: string } }>;
+        }>
+      )
+        .filter((r) => r.type === "aws_route53_zone" || r.type === "aws_eip")
+        .map((r) => `${r.type}:${r.instances[0]!.attributes.id}`);
+    const before = zoneAndEips(foundationState());
+    expect(before.filter((x) => x.startsWith("aws_route53_zone:"))).toHaveLength(1);
+    expect(before.filter((x) => x.startsWith("aws_eip:")).length).toBeGreaterThanOrEqual(1);
+
+    const stop = await dev.deploy({ ...dev.base, stopped: true });
+    expect(stop.applied).toEqual(["dev-app"]);
+    expect(stack(stop.review, "dev-foundation").changes).toEqual([]);
+    expect(stack(stop.review, "dev-app").destructive).toEqual([]);
+    expect(await group()).toMatchObject({ MinSize: 0, MaxSize: 0, DesiredCapacity: 0, Instances: [] });
+    expect((await api()).desiredCount).toBe(0);
+    expect(await webTarget()).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
+    expect(stop.outputs["dev-app"]!.stopped).toBe(true);
+    expect(zoneAndEips(foundationState())).toEqual(before);
+
+    const start = await dev.deploy(dev.base);
+    expect(start.applied).toEqual(["dev-app"]);
+    expect(await group()).toMatchObject({ MinSize: 1, MaxSize: 1, DesiredCapacity: 1 });
+    expect((await api()).desiredCount).toBe(1);
+    expect(await webTarget()).toMatchObject({ MinCapacity: 1, MaxCapacity: 2 });
+    expect(zoneAndEips(foundationState())).toEqual(before);
+    for (const c of [autoscaling, ecs, aas]) c.destroy();
+  });
+});
