@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh [--lane all|unit|local] [jest args...]
 #
-#   all   (npm test)            setup, tsc, eslint + prettier, jest unit, jest local, pytest (all)
+#   all   (npm test)            setup; then side by side: jest local, jest unit, and the checks
+#                               (tsc, eslint, prettier); then pytest (all)
 #   unit  (npm run test:unit)   setup, jest unit (synth, docs, terraform validate, the package),
 #                               pytest src (the Flask service over real HTTP); no local AWS
 #   local (npm run test:local)  setup, jest local (every *.local.test.ts: moto server, plan and
@@ -35,16 +36,6 @@ bash scripts/setup.sh
 load_toolchain_env
 end setup
 
-if [ "$lane" = all ]; then
-  begin "tsc --noEmit"
-  npx tsc --noEmit -p .
-  end tsc
-  begin "eslint + prettier"
-  npx eslint --max-warnings 0 .
-  npx prettier --check . > /dev/null || { npx prettier --check .; die "prettier: run 'npm run format'"; }
-  end lint
-fi
-
 results="$(mktemp -d)"
 # cdktf's Testing.fullSynth leaves one directory per call under the temp dir: keep them in one
 # place per run, and remove it at the end.
@@ -55,11 +46,54 @@ export TMPDIR="$run_tmp"
 export ECS_CDKTF_CHECKOV_RUN_CACHE="$run_tmp/checkov"
 
 rc=0
-jest_phase() { # project
+# Workers per project: the unit tests are CPU-bound (two on two cores); the local tests wait on
+# moto and the provider's waiters a third of the time, so a third worker fills those waits.
+workers() { [ "$1" = local ] && echo 3 || echo 2; }
+jest_phase() { # project [jest args...]
   begin "jest $1"
-  npx jest --ci --selectProjects "$1" --maxWorkers=2 --json --outputFile="$results/jest-$1.json" \
+  npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
     $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}" || rc=1
   end "jest-$1"
+}
+
+# Side by side (lane all): each job runs in the background with its output in a file, then its
+# output is printed whole, in the order started, with its phase and duration. The local tests
+# spend about a third of their time waiting (the provider's waiters poll moto on timers: an SQS
+# queue's deletion alone takes two minutes), so the CPU-bound checks and unit tests fill the gaps.
+jobs_started=()
+side_by_side() { # name command...
+  local name="$1"
+  shift
+  log "$name: started (side by side; its output follows when it ends)"
+  (
+    start=$SECONDS
+    code=0
+    "$@" > "$results/$name.log" 2>&1 || code=$?
+    printf '%s=%s\n' "$name" "$((SECONDS - start))" > "$results/$name.phase"
+    exit "$code"
+  ) &
+  jobs_started+=("$name:$!")
+}
+wait_side_by_side() {
+  local entry name pid
+  for entry in "${jobs_started[@]}"; do
+    name="${entry%%:*}"
+    pid="${entry##*:}"
+    wait "$pid" || { rc=1; log "$name: FAILED"; }
+    log "$name: output"
+    cat "$results/$name.log"
+    phases+=("$(cat "$results/$name.phase")")
+  done
+}
+static_checks() {
+  npx tsc --noEmit -p . && echo "tsc: ok" || return 1
+  npx eslint --max-warnings 0 . && echo "eslint: ok" || return 1
+  npx prettier --check . > /dev/null || { npx prettier --check .; echo "prettier: run 'npm run format'"; return 1; }
+  echo "prettier: ok"
+}
+jest_project() { # project [jest args...]
+  npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
+    $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
 }
 pytest_phase() { # paths...
   begin "pytest $*"
@@ -71,7 +105,14 @@ pytest_phase() { # paths...
 }
 
 case "$lane" in
-  all) jest_phase unit "$@"; jest_phase local "$@"; [ "$filtered" = 1 ] || pytest_phase src tools/tests ;;
+  all)
+    # The slowest first, so it is never the one left running alone at the end.
+    side_by_side jest-local jest_project local "$@"
+    side_by_side jest-unit jest_project unit "$@"
+    side_by_side checks static_checks
+    wait_side_by_side
+    [ "$filtered" = 1 ] || pytest_phase src tools/tests
+    ;;
   unit) jest_phase unit "$@"; [ "$filtered" = 1 ] || pytest_phase src ;;
   local) jest_phase local "$@"; [ "$filtered" = 1 ] || pytest_phase tools/tests ;;
 esac
