@@ -3,8 +3,8 @@
 #
 #   bash scripts/test.sh [--lane all|unit|local] [jest args...]
 #
-#   all   (npm test)            setup; then side by side: jest local, jest unit, and the checks
-#                               (tsc, eslint, prettier); then pytest (all)
+#   all   (npm test)            setup; then side by side: jest local, jest unit, the checks
+#                               (tsc, eslint, prettier) and pytest (all)
 #   unit  (npm run test:unit)   setup, jest unit (synth, docs, terraform validate, the package),
 #                               pytest src (the Flask service over real HTTP); no local AWS
 #   local (npm run test:local)  setup, jest local (every *.local.test.ts: moto server, plan and
@@ -95,6 +95,9 @@ jest_project() { # project [jest args...]
   npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
     $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
 }
+pytest_run() { # paths... (side by side, in the whole suite only: never narrowed)
+  "$ECS_CDKTF_VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$results/pytest.xml" "$@"
+}
 pytest_phase() { # paths...
   begin "pytest $*"
   local code=0
@@ -110,8 +113,8 @@ case "$lane" in
     side_by_side jest-local jest_project local "$@"
     side_by_side jest-unit jest_project unit "$@"
     side_by_side checks static_checks
+    [ "$filtered" = 1 ] || side_by_side pytest pytest_run src tools/tests
     wait_side_by_side
-    [ "$filtered" = 1 ] || pytest_phase src tools/tests
     ;;
   unit) jest_phase unit "$@"; [ "$filtered" = 1 ] || pytest_phase src ;;
   local) jest_phase local "$@"; [ "$filtered" = 1 ] || pytest_phase tools/tests ;;
