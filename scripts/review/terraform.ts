@@ -27,8 +27,9 @@ export function recordTiming(args: readonly string[], dir: string, startedMs: nu
  * Go's garbage collector target for Terraform and its provider when the caller set none. The
  * hashicorp/aws provider builds its whole schema (about 1,600 resource types) in every command;
  * at Go's default (GOGC=100) a third or more of that CPU is garbage collection. 800 lets the heap
- * grow to nine times the live data between collections: about 45 % less CPU per plan and 40 % less
- * per `show -json`, for about 150 MB more memory per process (`npm run bench -- --only terraform-gc`).
+ * grow to nine times the live data between collections: a third less CPU per plan and 29 % less
+ * per `show -json` (medians of 3, network + cluster stack), for about 150 MB more memory per
+ * process (`npm run bench -- --only terraform-gc`).
  */
 export const TERRAFORM_GOGC = "800";
 
