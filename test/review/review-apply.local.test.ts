@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
@@ -13,6 +12,7 @@ import { EnvironmentStacks } from "../../stacks/environment";
 import { SENSITIVE } from "../../scripts/review/analyze";
 import { renderJson, renderMarkdown, renderText } from "../../scripts/review/render";
 import { localClientConfig } from "../support/moto";
+import { boto3Call } from "../stacks/boto3";
 import { deployedDev, stack } from "./deployed-dev";
 
 // The plan review's cases that apply a change to the deployed dev preset (deployed-dev.ts): drift
@@ -25,24 +25,6 @@ import { deployedDev, stack } from "./deployed-dev";
 // - No ECS agent runs, so no task is ever placed: a stopped service's running count is not shown
 //   going to zero, only its desired count and scalable target.
 jest.setTimeout(30 * 60_000);
-
-/**
- * Overwrites an SSM SecureString through the AWS SDK for Python (boto3, in the tools venv; the
- * project has no JavaScript SSM client), as someone changing it in the console would.
- */
-function putParameterWithBoto3(endpoint: string, name: string, value: string): Promise<void> {
-  const script = [
-    "import boto3, sys",
-    "ssm = boto3.client('ssm', endpoint_url=sys.argv[1], region_name='eu-west-2', aws_access_key_id='test', aws_secret_access_key='test')",
-    "ssm.put_parameter(Name=sys.argv[2], Value=sys.argv[3], Type='SecureString', Overwrite=True)",
-  ].join("\n");
-  const python = path.join(process.env.ECS_CDKTF_VENV ?? "", "bin", "python");
-  return new Promise((resolve, reject) =>
-    execFile(python, ["-c", script, endpoint, name, value], (error, _out, stderr) =>
-      error ? reject(new Error(`boto3 put_parameter failed: ${stderr}`)) : resolve(),
-    ),
-  );
-}
 
 /** A secret the review must never print. */
 const SECRET = "s3cr3t-hunter2";
@@ -118,7 +100,13 @@ describe("plan review on real plans of our stacks, with changes applied", () => 
     }
 
     await dev.deploy(dev.base, withSecret);
-    await putParameterWithBoto3(dev.aws.endpoint, "/dev/review-test", SECRET_DRIFT);
+    // As someone changing it in the console would (the project has no JavaScript SSM client).
+    await boto3Call(dev.aws, "ssm", "put_parameter", {
+      Name: "/dev/review-test",
+      Value: SECRET_DRIFT,
+      Type: "SecureString",
+      Overwrite: true,
+    });
     const drifted = await dev.review(dev.base, withSecret);
     const driftedJson = fs.readFileSync(path.join(dev.outdir, "stacks", "dev-app", "plan.json"), "utf8");
     expect(driftedJson).toContain(SECRET_DRIFT); // read back from the local AWS, in clear
