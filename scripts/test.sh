@@ -51,8 +51,7 @@ rc=0
 workers() { [ "$1" = local ] && echo 3 || echo 2; }
 jest_phase() { # project [jest args...]
   begin "jest $1"
-  npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
-    $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}" || rc=1
+  jest_project "$@" || rc=1
   end "jest-$1"
 }
 
@@ -95,13 +94,13 @@ jest_project() { # project [jest args...]
   npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
     $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
 }
-pytest_run() { # paths... (side by side, in the whole suite only: never narrowed)
+pytest_run() { # paths...
   "$ECS_CDKTF_VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$results/pytest.xml" "$@"
 }
 pytest_phase() { # paths...
   begin "pytest $*"
   local code=0
-  "$ECS_CDKTF_VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$results/pytest.xml" "$@" || code=$?
+  pytest_run "$@" || code=$?
   # 5: no test collected, which a run narrowed to jest files leaves behind.
   if [ "$code" -ne 0 ] && ! { [ "$code" -eq 5 ] && [ "$filtered" = 1 ]; }; then rc=1; fi
   end pytest
