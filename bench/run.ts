@@ -9,7 +9,11 @@
  *   terraform-gc  validate, plan and `show -json` of the network + cluster stack at Go's default
  *                 GOGC (100, the baseline) and at the project's TERRAFORM_GOGC, interleaved in
  *                 one run: wall time and CPU time (user + system, of terraform and the provider)
- * Usage: npm run bench [-- --runs N] [-- --only toolchain|app|growth|terraform-gc]
+ *   shared-provider  the same commands with a provider process per command (Terraform's way, the
+ *                 baseline) and with one shared provider (TF_REATTACH_PROVIDERS, as the tests run
+ *                 them; test/support/shared-provider.ts), interleaved: CPU of terraform plus the
+ *                 provider's share
+ * Usage: npm run bench [-- --runs N] [-- --only toolchain|app|growth|terraform-gc|shared-provider]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,6 +26,7 @@ import { NetworkStack } from "../stacks/network-stack";
 import { AwsTarget } from "../stacks/aws-provider";
 import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
 import { TERRAFORM_GOGC, terraformEnv } from "../scripts/review/terraform";
+import { startSharedProvider } from "../test/support/shared-provider";
 import { TerraformRun } from "../test/support/terraform";
 import { benchServiceGrowth, benchWholeApp } from "./app";
 
@@ -80,14 +85,20 @@ async function main(): Promise<void> {
   if (ONLY === undefined || ONLY === "app") await benchWholeApp(APP_RUNS, report);
   if (ONLY === undefined || ONLY === "growth") await benchServiceGrowth(RUNS, report);
   if (ONLY === undefined || ONLY === "terraform-gc") await benchTerraformGc();
+  if (ONLY === undefined || ONLY === "shared-provider") await benchSharedProvider();
 }
 
 /** One terraform command under GNU time: its wall and CPU seconds (terraform and its children). */
-function timedTerraform(dir: string, args: string[], gogc: string): { wall: number; cpu: number } {
+function timedTerraform(
+  dir: string,
+  args: string[],
+  gogc: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): { wall: number; cpu: number } {
   const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
   const r = spawnSync("/usr/bin/time", ["-f", "@@ %e %U %S", binary, ...args], {
     cwd: dir,
-    env: terraformEnv({ ...process.env, GOGC: gogc }),
+    env: terraformEnv({ ...process.env, GOGC: gogc, ...extraEnv }),
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -143,6 +154,72 @@ async function benchTerraformGc(): Promise<void> {
       );
     }
   } finally {
+    await aws.stop();
+  }
+}
+
+/** CPU seconds (user + system) a live process has used so far, from /proc (in clock ticks). */
+function processCpu(pid: number): number {
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+async function benchSharedProvider(): Promise<void> {
+  if (!fs.existsSync("/usr/bin/time") || !fs.existsSync("/proc/self/stat")) {
+    console.log("shared-provider: needs GNU time at /usr/bin/time and /proc; skipped");
+    return;
+  }
+  const aws = await startLocalAws();
+  const shared = await startSharedProvider();
+  try {
+    if (!shared.reattach) {
+      console.log("shared-provider: no mirrored provider binary (ECS_CDKTF_AWS_PROVIDER_BINARY); skipped");
+      return;
+    }
+    const pid = (JSON.parse(shared.reattach) as Record<string, { Pid: number }>)[
+      "registry.terraform.io/hashicorp/aws"
+    ]!.Pid;
+    const stack = new ClusterStack(new App(), "ecs", {
+      environment: "bench",
+      region: LOCAL_REGION,
+      target: { kind: "local", endpoint: aws.endpoint },
+    });
+    const tf = TerraformRun.synth(stack).init();
+    const commands: Array<[string, string[]]> = [
+      ["validate", ["validate", "-no-color"]],
+      ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
+      ["show -json", ["show", "-json", "tfplan"]],
+    ];
+    const results = new Map<string, { wall: number[]; cpu: number[] }>();
+    const add = (key: string, t: { wall: number; cpu: number }) => {
+      const entry = results.get(key) ?? { wall: [], cpu: [] };
+      entry.wall.push(t.wall);
+      entry.cpu.push(t.cpu);
+      results.set(key, entry);
+    };
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, args] of commands) {
+        add(`${name} own`, timedTerraform(tf.dir, args, TERRAFORM_GOGC));
+        const before = processCpu(pid);
+        const t = timedTerraform(tf.dir, args, TERRAFORM_GOGC, { TF_REATTACH_PROVIDERS: shared.reattach });
+        add(`${name} shared`, { wall: t.wall, cpu: t.cpu + processCpu(pid) - before });
+      }
+    }
+    console.log(
+      `\n== terraform with its own provider per command (the baseline) and with one shared provider, median of ${RUNS}`,
+    );
+    for (const [name] of commands) {
+      const base = results.get(`${name} own`)!;
+      const ours = results.get(`${name} shared`)!;
+      const [bw, bc, ow, oc] = [median(base.wall), median(base.cpu), median(ours.wall), median(ours.cpu)];
+      console.log(
+        `${name.padEnd(11)} wall ${bw.toFixed(2)} -> ${ow.toFixed(2)} s (x${(ow / bw).toFixed(2)})  ` +
+          `cpu ${bc.toFixed(2)} -> ${oc.toFixed(2)} s (x${(oc / bc).toFixed(2)})`,
+      );
+    }
+  } finally {
+    await shared.stop();
     await aws.stop();
   }
 }

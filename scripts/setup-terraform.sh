@@ -85,6 +85,8 @@ if registry_reachable; then
   log "Terraform registry reachable: hashicorp/aws comes from it"
   printf '# written by scripts/setup-terraform.sh: registry mode\n' > "$rc"
   constraint=""
+  # Terraform installs it per directory: no one binary the tests can start themselves.
+  provider_bin=""
 else
   mirror="$ECS_CDKTF_CACHE/mirror"
   target="$(go env GOOS)_$(go env GOARCH)"
@@ -116,6 +118,7 @@ provider_installation {
 EOF
   # A pre-release is only selected by an exact constraint.
   constraint="$PROVIDER_AWS_MIRROR_VERSION"
+  provider_bin="$bin"
 fi
 
 cat <<EOF
@@ -124,4 +127,5 @@ export TERRAFORM_BINARY_NAME="$terraform_bin"
 export PATH="$(dirname "$terraform_bin"):\$PATH"
 export CHECKPOINT_DISABLE=1
 export AWS_PROVIDER_VERSION_CONSTRAINT="$constraint"
+export ECS_CDKTF_AWS_PROVIDER_BINARY="$provider_bin"
 EOF

@@ -14,6 +14,10 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { EcsCluster, EcsClusterProps } from "../../modules/ecs-cluster";
 import { Network } from "../../modules/network";
 import { addAwsProvider } from "../../stacks/aws-provider";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface SynthJson {

@@ -42,6 +42,10 @@ import {
   EcsClusterProps,
 } from "../../modules/ecs-cluster";
 import { addAwsProvider } from "../../stacks/aws-provider";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface SynthJson {

@@ -20,6 +20,10 @@ import {
 } from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
 import { addAwsProvider } from "../../stacks/aws-provider";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface SynthJson {

@@ -34,6 +34,10 @@ import {
 } from "../../modules/network";
 import { ValidationError } from "../../modules/shared/validation";
 import { addAwsProvider } from "../../stacks/aws-provider";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface SynthJson {

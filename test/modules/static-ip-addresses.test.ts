@@ -14,6 +14,10 @@ import {
 } from "../../modules/static-ip";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { AZ_A, AZ_B, matching, ref, resolveIn, resource, SynthJson } from "./static-ip-support";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Options = Omit<StaticIpAddressesProps, "network">;
 

@@ -43,6 +43,10 @@ import {
   synth,
   SynthJson,
 } from "./static-ip-support";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 /** The container definition JSON (the keys the module sets). */
 interface Container {

@@ -6,6 +6,10 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { Testing } from "cdktf";
 import { AZ_A, AZ_B, build, matching, Options, resources, synth } from "./static-ip-support";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 // The StaticIp's two switches the environment stacks use: `stopped` (the stop switch) and `alarms`.
 

@@ -69,6 +69,10 @@ import {
   synth,
   SynthJson,
 } from "./static-ip-support";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 interface Statement {
   readonly Sid: string;

@@ -12,6 +12,10 @@ import * as path from "node:path";
 import { bundleAttacher, BUNDLE_FILE_NAME } from "../../modules/static-ip";
 import { awsProviderVersionConstraint } from "../../stacks/aws-provider";
 import { TerraformRun } from "../support/terraform";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 const REPO = path.resolve(__dirname, "..", "..");
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");

@@ -15,6 +15,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformRun } from "../support/terraform";
 import { CONSUMER_ENTRY_POINTS, CONSUMER_MAIN_TS, CONSUMER_STACK } from "./consumer-app";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PACKAGE_NAME = "@ecs-cdktf/modules";

@@ -9,6 +9,7 @@ import { renderText } from "../../scripts/review/render";
 import { deployEnvironment, DeployResult, reviewEnvironment } from "../../scripts/review/run";
 import { readSynthesized } from "../../scripts/review/synth";
 import { LocalAws, startLocalAws } from "../support/moto";
+import { useSharedProvider } from "../support/shared-provider";
 
 /**
  * The dev preset deployed to a moto server of the calling test file's own, for the plan review's
@@ -44,6 +45,7 @@ export function deployedDev(): DeployedDev {
   let stateDir = "";
   let outdir = "";
   let base: EnvironmentConfig | undefined;
+  let stopProvider: (() => Promise<void>) | undefined;
 
   const synth: DeployedDev["synth"] = (config, extra) => {
     const app = new App({ outdir });
@@ -71,6 +73,9 @@ export function deployedDev(): DeployedDev {
     aws = await startLocalAws();
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "review-state-"));
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "review-out-"));
+    // One provider process for every command (test/support/shared-provider.ts), started where the
+    // app stack's attacher Lambda archive is (the only relative file of the two stacks).
+    stopProvider = await useSharedProvider(path.join(outdir, "stacks", "dev-app"));
     base = {
       ...DEV,
       backend: { kind: "local", directory: stateDir },
@@ -84,6 +89,7 @@ export function deployedDev(): DeployedDev {
   });
 
   afterAll(async () => {
+    await stopProvider?.();
     await aws?.stop();
   });
 

@@ -15,6 +15,7 @@ import { renderText } from "../../scripts/review/render";
 import { readSynthesized } from "../../scripts/review/synth";
 import { Terraform } from "../../scripts/review/terraform";
 import { LocalAws, localClientConfig, startLocalAws } from "../support/moto";
+import { shareProvider } from "../support/shared-provider";
 
 // The plan review's gate on a real Elastic IP removal: the dev foundation, with a static IP per AZ
 // (staticIp.addresses "per-az"), applied for real to this file's moto server; then configs that
@@ -28,6 +29,8 @@ import { LocalAws, localClientConfig, startLocalAws } from "../support/moto";
 // that plan. A replacement of an EIP still in the configuration would be refused by Terraform
 // itself (review.local.test.ts covers the refused plan).
 jest.setTimeout(10 * 60_000);
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 describe("the plan review's gate on a real Elastic IP deletion", () => {
   let aws: LocalAws;

@@ -32,6 +32,7 @@ import { describeFailures, runCheckov } from "../support/checkov";
 import { describeFindings, IamPolicyDocument, lintIam } from "../support/iam";
 import { LocalAws, localClientConfig, LOCAL_REGION, startLocalAws } from "../support/moto";
 import { plannedActions, TerraformRun } from "../support/terraform";
+import { shareProvider } from "../support/shared-provider";
 
 // Real Terraform + the real hashicorp/aws provider, applied to moto server on localhost; then the
 // AWS SDK reads back what exists. One apply serves every assertion (it is the slow part).
@@ -46,6 +47,8 @@ import { plannedActions, TerraformRun } from "../support/terraform";
 // - moto does not enforce that a capacity provider in use by a cluster cannot be deleted, nor does
 //   it scale the group from ECS metrics (managed scaling is stored, not acted on).
 jest.setTimeout(15 * 60_000);
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 const ENVIRONMENT = "test";
 const BASE: Omit<ClusterStackProps, "target"> = {

@@ -6,6 +6,10 @@ import { typesWithoutLocalEndpoint } from "../support/endpoints";
 import { ClusterStack } from "../../stacks/cluster-stack";
 import { describeFailures, runCheckov } from "../support/checkov";
 import { TerraformRun } from "../support/terraform";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 interface SynthJson {
   provider: { aws: Array<Record<string, unknown>> };

@@ -11,6 +11,10 @@ import { AppStack } from "../../stacks/app-stack";
 import { FoundationStack } from "../../stacks/foundation-stack";
 import { typesWithoutLocalEndpoint } from "../support/endpoints";
 import { StackValidation, validateStacks } from "../support/validate-batch";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface StackJson {

@@ -16,10 +16,13 @@ import { NetworkStack } from "../../stacks/network-stack";
 import { LocalAws, localClientConfig, LOCAL_REGION, startLocalAws } from "../support/moto";
 import { plannedActions, TerraformRun } from "../support/terraform";
 import { describeFailures, runCheckov } from "../support/checkov";
+import { shareProvider } from "../support/shared-provider";
 
 // Real Terraform + the real hashicorp/aws provider, applied to moto server on localhost; then the
 // AWS SDK reads back what exists. One apply serves every assertion (it is the slow part).
 jest.setTimeout(10 * 60_000);
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 describe("NetworkStack applied to the local AWS", () => {
   let aws: LocalAws;

@@ -43,6 +43,7 @@ import { describeFailures, runCheckov } from "../support/checkov";
 import { describeFindings, IamPolicyDocument, IamScan, lintIam, scanIam } from "../support/iam";
 import { LocalAws, localClientConfig, LOCAL_REGION, startLocalAws } from "../support/moto";
 import { plannedActions, TerraformRun } from "../support/terraform";
+import { shareProvider } from "../support/shared-provider";
 
 // Real Terraform + the real hashicorp/aws provider, applied to moto server on localhost; then the
 // AWS SDK reads back what exists. One apply serves every assertion (it is the slow part): network,
@@ -67,6 +68,8 @@ import { plannedActions, TerraformRun } from "../support/terraform";
 // - No S3, ECR or ACM client is installed: those calls use the services' own REST/JSON APIs,
 //   answered by moto (`motoS3`, `motoJson`).
 jest.setTimeout(20 * 60_000);
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 const ENVIRONMENT = "test";
 const IMAGE_TAG = "3f2a9c1";

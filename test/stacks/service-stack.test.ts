@@ -4,6 +4,10 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LOCAL_AWS_SERVICES } from "../../stacks/aws-provider";
 import { DEFAULT_WEB_AUTO_SCALING, ServiceStack, ServiceStackProps } from "../../stacks/service-stack";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 type Block = Record<string, unknown>;
 interface SynthJson {

@@ -6,6 +6,10 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { validateStacks } from "./validate-batch";
+import { shareProvider } from "./shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 // The batch validation the environment tests use must see what a validate in the stack's own
 // directory sees: an error in one stack is that stack's, and the others stay clean.

@@ -26,6 +26,7 @@ import { STATIC_IP_MODULE_PROXY_PORTS } from "../../scripts/terraform-modules/sp
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
 import { addAwsProvider, LOCAL_AWS_SERVICES } from "../../stacks/aws-provider";
 import { LocalAws, LOCAL_REGION, startLocalAws } from "../support/moto";
+import { useSharedProvider } from "../support/shared-provider";
 import { TerraformRun } from "../support/terraform";
 
 jest.setTimeout(5 * 60_000);
@@ -114,10 +115,14 @@ describe("examples/hcl-consumer", () => {
   let aws: LocalAws;
   let run: TerraformRun;
   let plan: Plan;
+  let stopProvider: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     aws = await startLocalAws();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-cdktf-hcl-consumer-"));
+    // One provider process for the file's commands (test/support/shared-provider.ts), started in
+    // the root module's directory, from which the static-ip module's Lambda archive is read.
+    stopProvider = await useSharedProvider(dir);
     fs.writeFileSync(path.join(dir, "main.tf"), exampleMainTf());
     // Offline, the mirror holds one pre-release build of hashicorp/aws, which only an exact
     // constraint selects; the example's own range stays, this override pins the build.
@@ -131,6 +136,7 @@ describe("examples/hcl-consumer", () => {
     ]) as unknown as Plan;
   });
   afterAll(async () => {
+    await stopProvider?.();
     await aws?.stop();
     if (run) fs.rmSync(run.dir, { recursive: true, force: true });
   });

@@ -20,6 +20,7 @@ import { terraformEnv } from "../../scripts/review/terraform";
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { LocalAws, LOCAL_REGION, startLocalAws } from "../support/moto";
+import { shareProvider } from "../support/shared-provider";
 
 jest.setTimeout(5 * 60_000);
 
@@ -126,6 +127,8 @@ function writeCaller(module: GeneratedModule, cases: readonly Case[], provider?:
   return dir;
 }
 
+// One provider process for the file's commands (test/support/shared-provider.ts).
+shareProvider();
 let modules: GeneratedModule[];
 let aws: LocalAws;
 beforeAll(async () => {
