@@ -18,7 +18,7 @@ import { renderModuleReadme } from "./readme";
 import { AnyModuleSpec, moduleName, registryName } from "./spec";
 import { SPECS } from "./specs";
 import { ModuleFiles, moduleFiles, synthModule } from "./synth";
-import { validateModule } from "./validate";
+import { validateModules } from "./validate";
 
 /** The repository root. */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -126,7 +126,11 @@ function main(argv: readonly string[]): number {
   const specs = names.length > 0 ? SPECS.filter((s) => names.some((n) => picks(s, n))) : SPECS;
   const modules = renderModules(REPO_ROOT, specs);
   let failed = 0;
-  for (const module of modules) {
+  // One terraform validate for all of them (see validateModules); none with --check.
+  const verdicts = check
+    ? []
+    : validateModules(modules.map((m) => ({ name: m.plan.name, files: m.files, args: m.plan.spec.example })));
+  for (const [index, module] of modules.entries()) {
     const stale = staleFiles(REPO_ROOT, module);
     if (check) {
       if (stale.length > 0) {
@@ -135,11 +139,10 @@ function main(argv: readonly string[]): number {
       } else process.stdout.write(`ok: ${module.dir}\n`);
       continue;
     }
-    try {
-      validateModule(module.plan.name, module.files, module.plan.spec.example);
-    } catch (e) {
+    const invalid = verdicts[index];
+    if (invalid) {
       failed++;
-      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.stderr.write(`error: ${invalid.message}\n`);
       continue;
     }
     if (stale.length > 0) {

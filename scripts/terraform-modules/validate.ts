@@ -73,9 +73,9 @@ export function offlineProviderOverride(env: NodeJS.ProcessEnv = process.env): s
 /** The message for a module that failed validation. */
 function describe(name: string, diagnostics: readonly Diagnostic[]): string {
   const lines = diagnostics.map((d) => {
-    // Files of the module read ../module/<file> from the caller's directory.
+    // Files of a module read ../modules/m<i>/<file> from the callers' directory.
     const where = d.range
-      ? ` (${d.range.filename.replace(/^\.\.\/module\//, "")}:${d.range.start.line})`
+      ? ` (${d.range.filename.replace(/^\.\.\/modules\/m\d+\//, "").replace(/^m\d+\.tf\.json$/, "the caller")}:${d.range.start.line})`
       : "";
     return `  - ${d.severity}: ${d.summary}${where}${d.detail ? `: ${d.detail.replace(/\s+/g, " ")}` : ""}`;
   });
@@ -85,26 +85,32 @@ function describe(name: string, diagnostics: readonly Diagnostic[]): string {
   );
 }
 
-/**
- * Runs `terraform init -backend=false` and `terraform validate` on the module `files`, called from a
- * root module with `args` (so the variables' rules are evaluated on the defaults and on `args`),
- * in a temp directory. Throws {@link TerraformValidateError} naming the module and each diagnostic
- * when there is an error or a warning (e.g. a validation message Terraform cannot evaluate).
- */
-export function validateModule(
-  name: string,
-  files: ModuleFiles,
-  args: Readonly<Record<string, HclValue>>,
-): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ecs-cdktf-validate-${name}-`));
+/** One module to validate: its name (for messages), its files, and the arguments a caller passes. */
+export interface ModuleToValidate {
+  readonly name: string;
+  readonly files: ModuleFiles;
+  readonly args: Readonly<Record<string, HclValue>>;
+}
+
+/** Which module of a batch a diagnostic belongs to: its index, or undefined when none can be told. */
+function moduleOf(d: Diagnostic): number | undefined {
+  const m = d.range && /^(?:\.\.\/modules\/)?m(\d+)(?:\/|\.tf\.json$)/.exec(d.range.filename);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One `terraform init` and `terraform validate` over `modules`, each called by its own root file. */
+function validateBatch(modules: readonly ModuleToValidate[]): Diagnostic[][] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-cdktf-validate-"));
   try {
-    const moduleDir = path.join(dir, "module");
     const rootDir = path.join(dir, "root");
-    fs.mkdirSync(moduleDir);
     fs.mkdirSync(rootDir);
-    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(moduleDir, file), text);
-    const caller = { module: { under_test: { source: "../module", ...args } } };
-    fs.writeFileSync(path.join(rootDir, "main.tf.json"), `${JSON.stringify(caller, null, 2)}\n`);
+    modules.forEach((m, i) => {
+      const moduleDir = path.join(dir, "modules", `m${i}`);
+      fs.mkdirSync(moduleDir, { recursive: true });
+      for (const [file, text] of Object.entries(m.files)) fs.writeFileSync(path.join(moduleDir, file), text);
+      const caller = { module: { [`m${i}`]: { source: `../modules/m${i}`, ...m.args } } };
+      fs.writeFileSync(path.join(rootDir, `m${i}.tf.json`), `${JSON.stringify(caller, null, 2)}\n`);
+    });
     const override = offlineProviderOverride();
     if (override) fs.writeFileSync(path.join(rootDir, "offline_provider_override.tf.json"), override);
     terraform(["init", "-backend=false", "-input=false", "-no-color"], rootDir);
@@ -112,10 +118,55 @@ export function validateModule(
       valid: boolean;
       diagnostics: Diagnostic[];
     };
-    if (!result.valid || result.diagnostics.length > 0) {
-      throw new TerraformValidateError(describe(name, result.diagnostics));
+    const byModule: Diagnostic[][] = modules.map(() => []);
+    for (const d of result.diagnostics) {
+      const i = moduleOf(d);
+      // A diagnostic no module can be told from concerns them all.
+      if (i === undefined || i >= modules.length) byModule.forEach((list) => list.push(d));
+      else byModule[i].push(d);
     }
+    if (!result.valid && byModule.every((list) => list.every((d) => d.severity !== "error"))) {
+      throw new TerraformValidateError(
+        `terraform validate failed without an error diagnostic:\n${JSON.stringify(result)}`,
+      );
+    }
+    return byModule;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `terraform init -backend=false` and `terraform validate` on each module of `modules`,
+ * called from a root module with its `args` (so the variables' rules are evaluated on the defaults
+ * and on `args`), in a temp directory. The result has, for each module in order, a
+ * {@link TerraformValidateError} naming the module and each diagnostic when there is an error or a
+ * warning (e.g. a validation message Terraform cannot evaluate), else undefined.
+ *
+ * The modules are validated together, in one run: the provider's schema (about 2 s of CPU a
+ * run) is loaded once. A module with an error can stop Terraform before it evaluates the others
+ * (a configuration error ends validate before the variables' rules are checked), so when the
+ * batch finds any diagnostic, each module is validated again alone and its own run decides.
+ */
+export function validateModules(
+  modules: readonly ModuleToValidate[],
+): (TerraformValidateError | undefined)[] {
+  const verdict = (m: ModuleToValidate, diagnostics: readonly Diagnostic[]) =>
+    diagnostics.length > 0 ? new TerraformValidateError(describe(m.name, diagnostics)) : undefined;
+  if (modules.length === 0) return [];
+  const batch = validateBatch(modules);
+  if (modules.length === 1 || batch.every((d) => d.length === 0)) {
+    return modules.map((m, i) => verdict(m, batch[i]));
+  }
+  return modules.map((m) => verdict(m, validateBatch([m])[0]));
+}
+
+/** {@link validateModules} of one module: throws its {@link TerraformValidateError}, if any. */
+export function validateModule(
+  name: string,
+  files: ModuleFiles,
+  args: Readonly<Record<string, HclValue>>,
+): void {
+  const error = validateModules([{ name, files, args }])[0];
+  if (error) throw error;
 }

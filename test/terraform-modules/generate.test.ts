@@ -35,7 +35,15 @@ import { networkSpec } from "../../scripts/terraform-modules/specs/network";
 import { staticIpSpec } from "../../scripts/terraform-modules/specs/static-ip";
 import { bundleAttacher } from "../../modules/static-ip/bundle";
 import { synthModuleJson } from "../../scripts/terraform-modules/synth";
-import { TerraformValidateError, validateModule } from "../../scripts/terraform-modules/validate";
+import {
+  TerraformValidateError,
+  validateModule,
+  validateModules,
+} from "../../scripts/terraform-modules/validate";
+import { shareProvider } from "../support/shared-provider";
+
+// One provider process for the file's terraform commands (test/support/shared-provider.ts).
+shareProvider();
 
 const REPO = path.resolve(__dirname, "..", "..");
 const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
@@ -58,6 +66,21 @@ beforeAll(() => {
   );
   modules = renderModules(REPO);
 });
+
+/**
+ * `terraform validate` of every generated module, called with its example: one batch run
+ * (validateModules), made by the first test that asks, so each test still runs alone (`-t`).
+ */
+let verdicts: Map<string, TerraformValidateError | undefined> | undefined;
+function validated(name: string): TerraformValidateError | undefined {
+  verdicts ??= new Map(
+    validateModules(
+      modules.map((m) => ({ name: m.plan.name, files: m.files, args: m.plan.spec.example })),
+    ).map((v, i) => [modules[i].plan.name, v]),
+  );
+  if (!verdicts.has(name)) throw new Error(`no generated module ${name}`);
+  return verdicts.get(name);
+}
 
 const byName = (name: string) => modules.find((m) => m.plan.name === name)!;
 const json = (module: GeneratedModule, file: string) => JSON.parse(module.files[file] as string) as Json;
@@ -241,7 +264,7 @@ describe.each<[string, string[]]>([
   });
 
   it("passes terraform validate with the real provider, called with its example", () => {
-    expect(() => validateModule(name, module().files, module().plan.spec.example)).not.toThrow();
+    expect(validated(name)?.message).toBeUndefined();
   });
 });
 
@@ -471,5 +494,25 @@ describe("refusals: a module Terraform rejects", () => {
     expect(() => validateModule(m.plan.name, files, m.plan.spec.example)).toThrow(
       /- error: Invalid value for variable .*imds_hop_limit \(0\) must be an integer from 1 to 64/,
     );
+  });
+
+  it("GIVEN a batch with one broken module THEN validateModules refuses that one only, each judged by its own run", () => {
+    const broken = byName("terraform-aws-ecs-cluster");
+    const variables = json(broken, "variables.tf.json") as { variable: Record<string, Json> };
+    variables.variable.imds_hop_limit.default = 0;
+    const good = byName("terraform-aws-network");
+    const [refused, passed] = validateModules([
+      {
+        name: broken.plan.name,
+        files: { ...broken.files, "variables.tf.json": JSON.stringify(variables) },
+        args: broken.plan.spec.example,
+      },
+      { name: good.plan.name, files: good.files, args: good.plan.spec.example },
+    ]);
+    expect(refused).toBeInstanceOf(TerraformValidateError);
+    expect(refused?.message).toMatch(
+      /^terraform-aws-ecs-cluster: terraform validate rejects the generated module, so it is not published:\n {2}- error: Invalid value for variable .*imds_hop_limit \(0\)/,
+    );
+    expect(passed).toBeUndefined();
   });
 });
