@@ -28,7 +28,7 @@ const DEV_CHECKOV_EXCEPTIONS = [
   {
     id: "CKV_AWS_91",
     reason:
-      "dev has no access log bucket: the local AWS cannot create one (hashicorp/aws reads bucket tags through S3 Control, which it lacks).",
+      "dev writes no load balancer access logs (loadBalancer.accessLogs: false) and so has no log bucket: a small, short-lived environment; prod turns them on.",
   },
 ] as const;
 
