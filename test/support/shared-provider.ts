@@ -6,12 +6,13 @@ import { terraformEnv } from "../../scripts/review/terraform";
  * One hashicorp/aws provider process for every terraform command of a test file.
  *
  * Terraform starts the provider anew for each command (plan, show, apply, validate): the 900 MB
- * binary's start-up is about 3 s of CPU, as much again as what the command asks of it, and the
- * suite runs some 250 of them. Started once with `-debug`, the provider serves each command over
- * gRPC instead (`TF_REATTACH_PROVIDERS`): the same binary, protocol and calls, the way
- * terraform-plugin-testing runs the provider's own acceptance tests. Measured on a planned
- * network stack: a plan 7.0 CPU-s a process each, 4.4 shared; a `show -json` 2.5 and 1.6
- * (`npm run bench -- --only shared-provider`).
+ * binary's start-up costs 1.2 to 1.9 s of CPU a command (a quarter to two fifths of it, below),
+ * and the suite runs about 150 such commands. Started once with `-debug`, the provider serves
+ * each command over gRPC instead (`TF_REATTACH_PROVIDERS`): the same binary, protocol and calls, the way
+ * terraform-plugin-testing runs the provider's own acceptance tests. Measured on the planned
+ * network + cluster stack, CPU of terraform and the provider, medians of 3 (2026-12-03,
+ * `npm run bench -- --only shared-provider`): a plan 6.75 CPU-s with a provider of its own, 4.90
+ * shared (x0.73); a `show -json` 2.93 and 1.72 (x0.59); a validate 4.88 and 3.46 (x0.71).
  *
  * One process serves one command at a time (each command configures it anew), so it is one per
  * test file, whose tests run in order; the jest workers run files side by side, each with its own.
