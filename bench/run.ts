@@ -108,6 +108,54 @@ function timedTerraform(
   return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) };
 }
 
+/** A way to run one terraform command, timed: its wall and CPU seconds. */
+interface Variant {
+  readonly label: string;
+  run(dir: string, args: string[]): { wall: number; cpu: number };
+}
+
+/**
+ * validate, plan and `show -json` of the network + cluster stack against `endpoint`, with each
+ * variant, interleaved (so a slower moment of the machine weighs on every variant alike); prints
+ * the medians of the second variant against the first (the baseline).
+ */
+function compareTerraform(title: string, endpoint: string, [base, ours]: [Variant, Variant]): void {
+  const stack = new ClusterStack(new App(), "ecs", {
+    environment: "bench",
+    region: LOCAL_REGION,
+    target: { kind: "local", endpoint },
+  });
+  const tf = TerraformRun.synth(stack).init();
+  const commands: Array<[string, string[]]> = [
+    ["validate", ["validate", "-no-color"]],
+    ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
+    ["show -json", ["show", "-json", "tfplan"]],
+  ];
+  const results = new Map<string, { wall: number[]; cpu: number[] }>();
+  for (let i = 0; i < RUNS; i++) {
+    for (const variant of [base, ours]) {
+      for (const [name, args] of commands) {
+        const t = variant.run(tf.dir, args);
+        const key = `${name} ${variant.label}`;
+        const entry = results.get(key) ?? { wall: [], cpu: [] };
+        entry.wall.push(t.wall);
+        entry.cpu.push(t.cpu);
+        results.set(key, entry);
+      }
+    }
+  }
+  console.log(`\n== ${title}, median of ${RUNS}`);
+  for (const [name] of commands) {
+    const b = results.get(`${name} ${base.label}`)!;
+    const o = results.get(`${name} ${ours.label}`)!;
+    const [bw, bc, ow, oc] = [median(b.wall), median(b.cpu), median(o.wall), median(o.cpu)];
+    console.log(
+      `${name.padEnd(11)} wall ${bw.toFixed(2)} -> ${ow.toFixed(2)} s (x${(ow / bw).toFixed(2)})  ` +
+        `cpu ${bc.toFixed(2)} -> ${oc.toFixed(2)} s (x${(oc / bc).toFixed(2)})`,
+    );
+  }
+}
+
 async function benchTerraformGc(): Promise<void> {
   if (!fs.existsSync("/usr/bin/time")) {
     console.log("terraform-gc: needs GNU time at /usr/bin/time (Debian: apt-get install time); skipped");
@@ -115,44 +163,15 @@ async function benchTerraformGc(): Promise<void> {
   }
   const aws = await startLocalAws();
   try {
-    const stack = new ClusterStack(new App(), "ecs", {
-      environment: "bench",
-      region: LOCAL_REGION,
-      target: { kind: "local", endpoint: aws.endpoint },
+    const atGogc = (gogc: string): Variant => ({
+      label: `GOGC=${gogc}`,
+      run: (dir, args) => timedTerraform(dir, args, gogc),
     });
-    const tf = TerraformRun.synth(stack).init();
-    const commands: Array<[string, string[]]> = [
-      ["validate", ["validate", "-no-color"]],
-      ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
-      ["show -json", ["show", "-json", "tfplan"]],
-    ];
-    const settings = ["100", TERRAFORM_GOGC];
-    const results = new Map<string, { wall: number[]; cpu: number[] }>();
-    for (let i = 0; i < RUNS; i++) {
-      // Interleaved, so a slower moment of the machine weighs on both settings alike.
-      for (const gogc of settings) {
-        for (const [name, args] of commands) {
-          const t = timedTerraform(tf.dir, args, gogc);
-          const key = `${name} GOGC=${gogc}`;
-          const entry = results.get(key) ?? { wall: [], cpu: [] };
-          entry.wall.push(t.wall);
-          entry.cpu.push(t.cpu);
-          results.set(key, entry);
-        }
-      }
-    }
-    console.log(
-      `\n== terraform at GOGC=100 (Go's default, the baseline) and GOGC=${TERRAFORM_GOGC}, median of ${RUNS}`,
+    compareTerraform(
+      `terraform at GOGC=100 (Go's default, the baseline) and GOGC=${TERRAFORM_GOGC}`,
+      aws.endpoint,
+      [atGogc("100"), atGogc(TERRAFORM_GOGC)],
     );
-    for (const [name] of commands) {
-      const base = results.get(`${name} GOGC=100`)!;
-      const ours = results.get(`${name} GOGC=${TERRAFORM_GOGC}`)!;
-      const [bw, bc, ow, oc] = [median(base.wall), median(base.cpu), median(ours.wall), median(ours.cpu)];
-      console.log(
-        `${name.padEnd(11)} wall ${bw.toFixed(2)} -> ${ow.toFixed(2)} s (x${(ow / bw).toFixed(2)})  ` +
-          `cpu ${bc.toFixed(2)} -> ${oc.toFixed(2)} s (x${(oc / bc).toFixed(2)})`,
-      );
-    }
   } finally {
     await aws.stop();
   }
@@ -173,51 +192,30 @@ async function benchSharedProvider(): Promise<void> {
   const aws = await startLocalAws();
   const shared = await startSharedProvider();
   try {
-    if (!shared.reattach) {
+    const reattach = shared.reattach;
+    if (!reattach) {
       console.log("shared-provider: no mirrored provider binary (ECS_CDKTF_AWS_PROVIDER_BINARY); skipped");
       return;
     }
-    const pid = (JSON.parse(shared.reattach) as Record<string, { Pid: number }>)[
+    const pid = (JSON.parse(reattach) as Record<string, { Pid: number }>)[
       "registry.terraform.io/hashicorp/aws"
     ]!.Pid;
-    const stack = new ClusterStack(new App(), "ecs", {
-      environment: "bench",
-      region: LOCAL_REGION,
-      target: { kind: "local", endpoint: aws.endpoint },
-    });
-    const tf = TerraformRun.synth(stack).init();
-    const commands: Array<[string, string[]]> = [
-      ["validate", ["validate", "-no-color"]],
-      ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
-      ["show -json", ["show", "-json", "tfplan"]],
-    ];
-    const results = new Map<string, { wall: number[]; cpu: number[] }>();
-    const add = (key: string, t: { wall: number; cpu: number }) => {
-      const entry = results.get(key) ?? { wall: [], cpu: [] };
-      entry.wall.push(t.wall);
-      entry.cpu.push(t.cpu);
-      results.set(key, entry);
-    };
-    for (let i = 0; i < RUNS; i++) {
-      for (const [name, args] of commands) {
-        add(`${name} own`, timedTerraform(tf.dir, args, TERRAFORM_GOGC));
-        const before = processCpu(pid);
-        const t = timedTerraform(tf.dir, args, TERRAFORM_GOGC, { TF_REATTACH_PROVIDERS: shared.reattach });
-        add(`${name} shared`, { wall: t.wall, cpu: t.cpu + processCpu(pid) - before });
-      }
-    }
-    console.log(
-      `\n== terraform with its own provider per command (the baseline) and with one shared provider, median of ${RUNS}`,
+    compareTerraform(
+      "terraform with its own provider per command (the baseline) and with one shared provider",
+      aws.endpoint,
+      [
+        { label: "own", run: (dir, args) => timedTerraform(dir, args, TERRAFORM_GOGC) },
+        {
+          label: "shared",
+          // The shared process's CPU during the command counts too.
+          run: (dir, args) => {
+            const before = processCpu(pid);
+            const t = timedTerraform(dir, args, TERRAFORM_GOGC, { TF_REATTACH_PROVIDERS: reattach });
+            return { wall: t.wall, cpu: t.cpu + processCpu(pid) - before };
+          },
+        },
+      ],
     );
-    for (const [name] of commands) {
-      const base = results.get(`${name} own`)!;
-      const ours = results.get(`${name} shared`)!;
-      const [bw, bc, ow, oc] = [median(base.wall), median(base.cpu), median(ours.wall), median(ours.cpu)];
-      console.log(
-        `${name.padEnd(11)} wall ${bw.toFixed(2)} -> ${ow.toFixed(2)} s (x${(ow / bw).toFixed(2)})  ` +
-          `cpu ${bc.toFixed(2)} -> ${oc.toFixed(2)} s (x${(oc / bc).toFixed(2)})`,
-      );
-    }
   } finally {
     await shared.stop();
     await aws.stop();
