@@ -26,7 +26,7 @@ import { NetworkStack } from "../stacks/network-stack";
 import { AwsTarget } from "../stacks/aws-provider";
 import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
 import { TERRAFORM_GOGC, terraformEnv } from "../scripts/review/terraform";
-import { startSharedProvider } from "../test/support/shared-provider";
+import { processCpuSeconds, startSharedProvider } from "../test/support/shared-provider";
 import { TerraformRun } from "../test/support/terraform";
 import { benchServiceGrowth, benchWholeApp } from "./app";
 
@@ -177,13 +177,6 @@ async function benchTerraformGc(): Promise<void> {
   }
 }
 
-/** CPU seconds (user + system) a live process has used so far, from /proc (in clock ticks). */
-function processCpu(pid: number): number {
-  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
-
 async function benchSharedProvider(): Promise<void> {
   if (!fs.existsSync("/usr/bin/time") || !fs.existsSync("/proc/self/stat")) {
     console.log("shared-provider: needs GNU time at /usr/bin/time and /proc; skipped");
@@ -209,9 +202,9 @@ async function benchSharedProvider(): Promise<void> {
           label: "shared",
           // The shared process's CPU during the command counts too.
           run: (dir, args) => {
-            const before = processCpu(pid);
+            const before = processCpuSeconds(pid);
             const t = timedTerraform(dir, args, TERRAFORM_GOGC, { TF_REATTACH_PROVIDERS: reattach });
-            return { wall: t.wall, cpu: t.cpu + processCpu(pid) - before };
+            return { wall: t.wall, cpu: t.cpu + processCpuSeconds(pid) - before };
           },
         },
       ],

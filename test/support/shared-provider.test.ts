@@ -4,14 +4,8 @@ import { App, TerraformStack } from "cdktf";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { terraformEnv } from "../../scripts/review/terraform";
-import { startSharedProvider } from "./shared-provider";
+import { processCpuSeconds, startSharedProvider } from "./shared-provider";
 import { TerraformRun } from "./terraform";
-
-/** CPU seconds (user + system) a live process has used, from /proc (clock ticks of 1/100 s). */
-function cpuOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function alive(pid: number): boolean {
   try {
@@ -66,13 +60,13 @@ describe("the shared provider (one hashicorp/aws process for a test file's terra
       const env = terraformEnv({ ...process.env, TF_REATTACH_PROVIDERS: shared.reattach });
       const terraform = process.env.TERRAFORM_BINARY_NAME || "terraform";
       execFileSync(terraform, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: run.dir, env });
-      const before = cpuOf(pid);
+      const before = processCpuSeconds(pid);
       const out = JSON.parse(
         execFileSync(terraform, ["validate", "-json", "-no-color"], { cwd: run.dir, env, encoding: "utf8" }),
       ) as { valid: boolean; diagnostics: unknown[] };
       expect(out).toEqual(expect.objectContaining({ valid: true, diagnostics: [] }));
       // The shared process did the provider's work (the schema): its CPU time grew.
-      expect(cpuOf(pid)).toBeGreaterThan(before);
+      expect(processCpuSeconds(pid)).toBeGreaterThan(before);
       // Terraform installed no provider of its own for the directory.
       expect(fs.existsSync(`${run.dir}/.terraform/providers/registry.terraform.io/hashicorp/aws`)).toBe(
         false,

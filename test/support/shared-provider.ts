@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { terraformEnv } from "../../scripts/review/terraform";
 
@@ -132,4 +132,16 @@ export function shareProvider(): void {
   afterAll(async () => {
     await stop?.();
   });
+}
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU seconds (user + system) a live process has used so far, from /proc: how the benchmark and
+ * the tests tell that the shared provider did a command's work.
+ */
+export function processCpuSeconds(pid: number): number {
+  clockTicks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
