@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { EcsCluster, EcsClusterProps } from "../modules/ecs-cluster";
 import { Network, NetworkProps } from "../modules/network";
-import { addOutputs, OutputSpecs } from "./outputs";
+import { addOutputs, networkOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { projectTags } from "./network-stack";
 
@@ -29,7 +29,7 @@ export interface ClusterStackProps {
   readonly cluster?: Omit<EcsClusterProps, "network">;
 }
 
-/** A deployable ECS cluster: provider, the Network and EcsCluster modules, and their outputs. */
+/** A deployable ECS cluster: provider, the Network and EcsCluster modules, and their outputs (the network's too). */
 export class ClusterStack extends TerraformStack {
   /** The network of this stack. */
   public readonly network: Network;
@@ -49,11 +49,7 @@ export class ClusterStack extends TerraformStack {
 
     const c = this.cluster;
     const outputs: OutputSpecs = {
-      vpc_id: { value: this.network.vpcId, description: "VPC id" },
-      private_subnet_ids: {
-        value: this.network.privateSubnetIds,
-        description: "Private subnet ids, in AZ order",
-      },
+      ...networkOutputs(this.network),
       cluster_name: { value: c.clusterName, description: "ECS cluster name" },
       cluster_arn: { value: c.clusterArn, description: "ECS cluster ARN" },
       capacity_provider_name: {

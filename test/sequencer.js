@@ -16,7 +16,6 @@ const SLOWEST_FIRST = [
   "test/stacks/service-stack.local.test.ts",
   "test/stacks/cluster-stack.local.test.ts",
   "test/review/eip-gate.local.test.ts",
-  "test/stacks/network-stack.local.test.ts",
   "test/terraform-modules/rules.local.test.ts",
   "test/terraform-modules/hcl-consumer.local.test.ts",
   "test/terraform-modules/generate.test.ts",

@@ -4,11 +4,17 @@ import { App } from "cdktf";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
+  DescribeFlowLogsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
@@ -26,6 +32,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
+import { GetHostedZoneCommand, ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
 import { ClusterStack, ClusterStackProps } from "../../stacks/cluster-stack";
 import { describeFailures, runCheckov } from "../support/checkov";
@@ -35,7 +42,9 @@ import { plannedActions, TerraformRun } from "../support/terraform";
 import { shareProvider } from "../support/shared-provider";
 
 // Real Terraform + the real hashicorp/aws provider, applied to moto server on localhost; then the
-// AWS SDK reads back what exists. One apply serves every assertion (it is the slow part).
+// AWS SDK reads back what exists. One apply serves every assertion (it is the slow part): the
+// network's (the stack's Network with its defaults: VPC, subnets, routes, NAT, zone, flow log) and
+// the cluster's, then one destroy of both.
 //
 // What moto cannot show, and how this file deals with it:
 // - No ECS agent runs on moto's "instances", so no container instance ever registers: the
@@ -120,7 +129,16 @@ describe("ClusterStack applied to the local AWS", () => {
     const actions = plannedActions(tf.plan());
     expect(new Set(Object.values(actions))).toEqual(new Set(["create"]));
     const types = new Set(Object.keys(actions).map((address) => address.split(".")[0]));
+    expect(Object.keys(actions).length).toBeGreaterThan(40);
     for (const type of [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_internet_gateway",
+      "aws_nat_gateway",
+      "aws_eip",
+      "aws_route_table",
+      "aws_route53_zone",
+      "aws_flow_log",
       "aws_ecs_cluster",
       "aws_ecs_capacity_provider",
       "aws_ecs_cluster_capacity_providers",
@@ -143,7 +161,7 @@ describe("ClusterStack applied to the local AWS", () => {
     expect(result.passed).toBeGreaterThan(0);
   });
 
-  test("WHEN applied THEN the outputs name the cluster, its group and its provider", () => {
+  test("WHEN applied THEN the outputs name 2 AZs, 4 subnets, 2 NAT IPs, the zone, the cluster, its group and its provider", () => {
     tf.applyPlan();
     out = tf.outputs();
     expect(out.cluster_name).toBe(ENVIRONMENT);
@@ -153,7 +171,108 @@ describe("ClusterStack applied to the local AWS", () => {
     expect(out.asg_arn).toMatch(/^arn:aws:autoscaling:eu-west-2:123456789012:autoScalingGroup:.+/);
     expect(out.security_group_id).toMatch(/^sg-/);
     expect(out.instance_role_arn).toMatch(/^arn:aws:iam::123456789012:role\/test-instance-/);
+    expect(out.vpc_id).toMatch(/^vpc-/);
+    expect(out.availability_zones).toEqual(["eu-west-2a", "eu-west-2b"]);
+    expect(out.public_subnet_ids).toHaveLength(2);
     expect(out.private_subnet_ids).toHaveLength(2);
+    expect(out.nat_public_ips).toHaveLength(2);
+    expect(out.zone_name).toBe("myorg.local");
+  });
+
+  test("THEN the VPC has DNS support and hostnames, and its default SG has no rules", async () => {
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ VpcIds: [String(out.vpc_id)] }));
+    expect(vpcs.Vpcs?.[0]?.CidrBlock).toBe("172.24.0.0/16");
+    for (const Attribute of ["enableDnsSupport", "enableDnsHostnames"] as const) {
+      const attr = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: String(out.vpc_id), Attribute }));
+      const value = Attribute === "enableDnsSupport" ? attr.EnableDnsSupport : attr.EnableDnsHostnames;
+      expect(value?.Value).toBe(true);
+    }
+    const sgs = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [String(out.vpc_id)] },
+          { Name: "group-name", Values: ["default"] },
+        ],
+      }),
+    );
+    expect(sgs.SecurityGroups?.[0]?.IpPermissions ?? []).toEqual([]);
+    expect(sgs.SecurityGroups?.[0]?.IpPermissionsEgress ?? []).toEqual([]);
+  });
+
+  test("THEN there are 4 subnets over 2 AZs with the computed CIDRs", async () => {
+    const subnets = await ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    const layout = (subnets.Subnets ?? []).map((s) => `${s.AvailabilityZone} ${s.CidrBlock}`).sort();
+    expect(layout).toEqual([
+      "eu-west-2a 172.24.0.0/20",
+      "eu-west-2a 172.24.128.0/20",
+      "eu-west-2b 172.24.144.0/20",
+      "eu-west-2b 172.24.16.0/20",
+    ]);
+  });
+
+  test("THEN public subnets route to the IGW and each private subnet to its AZ's NAT", async () => {
+    const igws = await ec2.send(
+      new DescribeInternetGatewaysCommand({
+        Filters: [{ Name: "attachment.vpc-id", Values: [String(out.vpc_id)] }],
+      }),
+    );
+    const igwId = igws.InternetGateways?.[0]?.InternetGatewayId;
+    expect(igwId).toMatch(/^igw-/);
+    const nats = await ec2.send(
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    const natBySubnet = new Map((nats.NatGateways ?? []).map((n) => [n.SubnetId, n.NatGatewayId]));
+    expect(natBySubnet.size).toBe(2);
+
+    const subnets = await ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    const byCidr = new Map((subnets.Subnets ?? []).map((s) => [s.CidrBlock, s]));
+    const tables = await ec2.send(
+      new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    const defaultRouteOf = (subnetId: string | undefined) => {
+      const table = (tables.RouteTables ?? []).find((t) =>
+        (t.Associations ?? []).some((a) => a.SubnetId === subnetId),
+      );
+      return table?.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
+    };
+    for (const [pub, priv] of [
+      ["172.24.0.0/20", "172.24.128.0/20"],
+      ["172.24.16.0/20", "172.24.144.0/20"],
+    ]) {
+      expect(defaultRouteOf(byCidr.get(pub)?.SubnetId)?.GatewayId).toBe(igwId);
+      // The private subnet's NAT sits in the public subnet of the same AZ.
+      expect(defaultRouteOf(byCidr.get(priv)?.SubnetId)?.NatGatewayId).toBe(
+        natBySubnet.get(byCidr.get(pub)?.SubnetId),
+      );
+    }
+  });
+
+  // moto 5.2.5 alone would make this zone public and drop the VPC; tools/moto_server.py restores
+  // Route 53's documented behaviour (a VPC in CreateHostedZone makes the zone private).
+  test("THEN the private zone is associated with the VPC", async () => {
+    const r53 = new Route53Client(localClientConfig(aws));
+    const zones = await r53.send(new ListHostedZonesCommand({}));
+    const zone = zones.HostedZones?.find((z) => z.Name === "myorg.local.");
+    expect(zone?.Config?.PrivateZone).toBe(true);
+    const detail = await r53.send(new GetHostedZoneCommand({ Id: zone?.Id }));
+    expect(detail.VPCs).toEqual([{ VPCId: String(out.vpc_id), VPCRegion: LOCAL_REGION }]);
+    r53.destroy();
+  });
+
+  test("THEN the VPC's flow log goes to a log group with retention", async () => {
+    const flows = await ec2.send(
+      new DescribeFlowLogsCommand({ Filter: [{ Name: "resource-id", Values: [String(out.vpc_id)] }] }),
+    );
+    expect(flows.FlowLogs).toHaveLength(1);
+    const flow = flows.FlowLogs![0]!;
+    expect(flow.TrafficType).toBe("ALL");
+    expect(flow.LogDestinationType).toBe("cloud-watch-logs");
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: flow.LogGroupName }));
+    expect(groups.logGroups?.[0]?.retentionInDays).toBe(365);
   });
 
   test("THEN the group spans the private subnets with the sizes, the template version and the ECS tag", async () => {
@@ -393,7 +512,7 @@ describe("ClusterStack applied to the local AWS", () => {
     ]);
   });
 
-  test("WHEN destroyed with instances running THEN it completes in dependency order and nothing is left", async () => {
+  test("WHEN destroyed with instances running THEN it completes in dependency order and nothing is left (no VPC, subnet, NAT, zone or log group)", async () => {
     const before = await autoscaling.send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [String(out.asg_name)] }),
     );
@@ -438,6 +557,22 @@ describe("ClusterStack applied to the local AWS", () => {
       new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
     );
     expect(vpcs.Vpcs ?? []).toEqual([]);
+    const byCidr = await ec2.send(
+      new DescribeVpcsCommand({ Filters: [{ Name: "cidr", Values: ["172.24.0.0/16"] }] }),
+    );
+    expect(byCidr.Vpcs ?? []).toEqual([]);
+    const subnets = await ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    expect(subnets.Subnets ?? []).toEqual([]);
+    const nats = await ec2.send(
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+    );
+    expect((nats.NatGateways ?? []).filter((n) => n.State !== "deleted")).toEqual([]);
+    const r53 = new Route53Client(localClientConfig(aws));
+    const zones = await r53.send(new ListHostedZonesCommand({}));
+    expect(zones.HostedZones ?? []).toEqual([]);
+    r53.destroy();
     const logGroups = await logs.send(new DescribeLogGroupsCommand({}));
     expect(logGroups.logGroups ?? []).toEqual([]);
   });

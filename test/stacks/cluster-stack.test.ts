@@ -43,10 +43,11 @@ describe("ClusterStack", () => {
     expect(stack.network.node.id).toBe("network");
   });
 
-  it("outputs the cluster, its capacity, role and security group", () => {
+  it("outputs the network, the cluster, its capacity, role and security group", () => {
     expect(Object.keys(json.output).sort()).toEqual([
       "asg_arn",
       "asg_name",
+      "availability_zones",
       "capacity_provider_name",
       "cluster_arn",
       "cluster_name",
@@ -54,9 +55,13 @@ describe("ClusterStack", () => {
       "instance_profile_name",
       "instance_role_arn",
       "launch_template_id",
+      "nat_public_ips",
       "private_subnet_ids",
+      "public_subnet_ids",
       "security_group_id",
       "vpc_id",
+      "zone_id",
+      "zone_name",
     ]);
     expect(json.output.cluster_name.value).toMatch(/^\$\{aws_ecs_cluster\.cluster_[0-9A-F]{8}\.name\}$/);
     expect(json.output.asg_arn.value).toMatch(
