@@ -130,8 +130,8 @@ export interface LoadBalancerConfig {
    */
   readonly certificateArn?: string;
   /**
-   * Access logs in a new S3 bucket. (The local AWS cannot create it: hashicorp/aws 6.x reads a
-   * bucket's tags through S3 Control, which has no local endpoint.)
+   * Access logs in a new S3 bucket. (Against the local AWS, hashicorp/aws 6.x reads the bucket's
+   * tags through S3 Control, which `stacks/aws-provider.ts` routes to the emulator.)
    */
   readonly accessLogs: boolean;
 }
