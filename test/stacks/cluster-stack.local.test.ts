@@ -129,7 +129,7 @@ describe("ClusterStack applied to the local AWS", () => {
     const actions = plannedActions(tf.plan());
     expect(new Set(Object.values(actions))).toEqual(new Set(["create"]));
     const types = new Set(Object.keys(actions).map((address) => address.split(".")[0]));
-    expect(Object.keys(actions).length).toBeGreaterThan(40);
+    expect(Object.keys(actions).length).toBeGreaterThan(30);
     for (const type of [
       "aws_vpc",
       "aws_subnet",
