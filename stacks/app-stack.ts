@@ -11,7 +11,8 @@ import { addOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
-import { environmentTags, FoundationStack } from "./foundation-stack";
+import { FoundationStack } from "./foundation-stack";
+import { environmentTags } from "./tags";
 
 /** Props of {@link AppStack}. */
 export interface AppStackProps {

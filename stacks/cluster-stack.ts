@@ -4,7 +4,7 @@ import { EcsCluster, EcsClusterProps } from "../modules/ecs-cluster";
 import { Network, NetworkProps } from "../modules/network";
 import { addOutputs, networkOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
-import { projectTags } from "./network-stack";
+import { projectTags } from "./tags";
 
 /** Props of {@link ClusterStack}. */
 export interface ClusterStackProps {

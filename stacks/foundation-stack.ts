@@ -6,7 +6,7 @@ import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
-import { projectTags } from "./network-stack";
+import { environmentTags } from "./tags";
 
 /** Props of {@link FoundationStack}. */
 export interface FoundationStackProps {
@@ -14,11 +14,6 @@ export interface FoundationStackProps {
   readonly config: EnvironmentConfig;
   /** Real AWS or the local emulator. */
   readonly target: AwsTarget;
-}
-
-/** The tags every resource of an environment carries: its extra tags, then project, environment, managed-by. */
-export function environmentTags(config: EnvironmentConfig): Record<string, string> {
-  return { ...config.tags, ...projectTags(config.name) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { TerraformStack } from "cdktf";
 import { Network, NetworkProps } from "../modules/network";
 import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
+import { projectTags } from "./tags";
 
 /** Props of {@link NetworkStack}. */
 export interface NetworkStackProps {
@@ -20,11 +21,6 @@ export interface NetworkStackProps {
    * @default - the Network module's defaults
    */
   readonly network?: Omit<NetworkProps, "region">;
-}
-
-/** Tags every resource of the project's stacks carries. */
-export function projectTags(environment: string): Record<string, string> {
-  return { project: "ecs-cdktf", environment, "managed-by": "cdktf" };
 }
 
 /** A deployable network: provider, the Network module and its outputs. */

@@ -10,7 +10,7 @@ import {
 import { Network, NetworkProps } from "../modules/network";
 import { addOutputs, OutputSpecs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
-import { projectTags } from "./network-stack";
+import { projectTags } from "./tags";
 
 /** Default auto scaling of the Flask service: 2 to 6 tasks, CPU at 60 %, 1000 requests per task per minute. */
 export const DEFAULT_WEB_AUTO_SCALING: LoadBalancedAutoScalingOptions = {
