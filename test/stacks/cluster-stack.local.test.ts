@@ -103,6 +103,8 @@ describe("ClusterStack applied to the local AWS", () => {
   let ecs: ECSClient;
   let iam: IAMClient;
   let logs: CloudWatchLogsClient;
+  let route53: Route53Client;
+  let vpcId: string;
   let instanceIds: string[] = [];
 
   beforeAll(async () => {
@@ -113,6 +115,7 @@ describe("ClusterStack applied to the local AWS", () => {
     ecs = new ECSClient(config);
     iam = new IAMClient(config);
     logs = new CloudWatchLogsClient(config);
+    route53 = new Route53Client(config);
     const stack = new ClusterStack(new App(), "cluster", {
       ...BASE,
       target: { kind: "local", endpoint: aws.endpoint },
@@ -121,7 +124,7 @@ describe("ClusterStack applied to the local AWS", () => {
   });
 
   afterAll(async () => {
-    for (const client of [ec2, autoscaling, ecs, iam, logs]) client?.destroy();
+    for (const client of [ec2, autoscaling, ecs, iam, logs, route53]) client?.destroy();
     await aws?.stop();
   });
 
@@ -171,7 +174,8 @@ describe("ClusterStack applied to the local AWS", () => {
     expect(out.asg_arn).toMatch(/^arn:aws:autoscaling:eu-west-2:123456789012:autoScalingGroup:.+/);
     expect(out.security_group_id).toMatch(/^sg-/);
     expect(out.instance_role_arn).toMatch(/^arn:aws:iam::123456789012:role\/test-instance-/);
-    expect(out.vpc_id).toMatch(/^vpc-/);
+    vpcId = String(out.vpc_id);
+    expect(vpcId).toMatch(/^vpc-/);
     expect(out.availability_zones).toEqual(["eu-west-2a", "eu-west-2b"]);
     expect(out.public_subnet_ids).toHaveLength(2);
     expect(out.private_subnet_ids).toHaveLength(2);
@@ -180,17 +184,17 @@ describe("ClusterStack applied to the local AWS", () => {
   });
 
   test("THEN the VPC has DNS support and hostnames, and its default SG has no rules", async () => {
-    const vpcs = await ec2.send(new DescribeVpcsCommand({ VpcIds: [String(out.vpc_id)] }));
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
     expect(vpcs.Vpcs?.[0]?.CidrBlock).toBe("172.24.0.0/16");
     for (const Attribute of ["enableDnsSupport", "enableDnsHostnames"] as const) {
-      const attr = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: String(out.vpc_id), Attribute }));
+      const attr = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
       const value = Attribute === "enableDnsSupport" ? attr.EnableDnsSupport : attr.EnableDnsHostnames;
       expect(value?.Value).toBe(true);
     }
     const sgs = await ec2.send(
       new DescribeSecurityGroupsCommand({
         Filters: [
-          { Name: "vpc-id", Values: [String(out.vpc_id)] },
+          { Name: "vpc-id", Values: [vpcId] },
           { Name: "group-name", Values: ["default"] },
         ],
       }),
@@ -201,7 +205,7 @@ describe("ClusterStack applied to the local AWS", () => {
 
   test("THEN there are 4 subnets over 2 AZs with the computed CIDRs", async () => {
     const subnets = await ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     const layout = (subnets.Subnets ?? []).map((s) => `${s.AvailabilityZone} ${s.CidrBlock}`).sort();
     expect(layout).toEqual([
@@ -215,23 +219,23 @@ describe("ClusterStack applied to the local AWS", () => {
   test("THEN public subnets route to the IGW and each private subnet to its AZ's NAT", async () => {
     const igws = await ec2.send(
       new DescribeInternetGatewaysCommand({
-        Filters: [{ Name: "attachment.vpc-id", Values: [String(out.vpc_id)] }],
+        Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }],
       }),
     );
     const igwId = igws.InternetGateways?.[0]?.InternetGatewayId;
     expect(igwId).toMatch(/^igw-/);
     const nats = await ec2.send(
-      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     const natBySubnet = new Map((nats.NatGateways ?? []).map((n) => [n.SubnetId, n.NatGatewayId]));
     expect(natBySubnet.size).toBe(2);
 
     const subnets = await ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     const byCidr = new Map((subnets.Subnets ?? []).map((s) => [s.CidrBlock, s]));
     const tables = await ec2.send(
-      new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     const defaultRouteOf = (subnetId: string | undefined) => {
       const table = (tables.RouteTables ?? []).find((t) =>
@@ -254,18 +258,16 @@ describe("ClusterStack applied to the local AWS", () => {
   // moto 5.2.5 alone would make this zone public and drop the VPC; tools/moto_server.py restores
   // Route 53's documented behaviour (a VPC in CreateHostedZone makes the zone private).
   test("THEN the private zone is associated with the VPC", async () => {
-    const r53 = new Route53Client(localClientConfig(aws));
-    const zones = await r53.send(new ListHostedZonesCommand({}));
+    const zones = await route53.send(new ListHostedZonesCommand({}));
     const zone = zones.HostedZones?.find((z) => z.Name === "myorg.local.");
     expect(zone?.Config?.PrivateZone).toBe(true);
-    const detail = await r53.send(new GetHostedZoneCommand({ Id: zone?.Id }));
-    expect(detail.VPCs).toEqual([{ VPCId: String(out.vpc_id), VPCRegion: LOCAL_REGION }]);
-    r53.destroy();
+    const detail = await route53.send(new GetHostedZoneCommand({ Id: zone?.Id }));
+    expect(detail.VPCs).toEqual([{ VPCId: vpcId, VPCRegion: LOCAL_REGION }]);
   });
 
   test("THEN the VPC's flow log goes to a log group with retention", async () => {
     const flows = await ec2.send(
-      new DescribeFlowLogsCommand({ Filter: [{ Name: "resource-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeFlowLogsCommand({ Filter: [{ Name: "resource-id", Values: [vpcId] }] }),
     );
     expect(flows.FlowLogs).toHaveLength(1);
     const flow = flows.FlowLogs![0]!;
@@ -553,26 +555,22 @@ describe("ClusterStack applied to the local AWS", () => {
     await expect(
       iam.send(new GetInstanceProfileCommand({ InstanceProfileName: String(out.instance_profile_name) })),
     ).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
-    const vpcs = await ec2.send(
-      new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
-    );
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
     expect(vpcs.Vpcs ?? []).toEqual([]);
     const byCidr = await ec2.send(
       new DescribeVpcsCommand({ Filters: [{ Name: "cidr", Values: ["172.24.0.0/16"] }] }),
     );
     expect(byCidr.Vpcs ?? []).toEqual([]);
     const subnets = await ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     expect(subnets.Subnets ?? []).toEqual([]);
     const nats = await ec2.send(
-      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [String(out.vpc_id)] }] }),
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }),
     );
     expect((nats.NatGateways ?? []).filter((n) => n.State !== "deleted")).toEqual([]);
-    const r53 = new Route53Client(localClientConfig(aws));
-    const zones = await r53.send(new ListHostedZonesCommand({}));
+    const zones = await route53.send(new ListHostedZonesCommand({}));
     expect(zones.HostedZones ?? []).toEqual([]);
-    r53.destroy();
     const logGroups = await logs.send(new DescribeLogGroupsCommand({}));
     expect(logGroups.logGroups ?? []).toEqual([]);
   });
