@@ -1,4 +1,4 @@
-import { IResolvable, Lazy, Op, Token } from "cdktf";
+import { IResolvable, ITerraformDependable, Lazy, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -14,34 +14,31 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Network } from "../network";
+import type { INetwork } from "../network";
 import { EcsCapacity, EcsCapacityContext } from "./capacity";
+import {
+  ClusterInstancesAttributes,
+  DEFAULT_CAPACITY_ID,
+  EcsClusterAttributes,
+  EcsClusterBase,
+  IClusterInstances,
+  IEcsCluster,
+  ImportedClusterInstances,
+  ImportedEcsCluster,
+} from "./cluster-ref";
 import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
 import { policyDocument } from "../shared/iam";
 import { checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
+import { DEFAULT_EGRESS_PORTS, EcsCapacityOptions, EcsClusterProps } from "./props";
 import {
-  DEFAULT_EGRESS_PORTS,
-  EcsCapacityOptions,
-  EcsClusterProps,
-  PortSpec,
-  SecurityGroupPeer,
-} from "./props";
-import {
-  checkCapacityOptionKeys,
-  checkNameTag,
   checkPrivateSubnetEgress,
-  checkRuleDescription,
   ClusterConfig,
   instanceSecurityGroupDescription,
-  PortRange,
   resolveCapacityConfig,
   resolveClusterConfig,
-  resolvePortRange,
 } from "./validation";
 
-/** Id of the cluster's own capacity (and the suffix of its default names). */
-export const DEFAULT_CAPACITY_ID = "default";
+export { DEFAULT_CAPACITY_ID } from "./cluster-ref";
 
 /** A statement added to the instance role with {@link EcsCluster.grantToInstances}. */
 export interface InstanceGrant {
@@ -77,7 +74,29 @@ const EXPLICIT_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
  *
  * It configures no provider, region, backend or outputs: the stack does.
  */
-export class EcsCluster extends Construct {
+export class EcsCluster extends EcsClusterBase {
+  /**
+   * An existing ECS cluster as an {@link IEcsCluster}, for services, load balancers and the static
+   * IP: no resource is created (a load balancer's ingress rule is added to its security group).
+   * The attributes are validated first; errors read `EcsCluster.fromAttributes '<id>': …`.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: EcsClusterAttributes): IEcsCluster {
+    return new ImportedEcsCluster(scope, id, attrs);
+  }
+
+  /**
+   * The container instances of an existing cluster known only by their security group, for a
+   * load balancer's `allowTrafficTo` in a stack that does not know the cluster itself: no resource
+   * is created until a rule is added.
+   */
+  public static instancesFromAttributes(
+    scope: Construct,
+    id: string,
+    attrs: ClusterInstancesAttributes,
+  ): IClusterInstances {
+    return new ImportedClusterInstances(scope, id, attrs);
+  }
+
   /** The ECS cluster. */
   public readonly cluster: EcsClusterResource;
   /** Name of the cluster (a reference, so users depend on the cluster). */
@@ -110,6 +129,8 @@ export class EcsCluster extends Construct {
   public readonly securityGroupId: string;
   /** The log group ECS Exec sessions are logged to, `/ecs/<clusterName>/exec`. */
   public readonly execLogGroup: CloudwatchLogGroup;
+  /** ARN of the log group ECS Exec sessions are logged to (services scope their task roles' log permissions to it). */
+  public readonly execLogGroupArn: string;
   /** The association of the capacity providers and the default strategy with the cluster. */
   public readonly clusterCapacityProviders: EcsClusterCapacityProviders;
   /**
@@ -120,13 +141,12 @@ export class EcsCluster extends Construct {
   public readonly instanceTypes: readonly string[];
 
   private readonly config: ClusterConfig;
-  private readonly network: Network;
+  private readonly network: INetwork;
   private readonly capacityContext: EcsCapacityContext;
   private readonly capacities: EcsCapacity[] = [];
   private readonly literalInstanceTypes: string[] = [];
   private readonly grants: PolicyStatementJson[] = [];
-  private readonly ruleIds = new Set<string>();
-  private readonly fail: Fail;
+  protected readonly fail: Fail;
 
   /** Validates every prop (throwing before any resource is created), then builds the cluster. */
   public constructor(scope: Construct, id: string, props: EcsClusterProps) {
@@ -177,6 +197,7 @@ export class EcsCluster extends Construct {
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
+    this.execLogGroupArn = this.execLogGroup.arn;
 
     const ecsArnPrefix = `arn:${partition}:ecs:${region}:${account}`;
     const baseStatements = instancePolicyStatements({
@@ -264,6 +285,21 @@ export class EcsCluster extends Construct {
     });
   }
 
+  /** The name as given (`clusterName` or the construct id), undefined for a token. */
+  public get literalClusterName(): string | undefined {
+    return Token.isUnresolved(this.config.clusterName) ? undefined : this.config.clusterName;
+  }
+
+  /** {@link clusterCapacityProviders}: services wait for it before their strategy names a provider. */
+  public get capacityProviderAssociation(): ITerraformDependable {
+    return this.clusterCapacityProviders;
+  }
+
+  /** Whether every capacity's instance type is literal, so {@link instanceTypes} lists them all. */
+  public get allInstanceTypesKnown(): boolean {
+    return this.capacities.every((capacity) => !Token.isUnresolved(capacity.config.instanceType));
+  }
+
   /** Names of every capacity provider of the cluster: its own first, then the added ones. */
   public get capacityProviderNames(): string[] {
     return this.capacities.map((capacity) => capacity.capacityProviderName);
@@ -277,20 +313,11 @@ export class EcsCluster extends Construct {
    * security group. Options are validated first; errors read `EcsCapacity '<id>': …`.
    */
   public addAutoScalingGroupCapacity(id: string, options: EcsCapacityOptions = {}): EcsCapacity {
-    const fail = failFor(`EcsCapacity '${id}'`);
-    checkCapacityOptionKeys(fail, options);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || id === DEFAULT_CAPACITY_ID) {
-      fail("id", id, `be kebab-case and not "${DEFAULT_CAPACITY_ID}"`, "e.g. edge-a");
-    }
-    if (this.capacities.some((capacity) => capacity.node.id === id)) {
-      fail("id", id, "be unique in the cluster", "choose another id");
-    }
-    const config = resolveCapacityConfig(
-      fail,
+    const { fail, config } = this.resolveAddedCapacity(
       id,
-      this.config.clusterName,
-      { field: "network.privateSubnetIds", ids: this.network.privateSubnetIds },
       options,
+      this.config.clusterName,
+      this.network.privateSubnetIds,
     );
     checkPrivateSubnetEgress(
       fail,
@@ -309,49 +336,6 @@ export class EcsCluster extends Construct {
     if (!Token.isUnresolved(type) && !this.literalInstanceTypes.includes(type)) {
       this.literalInstanceTypes.push(type);
     }
-  }
-
-  /**
-   * Allows TCP from `peer`'s security group to the instances on `port` (one port or a range), e.g.
-   * a load balancer to the dynamic host ports of bridge-mode tasks (32768–65535). The rule's
-   * Terraform id is derived from the description and ports, so keep both stable.
-   */
-  public allowFrom(
-    peer: SecurityGroupPeer,
-    port: PortSpec,
-    description: string,
-  ): VpcSecurityGroupIngressRule {
-    const range = resolvePortRange(this.fail, port);
-    checkRuleDescription(this.fail, description);
-    const id = this.ruleId("ingress", description, range);
-    return new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: peer.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: range.from,
-      toPort: range.to,
-      description,
-      tags: this.tagsFor(id),
-    });
-  }
-
-  /**
-   * Allows TCP from the instances to `peer`'s security group on `port`, for destinations the
-   * default egress (443 and 80 to any IPv4 address) does not cover, e.g. a database on 5432.
-   */
-  public allowTo(peer: SecurityGroupPeer, port: PortSpec, description: string): VpcSecurityGroupEgressRule {
-    const range = resolvePortRange(this.fail, port);
-    checkRuleDescription(this.fail, description);
-    const id = this.ruleId("egress-to", description, range);
-    return new VpcSecurityGroupEgressRule(this, id, {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: peer.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: range.from,
-      toPort: range.to,
-      description,
-      tags: this.tagsFor(id),
-    });
   }
 
   /**
@@ -383,35 +367,8 @@ export class EcsCluster extends Construct {
     });
   }
 
-  private tagsFor(suffix: string): Record<string, string> {
+  protected tagsFor(suffix: string): Record<string, string> {
     return { ...this.config.tags, Name: `${this.config.clusterName}-${suffix}` };
-  }
-
-  private ruleId(kind: string, description: string, range: PortRange): string {
-    const slug = description
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 40);
-    const ports = range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
-    const id = `${kind}-${slug}-${ports}`;
-    checkNameTag(
-      this.fail,
-      "description",
-      description,
-      `${this.config.clusterName}-${id}`,
-      "shorten the description (its first 40 letters and digits name the rule) or clusterName",
-    );
-    if (this.ruleIds.has(id)) {
-      this.fail(
-        "description",
-        description,
-        `be unique per port (${ports})`,
-        "describe each peer differently",
-      );
-    }
-    this.ruleIds.add(id);
-    return id;
   }
 }
 

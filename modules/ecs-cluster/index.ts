@@ -5,6 +5,12 @@
  */
 export { EcsCluster, DEFAULT_CAPACITY_ID } from "./ecs-cluster";
 export type { InstanceGrant } from "./ecs-cluster";
+export type {
+  ClusterInstancesAttributes,
+  EcsClusterAttributes,
+  IClusterInstances,
+  IEcsCluster,
+} from "./cluster-ref";
 export { EcsCapacity, ECS_MANAGED_TAG_KEY } from "./capacity";
 export type { EcsCapacityContext, EcsCapacityProps } from "./capacity";
 export {

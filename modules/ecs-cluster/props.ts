@@ -1,5 +1,5 @@
 import { AutoscalingGroupInitialLifecycleHook } from "@cdktf/provider-aws/lib/autoscaling-group";
-import { Network } from "../network";
+import type { INetwork } from "../network";
 
 /** Public SSM parameter holding the current ECS-optimized Amazon Linux 2023 (x86_64) AMI id. */
 export const DEFAULT_AMI_SSM_PARAMETER =
@@ -268,7 +268,7 @@ export interface EcsCapacityOptions {
 /** Props of {@link EcsCluster}: the cluster, its IAM and security group, and its own capacity. */
 export interface EcsClusterProps extends EcsCapacityOptions {
   /** The network whose private subnets hold the instances and whose VPC holds the security group. */
-  readonly network: Network;
+  readonly network: INetwork;
 
   /**
    * Name of the ECS cluster: 1 to 255 letters, digits, hyphens and underscores. Also the prefix of

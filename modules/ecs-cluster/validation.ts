@@ -23,8 +23,8 @@ import {
   LOG_RETENTION_DAYS_ALLOWED,
   PortSpec,
 } from "./props";
-import { Network } from "../network";
-import { checkKnownKeys, Fail, keysOf } from "../shared/validation";
+import { INetwork, Network } from "../network";
+import { checkConstruct, checkKnownKeys, Fail, keysOf } from "../shared/validation";
 
 /** Cluster names: what ECS accepts. */
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -40,7 +40,7 @@ const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
 const SSM_PARAMETER_NAME_PATTERN = /^[A-Za-z0-9_./-]{1,2048}$/;
 const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ECR_REPOSITORY_ARN_PATTERN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/;
-const LOG_GROUP_ARN_PATTERN = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/;
+export const LOG_GROUP_ARN_PATTERN = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/;
 const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_./\\-]{1,128}$/;
 const ATTRIBUTE_VALUE_PATTERN = /^[A-Za-z0-9_.@/\\:-]([A-Za-z0-9_.@/\\: -]{0,126}[A-Za-z0-9_.@/\\:-])?$/;
 /** Custom attributes ECS allows on one container instance. */
@@ -192,7 +192,7 @@ export function checkNameTag(fail: Fail, field: string, value: unknown, nameTag:
  */
 export function checkPrivateSubnetEgress(
   fail: Fail,
-  network: Network,
+  network: INetwork,
   subnetIds: string[] | undefined,
   allowed: boolean,
 ): void {
@@ -676,6 +676,7 @@ function checkInstanceAttributes(fail: Fail, attributes: Readonly<Record<string,
 /** Applies defaults to the cluster-level props and validates them. */
 export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterProps): ClusterConfig {
   checkKnownKeys(fail, "", props, CLUSTER_PROP_KEYS);
+  checkConstruct(fail, "network", props.network, Network.isNetwork, "Network");
   const clusterName = props.clusterName ?? id;
   if (literal(clusterName) && !CLUSTER_NAME_PATTERN.test(clusterName)) {
     fail(

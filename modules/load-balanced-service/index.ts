@@ -6,6 +6,7 @@
  */
 export { LoadBalancer, HTTP_PORT, HTTPS_PORT, NO_ROUTE_RESPONSE } from "./load-balancer";
 export type { RuleConflict, RuleReservation } from "./load-balancer";
+export type { ILoadBalancer, LoadBalancerAttributes, ServiceListenerRef } from "./load-balancer-ref";
 export { LoadBalancedService } from "./load-balanced-service";
 export { WorkerService } from "./worker-service";
 export { ContainerService } from "./container-service";

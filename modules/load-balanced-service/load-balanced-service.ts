@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { describeRuleConflict, LoadBalancer } from "./load-balancer";
+import { describeRuleConflict, ILoadBalancer } from "./load-balancer-ref";
 import { LoadBalancedServiceProps } from "./props";
 import { resolveRoutingConfig } from "./routing-config";
 import { resolveContainerServiceConfig } from "./service-config";
@@ -25,7 +25,7 @@ import { ContainerService } from "./container-service";
  */
 export class LoadBalancedService extends ContainerService {
   /** The load balancer routing to this service. */
-  public readonly loadBalancer: LoadBalancer;
+  public readonly loadBalancer: ILoadBalancer;
   /** The service's target group (instance targets, registered by ECS). */
   public readonly targetGroup: LbTargetGroup;
   /** ARN of {@link targetGroup}. */
@@ -102,14 +102,14 @@ export class LoadBalancedService extends ContainerService {
       ...(routing.pathPatterns.length > 0 ? [{ pathPattern: { values: routing.pathPatterns } }] : []),
       ...(routing.hostHeaders.length > 0 ? [{ hostHeader: { values: routing.hostHeaders } }] : []),
     ];
-    this.listenerRules = lb.serviceListeners.map(
+    this.listenerRules = lb.serviceListenerRefs.map(
       (listener) =>
-        new LbListenerRule(this, `rule-${listener.node.id}`, {
+        new LbListenerRule(this, `rule-${listener.id}`, {
           listenerArn: listener.arn,
           priority: routing.rulePriority,
           action: [{ type: "forward", targetGroupArn: this.targetGroupArn }],
           condition: conditions,
-          tags: withTags(config.tags, { Name: `${config.serviceName}-${listener.node.id}` }),
+          tags: withTags(config.tags, { Name: `${config.serviceName}-${listener.id}` }),
         }),
     );
 

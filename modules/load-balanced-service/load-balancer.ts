@@ -4,13 +4,17 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
-import { EcsCluster } from "../ecs-cluster";
-import { formatValue, ValidationError } from "../shared/validation";
+import {
+  ILoadBalancer,
+  ImportedLoadBalancer,
+  LoadBalancerAttributes,
+  LoadBalancerBase,
+  ServiceListenerRef,
+} from "./load-balancer-ref";
 import { createAccessLogsBucket } from "./access-logs";
-import { DYNAMIC_HOST_PORT_RANGE, LoadBalancerProps } from "./props";
+import { LoadBalancerProps } from "./props";
 import { failFor, literal, LoadBalancerConfig, resolveLoadBalancerConfig, withTags } from "./validation";
 
 /** HTTP listener port. */
@@ -25,32 +29,8 @@ export const NO_ROUTE_RESPONSE = {
   statusCode: "404",
 } as const;
 
-/** A listener rule a service holds on a load balancer (see {@link LoadBalancer.reserveRule}). */
-export interface RuleReservation {
-  /** Who holds it, for error messages: e.g. `LoadBalancedService 'web'`. */
-  readonly owner: string;
-  readonly priority: number;
-  /** Host names; empty for any host. */
-  readonly hostHeaders: readonly string[];
-  /** Path patterns; empty for any path. */
-  readonly pathPatterns: readonly string[];
-}
-
-/** A conflict {@link LoadBalancer.findRuleConflict} found. */
-export interface RuleConflict {
-  readonly field: "rulePriority" | "pathPatterns";
-  readonly value: unknown;
-  readonly holder: string;
-}
-
-/** `<field> (<value>) must be unique on load balancer '<id>'; <fix>` for a conflict. */
-export function describeRuleConflict(conflict: RuleConflict, loadBalancerId: string): string {
-  const fix =
-    conflict.field === "rulePriority"
-      ? `choose another priority (${conflict.holder} holds it)`
-      : `route another path or host (${conflict.holder} routes it)`;
-  return `${conflict.field} (${formatValue(conflict.value)}) must be unique on load balancer '${loadBalancerId}'; ${fix}`;
-}
+export { describeRuleConflict } from "./load-balancer-ref";
+export type { RuleConflict, RuleReservation } from "./load-balancer-ref";
 
 /** `internal` or `internet-facing`; for a token flag, Terraform's conditional. */
 function visibility(internal: boolean): string {
@@ -75,7 +55,17 @@ function visibility(internal: boolean): string {
  *
  * It configures no provider, region, backend or outputs: the stack does.
  */
-export class LoadBalancer extends Construct {
+export class LoadBalancer extends LoadBalancerBase {
+  /**
+   * An existing Application Load Balancer as an {@link ILoadBalancer}, for services and the static
+   * IP: no resource is created (services add their target groups and listener rules; the security
+   * group gets egress to the clusters' instances unless `allowAllOutbound`). The attributes are
+   * validated first; errors read `LoadBalancer.fromAttributes '<id>': …`.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: LoadBalancerAttributes): ILoadBalancer {
+    return new ImportedLoadBalancer(scope, id, attrs);
+  }
+
   /** The `aws_lb`. */
   public readonly alb: Lb;
   /** Its ARN. */
@@ -107,9 +97,16 @@ export class LoadBalancer extends Construct {
   /** The access log bucket, when access logs are on. */
   public readonly accessLogsBucket?: S3Bucket;
 
+  /** ARN of {@link httpsListener}, when a certificate is given. */
+  public readonly httpsListenerArn: string | undefined;
+  /** Whether it has {@link httpsListener}. */
+  public readonly hasHttpsListener: boolean;
+  /** {@link serviceListeners} as services read them. */
+  public readonly serviceListenerRefs: readonly ServiceListenerRef[];
+
+  protected readonly addsEgressRules = true;
+  protected readonly managesClusterRules = true;
   private readonly config: LoadBalancerConfig;
-  private readonly rules: RuleReservation[] = [];
-  private readonly clustersAllowed = new Set<string>();
 
   /** Validates `props` (throwing before any resource is created), then builds the load balancer. */
   public constructor(scope: Construct, id: string, props: LoadBalancerProps) {
@@ -224,9 +221,15 @@ export class LoadBalancer extends Construct {
         tags: this.tagsFor("https"),
       });
     }
+    this.httpsListenerArn = this.httpsListener?.arn;
+    this.hasHttpsListener = this.httpsListener !== undefined;
     this.serviceListeners = [
       ...(this.httpsListener ? [this.httpsListener] : []),
       ...(config.redirectHttpToHttps ? [] : [this.httpListener]),
+    ];
+    this.serviceListenerRefs = [
+      ...(this.httpsListener ? [{ id: "https" as const, arn: this.httpsListener.arn }] : []),
+      ...(config.redirectHttpToHttps ? [] : [{ id: "http" as const, arn: this.httpListener.arn }]),
     ];
 
     if (config.webAclArn !== undefined) {
@@ -234,68 +237,7 @@ export class LoadBalancer extends Construct {
     }
   }
 
-  /** Every rule reserved so far, in order. */
-  public get reservedRules(): readonly RuleReservation[] {
-    return [...this.rules];
-  }
-
-  /**
-   * The first conflict of `rule` with a reserved rule: the same priority, or a path pattern already
-   * routed for the same set of hosts. Undefined when it fits. Unresolved tokens never conflict.
-   */
-  public findRuleConflict(rule: Omit<RuleReservation, "owner">): RuleConflict | undefined {
-    for (const held of this.rules) {
-      if (literal(rule.priority) && held.priority === rule.priority) {
-        return { field: "rulePriority", value: rule.priority, holder: held.owner };
-      }
-    }
-    const key = (hosts: readonly string[]): string => [...hosts].sort().join(",");
-    for (const held of this.rules) {
-      if (key(held.hostHeaders) !== key(rule.hostHeaders)) continue;
-      const heldPaths = held.pathPatterns.length === 0 ? ["/*"] : held.pathPatterns;
-      const paths = rule.pathPatterns.length === 0 ? ["/*"] : rule.pathPatterns;
-      const same = paths.find((path) => literal(path) && heldPaths.includes(path));
-      if (same !== undefined) return { field: "pathPatterns", value: same, holder: held.owner };
-    }
-    return undefined;
-  }
-
-  /**
-   * Records a service's rule so later services cannot reuse its priority or paths. Services call
-   * it after validating their props; it throws on a conflict all the same.
-   */
-  public reserveRule(rule: RuleReservation): void {
-    const conflict = this.findRuleConflict(rule);
-    if (conflict) {
-      throw new ValidationError(`${rule.owner}: ${describeRuleConflict(conflict, this.node.id)}`);
-    }
-    this.rules.push({ ...rule, hostHeaders: [...rule.hostHeaders], pathPatterns: [...rule.pathPatterns] });
-  }
-
-  /**
-   * Lets the load balancer reach `cluster`'s instances on the dynamic host port range (bridge-mode
-   * tasks, health checks included): ingress on the instances' security group from this one
-   * (`cluster.allowFrom`), egress from this one to theirs. Idempotent per cluster.
-   */
-  public allowTrafficTo(cluster: EcsCluster): void {
-    const key = cluster.node.path;
-    if (this.clustersAllowed.has(key)) return;
-    this.clustersAllowed.add(key);
-    const range = DYNAMIC_HOST_PORT_RANGE;
-    cluster.allowFrom(this, { from: range.from, to: range.to }, `from load balancer ${this.node.id}`);
-    const slug = key.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
-    new VpcSecurityGroupEgressRule(this, `egress-to-${slug}`, {
-      securityGroupId: this.securityGroupId,
-      description: `To the instances of ${cluster.node.id} on dynamic host ports`,
-      referencedSecurityGroupId: cluster.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: range.from,
-      toPort: range.to,
-      tags: this.tagsFor(`egress-${cluster.node.id}`),
-    });
-  }
-
-  private tagsFor(suffix: string): Record<string, string> {
+  protected tagsFor(suffix: string): Record<string, string> {
     return withTags(this.config.tags, { Name: `${this.config.name}-${suffix}` });
   }
 }

@@ -1,6 +1,6 @@
-import { EcsCluster } from "../ecs-cluster";
-import { Network } from "../network";
-import type { LoadBalancer } from "./load-balancer";
+import type { IEcsCluster } from "../ecs-cluster";
+import type { INetwork } from "../network";
+import type { ILoadBalancer } from "./load-balancer-ref";
 
 // ---------------------------------------------------------------------------------------------
 // Defaults
@@ -113,7 +113,7 @@ export interface LoadBalancerProps {
    * The network: its public subnets (or private ones with `internal`), in at least two availability
    * zones, hold the load balancer; its VPC holds the load balancer's security group.
    */
-  readonly network: Network;
+  readonly network: INetwork;
 
   /**
    * Name of the load balancer: 1 to 32 letters, digits and hyphens, not starting or ending with a
@@ -331,7 +331,7 @@ export interface LoadBalancedAutoScalingOptions extends AutoScalingOptions {
 /** Props every service kind shares: image, container, task, IAM, ECS service, scaling. */
 export interface ContainerServiceProps {
   /** The cluster the service runs on. */
-  readonly cluster: EcsCluster;
+  readonly cluster: IEcsCluster;
 
   /**
    * Name of the ECS service: 1 to 255 letters, digits, hyphens and underscores, unique in the
@@ -566,7 +566,7 @@ export interface WorkerServiceProps extends ContainerServiceProps {
 /** Props of {@link LoadBalancedService}. */
 export interface LoadBalancedServiceProps extends ContainerServiceProps {
   /** The load balancer (shared with other services) that routes to this service. */
-  readonly loadBalancer: LoadBalancer;
+  readonly loadBalancer: ILoadBalancer;
 
   /**
    * Priority of the service's listener rule (an integer from 1 to 50000, lower first), unique on

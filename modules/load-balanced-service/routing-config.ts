@@ -1,3 +1,5 @@
+import { checkConstruct } from "../shared/validation";
+import { LoadBalancerBase } from "./load-balancer-ref";
 import {
   DEFAULT_CONTAINER_PORT,
   DEFAULT_DEREGISTRATION_DELAY_SECONDS,
@@ -43,6 +45,15 @@ export interface RoutingConfig {
 
 /** Applies defaults to the load-balancing props and validates them. */
 export function resolveRoutingConfig(fail: Fail, props: LoadBalancedServiceProps): RoutingConfig {
+  checkConstruct(fail, "loadBalancer", props.loadBalancer, LoadBalancerBase.isLoadBalancer, "LoadBalancer");
+  if (props.loadBalancer.serviceListenerRefs.length === 0) {
+    fail(
+      "loadBalancer",
+      props.loadBalancer.node.path,
+      "have a listener services can add their rules to",
+      "give LoadBalancer.fromAttributes the httpsListenerArn or the httpListenerArn",
+    );
+  }
   const rulePriority = props.rulePriority;
   checkInteger(
     fail,

@@ -1,5 +1,4 @@
-import { Token } from "cdktf";
-import { EcsCapacity, EcsCluster, instanceCapacity, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
+import { EcsCluster, IEcsCluster, instanceCapacity, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
 import {
   CapacityProviderStrategyItem,
   ContainerHealthCheck,
@@ -20,7 +19,7 @@ import {
   PlacementConstraint,
   PlacementStrategy,
 } from "./props";
-import { checkKnownKeys } from "../shared/validation";
+import { checkConstruct, checkKnownKeys } from "../shared/validation";
 import { imageReferenceProblem } from "./image-reference";
 import {
   CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS,
@@ -147,6 +146,7 @@ export function resolveContainerServiceConfig(
   props: ContainerServiceProps,
   autoScaling: LoadBalancedAutoScalingOptions | undefined,
 ): ContainerServiceConfig {
+  checkConstruct(fail, "cluster", props.cluster, EcsCluster.isEcsCluster, "EcsCluster");
   checkNestedKeys(fail, props);
   const serviceName = props.serviceName ?? id;
   checkPattern(
@@ -281,6 +281,14 @@ export function resolveContainerServiceConfig(
       enableExecuteCommand,
       "be false with readonlyRootFilesystem (ECS Exec's SSM agent writes to the root filesystem)",
       "set readonlyRootFilesystem: false for this service, or drop enableExecuteCommand",
+    );
+  }
+  if (enableExecuteCommand && props.cluster.execLogGroupArn === undefined) {
+    fail(
+      "enableExecuteCommand",
+      enableExecuteCommand,
+      `be false on cluster '${props.cluster.node.id}', which has no ECS Exec log group to scope the task role's log permissions to`,
+      "give EcsCluster.fromAttributes the cluster's execLogGroupArn, or drop enableExecuteCommand",
     );
   }
   const containerHealthCheck =
@@ -679,15 +687,11 @@ export function serviceDerivedNames(
  */
 export function checkTaskFitsCluster(
   fail: Fail,
-  cluster: EcsCluster,
+  cluster: IEcsCluster,
   size: { readonly cpuUnits: number; readonly memoryReservationMiB: number; readonly memoryLimitMiB: number },
 ): void {
   const types = cluster.instanceTypes;
-  if (types.length === 0) return;
-  const tokenType = cluster.node.children.some(
-    (child) => child instanceof EcsCapacity && Token.isUnresolved(child.config.instanceType),
-  );
-  if (tokenType) return;
+  if (types.length === 0 || !cluster.allInstanceTypesKnown) return;
   const capacities: { type: string; cpuUnits: number; memoryMiB: number }[] = [];
   for (const type of types) {
     const capacity = instanceCapacity(type);

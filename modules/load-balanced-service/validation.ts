@@ -1,7 +1,8 @@
 import { Fn, Token } from "cdktf";
 import { cidrProblem } from "../network/cidr";
-import type { EcsCluster } from "../ecs-cluster";
-import { checkKnownKeys } from "../shared/validation";
+import type { IEcsCluster } from "../ecs-cluster";
+import { checkConstruct, checkKnownKeys } from "../shared/validation";
+import { Network } from "../network";
 import type { Fail } from "../shared/validation";
 import { LOAD_BALANCER_PROPS_KEYS } from "./keys";
 import {
@@ -100,9 +101,8 @@ export function checkDerivedNames(
  * The cluster's name as given (`clusterName` or its construct id), for names derived from it; undefined
  * when it is an unresolved token. `EcsCluster.clusterName` is a Terraform reference.
  */
-export function literalClusterName(cluster: EcsCluster): string | undefined {
-  const name = cluster.cluster.nameInput;
-  return name !== undefined && literal(name) ? name : undefined;
+export function literalClusterName(cluster: IEcsCluster): string | undefined {
+  return cluster.literalClusterName;
 }
 
 /** `tags` with `extra` over them; a token map (a Terraform variable) is merged by Terraform. */
@@ -162,6 +162,7 @@ export function resolveLoadBalancerConfig(
   props: LoadBalancerProps,
 ): LoadBalancerConfig {
   checkKnownKeys(fail, "", props, LOAD_BALANCER_PROPS_KEYS);
+  checkConstruct(fail, "network", props.network, Network.isNetwork, "Network");
   const name = props.name ?? id;
   checkPattern(
     fail,
@@ -196,8 +197,17 @@ export function resolveLoadBalancerConfig(
     );
   }
 
+  const vpcCidrBlock = props.network.vpcCidrBlock;
+  if (props.ingressCidrs === undefined && internal && vpcCidrBlock === undefined) {
+    fail(
+      "ingressCidrs",
+      props.ingressCidrs,
+      `be given for an internal load balancer on network '${props.network.node.id}', whose vpcCidrBlock is not known (the default admits the VPC's block)`,
+      "pass ingressCidrs, or give Network.fromAttributes the vpcCidrBlock",
+    );
+  }
   const ingressCidrs =
-    props.ingressCidrs ?? (internal ? [props.network.vpcCidrBlock] : [...DEFAULT_INTERNET_INGRESS_CIDRS]);
+    props.ingressCidrs ?? (internal ? [vpcCidrBlock ?? ""] : [...DEFAULT_INTERNET_INGRESS_CIDRS]);
   if (literal(ingressCidrs)) {
     if (ingressCidrs.length === 0) {
       fail(

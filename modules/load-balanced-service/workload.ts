@@ -12,7 +12,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { EcsCluster } from "../ecs-cluster";
+import type { IEcsCluster } from "../ecs-cluster";
 import { policyDocument } from "../shared/iam";
 import { ContainerDefinitionJson, renderContainerDefinition } from "./container-definition";
 import {
@@ -92,7 +92,7 @@ function containerDefinitionsJson(container: ContainerDefinitionJson): string {
  */
 export function createWorkload(
   scope: Construct,
-  cluster: EcsCluster,
+  cluster: IEcsCluster,
   config: ContainerServiceConfig,
   fail: Fail,
   loadBalancing?: WorkloadLoadBalancing,
@@ -172,8 +172,9 @@ export function createWorkload(
     scope,
     taskRole.id,
     fail,
-    config.enableExecuteCommand
-      ? execCommandStatements(cluster.execLogGroup.arn, `arn:${partition}:logs:${region}:${account}`)
+    // resolveContainerServiceConfig refuses ECS Exec on a cluster without an exec log group.
+    config.enableExecuteCommand && cluster.execLogGroupArn !== undefined
+      ? execCommandStatements(cluster.execLogGroupArn, `arn:${partition}:logs:${region}:${account}`)
       : [],
   );
 
@@ -232,7 +233,7 @@ export function createWorkload(
     tags: tagsFor("service"),
     dependsOn: [
       // The capacity provider must be associated with the cluster before a strategy names it.
-      cluster.clusterCapacityProviders,
+      ...(cluster.capacityProviderAssociation ? [cluster.capacityProviderAssociation] : []),
       // Tasks need the execution role's permissions from their first start to their last stop.
       executionPolicy,
       ...(taskRoleGrants.resource ? [taskRoleGrants.resource] : []),

@@ -15,6 +15,7 @@ export {
   NAT_GATEWAY_MODES,
 } from "./props";
 export type { NatGateways, NetworkProps } from "./props";
+export type { INetwork, NetworkAttributes } from "./network-ref";
 export { AWS_REGIONS, isListedRegion, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
 export { FLOW_LOG_RETENTION_DAYS_ALLOWED } from "./validation";
 export { FLOW_LOG_ACTIONS } from "./flow-logs";

@@ -1,12 +1,11 @@
-import { Annotations, Aspects } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { createFlowLogs } from "./flow-logs";
-import { needsHostDns, renderHostDnsUserData, unwiredLocalZoneWarning } from "./host-dns";
+import { byAz, ImportedNetwork, INetwork, NetworkAttributes, NetworkBase } from "./network-ref";
 import { NatGateways, NetworkProps } from "./props";
 import { createRouting } from "./routing";
 import { createSubnets, vpcResolverAddress } from "./subnets";
@@ -17,9 +16,18 @@ import { resolveNetworkConfig } from "./validation";
  * A VPC with one public and one private subnet per availability zone, an internet gateway, NAT
  * gateways as chosen, a private Route 53 zone, VPC flow logs and a closed default security group.
  *
- * It configures no provider, region, backend or outputs: the stack does.
+ * It configures no provider, region, backend or outputs: the stack does. A network that exists
+ * already is imported with {@link Network.fromAttributes}; the other modules take either.
  */
-export class Network extends Construct {
+export class Network extends NetworkBase {
+  /**
+   * An existing VPC and its subnets as an {@link INetwork}, for the other modules: no resource
+   * is created. The attributes are validated first; errors read `Network.fromAttributes '<id>': …`.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attrs);
+  }
+
   /** The VPC. */
   public readonly vpc: Vpc;
   /** Id of the VPC. */
@@ -61,9 +69,6 @@ export class Network extends Construct {
   public readonly flowLogGroup?: CloudwatchLogGroup;
   /** The VPC's DNS resolver: the block's base address + 2 (e.g. `172.24.0.2`). */
   public readonly vpcResolverAddress: string;
-
-  private hostDnsWired = false;
-  private localZoneWarned = false;
 
   /** Validates `props` (throwing before any resource is created), then builds the network. */
   public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
@@ -118,32 +123,5 @@ export class Network extends Construct {
     if (config.enableFlowLogs) {
       this.flowLogGroup = createFlowLogs(this, config, this.vpcId, tagsFor).logGroup;
     }
-
-    // An aspect rather than node.addValidation: Testing.synth runs aspects but not validations.
-    Aspects.of(this).add({
-      visit: (node: IConstruct) => {
-        if (node === this) this.warnIfHostDnsNotWired();
-      },
-    });
   }
-
-  /**
-   * Bash for EC2 user data that routes {@link zoneName} to the VPC resolver through a
-   * systemd-resolved drop-in (see the README for why `.local` needs it). Calling it marks the
-   * network as wired, which silences the synth-time `.local` warning.
-   */
-  public hostDnsUserData(): string {
-    this.hostDnsWired = true;
-    return renderHostDnsUserData(this.zoneName, this.vpcResolverAddress);
-  }
-
-  private warnIfHostDnsNotWired(): void {
-    if (this.hostDnsWired || this.localZoneWarned || !needsHostDns(this.zoneName)) return;
-    this.localZoneWarned = true;
-    Annotations.of(this).addWarning(unwiredLocalZoneWarning(this.zoneName));
-  }
-}
-
-function byAz(azs: readonly string[], ids: readonly string[]): Readonly<Record<string, string>> {
-  return Object.fromEntries(azs.map((az, i) => [az, ids[i]]));
 }

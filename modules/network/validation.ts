@@ -309,7 +309,7 @@ function checkCidr(cidrBlock: string, subnetNewBits: number, fail: Fail): Ipv4Ci
   return cidr;
 }
 
-function checkZoneName(zoneName: string, fail: Fail): void {
+export function checkZoneName(zoneName: string, fail: Fail): void {
   if (zoneName.endsWith(".")) {
     fail("zoneName", zoneName, "not end with a dot", `write ${zoneName.replace(/\.+$/, "")}`);
   }

@@ -121,3 +121,43 @@ export function checkKnownKeys(fail: Fail, field: string, value: unknown, valid:
     fail(at, (value as Record<string, unknown>)[key], "be a known key", unknownKeyFix(key, valid));
   }
 }
+
+/**
+ * Ids of existing AWS resources (8 or 17 hexadecimal digits after the prefix), as imported
+ * constructs take them. RE2-compatible, so Terraform validation rules can use their `source`.
+ */
+export const AWS_ID_PATTERNS = {
+  vpc: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  subnet: /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  securityGroup: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
+} as const;
+
+/** A wrong value as a message shows it: an instance of a class by its class, anything else itself. */
+export function shownValue(given: unknown): unknown {
+  if (typeof given !== "object" || given === null) return given;
+  const className: unknown = given.constructor?.name;
+  if (typeof className !== "string" || className === "Object") return given;
+  return `${/^[AEIOU]/.test(className) ? "an" : "a"} ${className}`;
+}
+
+/**
+ * Fails unless `value` is one of this library's constructs of a kind (`is`: the kind's symbol
+ * check, e.g. `Network.isNetwork`), built or imported with `<kind>.fromAttributes`. From plain
+ * JavaScript, JSON or through a type assertion anything can arrive where a construct is typed.
+ */
+export function checkConstruct(
+  fail: Fail,
+  field: string,
+  value: unknown,
+  is: (x: unknown) => boolean,
+  kind: string,
+): void {
+  if (is(value)) return;
+  const article = /^[AEIOU]/.test(kind) ? "an" : "a";
+  fail(
+    field,
+    shownValue(value),
+    `be ${article} ${kind}, built here or imported with ${kind}.fromAttributes`,
+    `pass the construct itself, not its id, name or ARN (for an existing one: ${kind}.fromAttributes(scope, id, { ... }))`,
+  );
+}

@@ -4,10 +4,13 @@ import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Network } from "../network";
+import type { INetwork } from "../network";
 import { failFor } from "../shared/validation";
 import { StaticIpAddressesProps } from "./props";
 import { azIdPart, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } from "./validation";
+
+/** Marks every {@link StaticIpAddresses}, also across copies of the package. */
+const STATIC_IP_ADDRESSES_SYMBOL = Symbol.for("@ecs-cdktf/modules/static-ip.StaticIpAddresses");
 
 /**
  * The long-lived half of the static IPs: per AZ an ENI in the public subnet holding an Elastic IP
@@ -19,8 +22,13 @@ import { azIdPart, resolveStandaloneAddressesConfig, StaticIpAddressesConfig } f
  * a Terraform reference cdktf carries across stacks (ids, ARNs, private IPs).
  */
 export class StaticIpAddresses extends Construct {
+  /** Whether `x` is a {@link StaticIpAddresses}, by a symbol rather than a class (so also from another copy of the package). */
+  public static isStaticIpAddresses(x: unknown): x is StaticIpAddresses {
+    return typeof x === "object" && x !== null && STATIC_IP_ADDRESSES_SYMBOL in x;
+  }
+
   /** The network the ENIs are in. */
-  public readonly network: Network;
+  public readonly network: INetwork;
   /** The AZs, in order (literal names, or tokens in a generated Terraform module). */
   public readonly availabilityZones: readonly string[];
   /** The public ports (literal). */
@@ -50,6 +58,7 @@ export class StaticIpAddresses extends Construct {
     // Validated before super(), so a rejected construct leaves nothing behind.
     const config = resolveStandaloneAddressesConfig(failFor(`StaticIpAddresses '${id}'`), props);
     super(scope, id);
+    Object.defineProperty(this, STATIC_IP_ADDRESSES_SYMBOL, { value: true });
     this.config = config;
     this.network = props.network;
     this.availabilityZones = [...config.availabilityZones];

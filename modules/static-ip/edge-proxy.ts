@@ -4,8 +4,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { EcsCapacity, EcsCluster } from "../ecs-cluster";
-import { HTTP_PORT, HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
+import { EcsCapacity, IEcsCluster } from "../ecs-cluster";
+import { HTTP_PORT, HTTPS_PORT, ILoadBalancer } from "../load-balanced-service";
 import { healthCheckCommand, PROXY_COMMAND, ProxyListener, renderHaproxyConfig } from "./haproxy-config";
 import { EDGE_INSTANCE_ATTRIBUTES, TLS_PASSTHROUGH_PORT } from "./props";
 import { azIdPart, EdgeProxyConfig } from "./validation";
@@ -43,8 +43,8 @@ export function edgePlacementExpression(az: string): string {
 
 /** What {@link EdgeProxy} is built from (validated by StaticIp). */
 export interface EdgeProxyProps {
-  readonly cluster: EcsCluster;
-  readonly loadBalancer: LoadBalancer;
+  readonly cluster: IEcsCluster;
+  readonly loadBalancer: ILoadBalancer;
   /** The edge capacity of each AZ. */
   readonly capacities: Readonly<Record<string, EcsCapacity>>;
   /** The ENI's private IP of each AZ (what the proxy binds to). */
@@ -192,7 +192,7 @@ export class EdgeProxy extends Construct {
         propagateTags: "SERVICE",
         tags: tagged(family),
         // ECS rejects a strategy naming a capacity provider the cluster does not have yet.
-        dependsOn: [cluster.clusterCapacityProviders],
+        dependsOn: cluster.capacityProviderAssociation ? [cluster.capacityProviderAssociation] : undefined,
       });
     }
     this.taskDefinitions = taskDefinitions;

@@ -1,6 +1,6 @@
-import { EcsCluster } from "../ecs-cluster";
-import { LoadBalancer } from "../load-balanced-service";
-import { Network } from "../network";
+import type { IEcsCluster } from "../ecs-cluster";
+import type { ILoadBalancer } from "../load-balanced-service";
+import type { INetwork } from "../network";
 import type { StaticIpAddresses } from "./addresses";
 
 /** Default heartbeat of the edge groups' launch lifecycle hook, seconds. */
@@ -65,7 +65,7 @@ export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678
 /** Props of {@link StaticIpAddresses}: the long-lived part (ENIs, Elastic IPs, their security group). */
 export interface StaticIpAddressesProps {
   /** The network whose public subnets hold the ENIs. */
-  readonly network: Network;
+  readonly network: INetwork;
 
   /**
    * AZs that get a static IP, each one of `network.availabilityZones`, no duplicates, at least one.
@@ -151,16 +151,16 @@ export interface StaticIpProps {
    * The network whose private subnets hold the edge instances (and, without `addresses`, whose
    * public subnets hold the ENIs). With `addresses`, it must be their network.
    */
-  readonly network: Network;
+  readonly network: INetwork;
 
   /** The ECS cluster the edge capacity (one Auto Scaling group per AZ) and the proxy services run in. */
-  readonly cluster: EcsCluster;
+  readonly cluster: IEcsCluster;
 
   /**
    * The load balancer the edge proxy forwards to: its HTTP listener (80) for HTTP ports, its HTTPS
    * listener (443, which it must have when 443 is a proxy port) for TLS passthrough.
    */
-  readonly loadBalancer: LoadBalancer;
+  readonly loadBalancer: ILoadBalancer;
 
   /**
    * The ENIs and Elastic IPs, e.g. from a long-lived stack so the addresses outlive this one. Then

@@ -396,7 +396,7 @@ export class StaticIp extends Construct {
       capacities,
       bindAddresses: addresses.privateIps,
       proxyPorts: config.proxyPorts,
-      resolverAddress: network.vpcResolverAddress,
+      resolverAddress: config.resolverAddress,
       region,
       name,
       config: config.proxy,

@@ -1,11 +1,12 @@
 import { Token } from "cdktf";
-import { checkKnownKeys } from "../shared/validation";
+import { checkConstruct, checkKnownKeys, shownValue } from "../shared/validation";
 import type { Fail } from "../shared/validation";
 import { checkImageReference } from "../load-balanced-service/service-config";
 import { checkDerivedNames, DerivedName, literalClusterName } from "../load-balanced-service/validation";
 import { EDGE_PROXY_OPTIONS_KEYS, STATIC_IP_ADDRESSES_PROPS_KEYS, STATIC_IP_PROPS_KEYS } from "./keys";
-import { INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
+import { EcsCluster, INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
 import { HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
+import { Network } from "../network";
 import { StaticIpAddresses } from "./addresses";
 import {
   DEFAULT_ADDRESSES_NAME,
@@ -73,6 +74,8 @@ export interface StaticIpConfig {
   readonly availabilityZones: readonly string[];
   /** The public ports of the addresses. */
   readonly proxyPorts: readonly number[];
+  /** The VPC resolver the edge proxy resolves the load balancer's name with. */
+  readonly resolverAddress: string;
   /** The addresses' config when StaticIp creates them; undefined when they were given. */
   readonly ownAddresses: Omit<StaticIpAddressesConfig, "name"> | undefined;
   readonly heartbeatTimeoutSeconds: number;
@@ -122,6 +125,7 @@ export function resolveAddressesConfig(
   props: Omit<StaticIpAddressesProps, "name">,
 ): Omit<StaticIpAddressesConfig, "name"> {
   const network = props.network;
+  checkConstruct(fail, "network", network, Network.isNetwork, "Network");
   const azs = props.availabilityZones ?? [...network.availabilityZones];
   if (azs.length === 0) {
     fail(
@@ -297,33 +301,21 @@ function resolveProxyConfig(fail: Fail, props: StaticIpProps, ports: readonly nu
   };
 }
 
-/** A wrong value as a message shows it: an instance of a class by its class, anything else itself. */
-function shownValue(given: unknown): unknown {
-  if (typeof given !== "object" || given === null) return given;
-  const className: unknown = given.constructor?.name;
-  return typeof className === "string" && className !== "Object" ? `a ${className}` : given;
-}
-
 /** Applies the defaults and validates every prop; throws before anything is created. */
 export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticIpConfig {
   checkKnownKeys(fail, "", props, STATIC_IP_PROPS_KEYS);
   const { network, cluster } = props;
 
   // From plain JavaScript (or through a type assertion) anything can arrive here.
-  if (!(props.loadBalancer instanceof LoadBalancer)) {
-    fail(
-      "loadBalancer",
-      shownValue(props.loadBalancer),
-      "be a LoadBalancer (modules/load-balanced-service)",
-      "pass the LoadBalancer construct itself, not its DNS name, ARN or another construct",
-    );
-  }
+  checkConstruct(fail, "network", network, Network.isNetwork, "Network");
+  checkConstruct(fail, "cluster", cluster, EcsCluster.isEcsCluster, "EcsCluster");
+  checkConstruct(fail, "loadBalancer", props.loadBalancer, LoadBalancer.isLoadBalancer, "LoadBalancer");
 
   let ownAddresses: Omit<StaticIpAddressesConfig, "name"> | undefined;
   let azs: readonly string[];
   let ports: readonly number[];
   if (props.addresses !== undefined) {
-    if (!(props.addresses instanceof StaticIpAddresses)) {
+    if (!StaticIpAddresses.isStaticIpAddresses(props.addresses)) {
       fail(
         "addresses",
         shownValue(props.addresses),
@@ -383,7 +375,7 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
     }
   }
 
-  if (ports.includes(TLS_PASSTHROUGH_PORT) && props.loadBalancer.httpsListener === undefined) {
+  if (ports.includes(TLS_PASSTHROUGH_PORT) && !props.loadBalancer.hasHttpsListener) {
     fail(
       "proxyPorts",
       ports,
@@ -468,9 +460,20 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
     );
   }
 
+  const resolverAddress = network.vpcResolverAddress;
+  if (resolverAddress === undefined) {
+    fail(
+      "network",
+      network.node.path,
+      "know the VPC's DNS resolver address (the edge proxy resolves the load balancer's name with it)",
+      "give Network.fromAttributes the vpcCidrBlock or the vpcResolverAddress",
+    );
+  }
+
   return {
     availabilityZones: azs,
     proxyPorts: ports,
+    resolverAddress,
     ownAddresses,
     heartbeatTimeoutSeconds: heartbeat,
     instanceType: props.instanceType,

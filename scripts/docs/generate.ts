@@ -70,7 +70,8 @@ export function renderReadmes(
 /**
  * The interfaces a README with `blocks` leaves undocumented: the module's construct props
  * interfaces, the bases of a block marked `own` (their props are not in it), and the interfaces the
- * module exports that a documented prop's type names (the shape of `volumes: ContainerVolume[]`).
+ * module exports that a documented prop's type names (the shape of `volumes: ContainerVolume[]`;
+ * a construct's interface, e.g. `loadBalancer: ILoadBalancer`, is no shape and needs none).
  */
 export function missingTables(
   reader: PropsReader,
@@ -95,6 +96,8 @@ export function missingTables(
         need(base, `${b.interfaceName}'s table is \`own\` and it extends ${base}`);
     }
     for (const p of doc.props) {
+      // A construct (an INetwork, say) is documented by its module's README, not as a props table.
+      if (p.kind === "construct") continue;
       for (const name of p.typeText.match(/\b[A-Z]\w*/g) ?? []) {
         if (exported.has(name)) need(name, `the type of \`${b.interfaceName}.${p.name}\``);
       }

@@ -16,12 +16,16 @@ export interface ModuleInfo {
 
 /** Every published module, in dependency order. */
 export const MODULES: readonly ModuleInfo[] = [
-  { name: "network", propsInterface: "NetworkProps" },
-  { name: "ecs-cluster", propsInterface: "EcsClusterProps" },
+  { name: "network", propsInterface: "NetworkProps", otherPropsInterfaces: ["NetworkAttributes"] },
+  {
+    name: "ecs-cluster",
+    propsInterface: "EcsClusterProps",
+    otherPropsInterfaces: ["EcsClusterAttributes", "ClusterInstancesAttributes"],
+  },
   {
     name: "load-balanced-service",
     propsInterface: "LoadBalancedServiceProps",
-    otherPropsInterfaces: ["LoadBalancerProps", "WorkerServiceProps"],
+    otherPropsInterfaces: ["LoadBalancerProps", "WorkerServiceProps", "LoadBalancerAttributes"],
   },
   { name: "static-ip", propsInterface: "StaticIpProps", otherPropsInterfaces: ["StaticIpAddressesProps"] },
 ];

@@ -322,10 +322,14 @@ export class PropsReader {
     return "other";
   }
 
-  /** Whether `type` is a class deriving from constructs' `Construct` (or is it). */
+  /**
+   * Whether `type` is a class deriving from constructs' `Construct` (or is it), or an interface
+   * extending its `IConstruct` (e.g. `INetwork`, which built and imported networks implement).
+   */
   private extendsConstruct(type: ts.Type): boolean {
     if (!type.isClassOrInterface()) return false;
     if (type.symbol.name === "Construct" && type.isClass()) return true;
+    if (type.symbol.name === "IConstruct" && !type.isClass()) return true;
     return (this.checker.getBaseTypes(type) ?? []).some((b) => this.extendsConstruct(b));
   }
 

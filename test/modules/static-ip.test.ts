@@ -882,7 +882,7 @@ describe("StaticIp validation", () => {
       const loadBalancer = given as unknown as LoadBalancer;
       expect(() => new StaticIp(stack, "sip", { network: net, cluster, loadBalancer })).toThrow(message);
       expect(() => new StaticIp(stack, "sip", { network: net, cluster, loadBalancer })).toThrow(
-        /; pass the LoadBalancer construct itself, not its DNS name, ARN or another construct$/,
+        /must be a LoadBalancer, built here or imported with LoadBalancer\.fromAttributes; pass the construct itself, not its id, name or ARN \(for an existing one: LoadBalancer\.fromAttributes\(scope, id, \{ \.\.\. \}\)\)$/,
       );
       expect(stack.node.tryFindChild("sip")).toBeUndefined();
     },
