@@ -74,7 +74,8 @@ export interface FixedDisposition {
 }
 
 /**
- * A construct-typed prop (e.g. `network: Network`) that `create` builds from adapter variables:
+ * A construct-typed prop (e.g. `network: INetwork`) that `create` builds from adapter variables with
+ * the construct's import (`Network.fromAttributes`):
  * a construct cannot cross a Terraform module boundary, its attributes can.
  */
 export interface AdapterDisposition {

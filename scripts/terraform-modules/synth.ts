@@ -216,8 +216,8 @@ function jsonFile(plan: ModulePlan, body: Json): string {
 
 /**
  * Cuts a synthesized stack into the module's Terraform files: `versions.tf.json` (required
- * Terraform and provider versions), `variables.tf.json`, `main.tf.json` (data sources and
- * resources) and `outputs.tf.json`, plus its `archives`. Provider configuration and backend are
+ * Terraform and provider versions), `variables.tf.json`, `main.tf.json` (data sources,
+ * resources and `moved` blocks) and `outputs.tf.json`, plus its `archives`. Provider configuration and backend are
  * dropped.
  */
 export function moduleFiles(
@@ -226,7 +226,16 @@ export function moduleFiles(
   archives: Readonly<Record<string, Buffer>> = {},
 ): Record<string, string | Buffer> {
   const json = stripComments(synthesized) as Json;
-  const known = new Set(["terraform", "provider", "variable", "output", "data", "resource", "locals"]);
+  const known = new Set([
+    "terraform",
+    "provider",
+    "variable",
+    "output",
+    "data",
+    "resource",
+    "locals",
+    "moved",
+  ]);
   const unknown = Object.keys(json).filter((k) => !known.has(k));
   if (unknown.length > 0) {
     throw new ModuleSpecError(
@@ -251,6 +260,8 @@ export function moduleFiles(
   if (json.locals) main.locals = json.locals;
   if (json.data) main.data = json.data;
   if (json.resource) main.resource = json.resource;
+  // Resources whose address changed: Terraform moves their state (a module's callers see no replacement).
+  if (json.moved) main.moved = json.moved;
 
   return {
     "versions.tf.json": jsonFile(plan, {

@@ -34,6 +34,7 @@ import { ecsClusterSpec, networkFromVariables } from "../../scripts/terraform-mo
 import { networkSpec } from "../../scripts/terraform-modules/specs/network";
 import { staticIpSpec } from "../../scripts/terraform-modules/specs/static-ip";
 import { bundleAttacher } from "../../modules/static-ip/bundle";
+import { Network } from "../../modules/network";
 import { synthModuleJson } from "../../scripts/terraform-modules/synth";
 import {
   TerraformValidateError,
@@ -193,7 +194,8 @@ describe.each<[string, string[]]>([
       const body = json(module(), file);
       expect(
         Object.keys(body).filter(
-          (k) => !["//", "data", "resource", "locals", "variable", "output", "terraform"].includes(k),
+          (k) =>
+            !["//", "data", "resource", "locals", "variable", "output", "terraform", "moved"].includes(k),
         ),
       ).toEqual([]);
       expect(JSON.stringify(body)).not.toMatch(/"backend"|"provider"\s*:|"metadata"/);
@@ -281,6 +283,35 @@ function readZip(bytes: Buffer): Array<{ name: string; mode: number; text: strin
     text: string;
   }>;
 }
+
+describe("moved blocks", () => {
+  // The alb module's rules to the cluster got the addresses EcsCluster.allowFrom and
+  // LoadBalancer.allowTrafficTo give them when the module moved to EcsCluster.instancesFromAttributes:
+  // a caller's state at the old addresses moves instead of being replaced.
+  it("GIVEN terraform-aws-alb THEN it moves the two rules from their old addresses to resources of the module; no other module moves anything", () => {
+    const main = json(byName("terraform-aws-alb"), "main.tf.json") as {
+      resource: Record<string, Record<string, Json>>;
+      moved: { from: string; to: string }[];
+    };
+    const addresses = Object.entries(main.resource).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `${type}.${name}`),
+    );
+    expect(main.moved.map((m) => m.from)).toEqual([
+      "aws_vpc_security_group_egress_rule.alb_egress-to-cluster_644BAF6B",
+      "aws_vpc_security_group_ingress_rule.cluster-ingress-from-alb",
+    ]);
+    for (const { from, to } of main.moved) {
+      expect(addresses).toContain(to);
+      expect(addresses).not.toContain(from);
+    }
+    for (const m of modules.filter((m) => m.plan.name !== "terraform-aws-alb")) {
+      expect({ module: m.plan.name, moved: json(m, "main.tf.json").moved }).toEqual({
+        module: m.plan.name,
+        moved: undefined,
+      });
+    }
+  });
+});
 
 describe("terraform-aws-static-ip", () => {
   const module = () => byName("terraform-aws-static-ip");
@@ -395,11 +426,11 @@ describe("refusals: what Terraform variables cannot carry", () => {
       /^terraform-aws-ecs-service: the construct refused its inputs as Terraform variables \(prop hostHeaders, variable host_headers\): LoadBalancedService 'service': hostHeaders \(.+\) must be a literal, not a token: it decides at synth time whether the listener rule has a host-header condition/,
     ],
     [
-      "ecs-service ECS Exec, whose statements need a cluster member the adapter lacks",
+      "ecs-service ECS Exec, whose statements need the cluster's exec log group, which the imported cluster lacks",
       withProps(ecsServiceSpec as unknown as AnyModuleSpec, {
         enableExecuteCommand: { as: "fixed", value: true, reason: "test" },
       }),
-      /^terraform-aws-ecs-service: the construct read cluster\.execLogGroup, which the module's cluster adapter does not provide \(it has clusterName, clusterArn, capacityProviderName, clusterCapacityProviders, cluster, instanceTypes\)/,
+      /^terraform-aws-ecs-service: the construct refused its inputs as Terraform variables: LoadBalancedService 'service': enableExecuteCommand \(true\) must be false on cluster 'cluster', which has no ECS Exec log group to scope the task role's log permissions to; give EcsCluster\.fromAttributes the cluster's execLogGroupArn, or drop enableExecuteCommand\./,
     ],
   ])("GIVEN %s as a variable THEN generation refuses, naming module, prop and why", (_case, spec, error) => {
     expect(synth(spec)).toThrow(ModuleSpecError);
@@ -410,7 +441,7 @@ describe("refusals: what Terraform variables cannot carry", () => {
     [
       "a construct prop (network) as a variable",
       withProps(ecsClusterSpec as unknown as AnyModuleSpec, { network: { as: "variable" } }),
-      /^terraform-aws-ecs-cluster: prop network \(Network\) cannot be a Terraform variable: it is a construct instance, wired in code; mark it `adapter` and build it from adapter variables in `create`; change its disposition \(scripts\/terraform-modules\/specs\/ecs-cluster\.ts\)$/,
+      /^terraform-aws-ecs-cluster: prop network \(INetwork\) cannot be a Terraform variable: it is a construct instance, wired in code; mark it `adapter` and build it from adapter variables in `create`; change its disposition \(scripts\/terraform-modules\/specs\/ecs-cluster\.ts\)$/,
     ],
     [
       "an object-list prop (initialLifecycleHooks) as a variable",
@@ -451,7 +482,9 @@ describe("refusals: what Terraform variables cannot carry", () => {
     expect(() => planModule(spec, reader, REPO)).toThrow(error);
   });
 
-  it("GIVEN EcsCluster reading a network member the adapter lacks THEN generation fails, naming it", () => {
+  // The network is Network.fromAttributes of the module's variables: an INetwork, so every member
+  // EcsCluster reads is typed (a Proxy used to guard reads of members the adapter lacked).
+  it("GIVEN the ecs-cluster module's network THEN it is an imported INetwork of its variables, without public subnets", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const vars = Object.fromEntries(
       ["vpc_id", "private_subnet_ids", "host_dns_user_data", "nat_gateways"].map((n) => [
@@ -459,16 +492,16 @@ describe("refusals: what Terraform variables cannot carry", () => {
         new TerraformVariable(stack, n, { type: n === "private_subnet_ids" ? "list(string)" : "string" }),
       ]),
     );
-    const network = networkFromVariables(vars);
+    const network = networkFromVariables(stack, vars);
+    expect(Network.isNetwork(network)).toBe(true);
     const resolve = (value: unknown) =>
       Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
     expect(resolve(network.vpcId)).toBe("${var.vpc_id}");
     expect(resolve(network.privateSubnetIds)).toBe("${var.private_subnet_ids}");
     expect(resolve(network.hostDnsUserData())).toBe("${var.host_dns_user_data}");
     expect(resolve(network.natGateways)).toBe("${var.nat_gateways}");
-    expect(() => network.publicSubnetIds).toThrow(
-      /^terraform-aws-ecs-cluster: EcsCluster read network\.publicSubnetIds, which the module's network adapter does not provide \(it has vpcId, privateSubnetIds, hostDnsUserData, natGateways\)/,
-    );
+    expect(network.publicSubnetIds).toEqual([]);
+    expect(network.availabilityZones).toEqual([]);
   });
 });
 

@@ -354,7 +354,7 @@ describe("examples/hcl-consumer", () => {
         ],
         // the cluster's instances accept the load balancer on the dynamic host port range
         [
-          "module.alb.aws_vpc_security_group_ingress_rule.cluster-ingress-from-alb",
+          "module.alb.aws_vpc_security_group_ingress_rule.cluster_ingress-from-load-balancer-alb-32768-65535",
           "cluster",
           DYNAMIC_HOST_PORT_RANGE.from,
           DYNAMIC_HOST_PORT_RANGE.to,
@@ -362,7 +362,7 @@ describe("examples/hcl-consumer", () => {
       ].sort(),
     );
     const clusterIngress = changesOf(plan, "module.alb", "aws_vpc_security_group_ingress_rule").find((rc) =>
-      rc.address.includes("cluster-ingress"),
+      rc.address.includes("cluster_ingress-from-load-balancer"),
     )!.change;
     // module.cluster.security_group_id and the load balancer's group, both known after apply
     expect(clusterIngress.after_unknown).toMatchObject({

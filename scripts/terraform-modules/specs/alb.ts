@@ -4,18 +4,20 @@
  * HCL user calls this module once and the ecs-service module once per service, passing this one's
  * outputs (cdktf users pass the LoadBalancer construct to each LoadBalancedService the same way).
  */
-import { Fn, TerraformVariable, Token } from "cdktf";
+import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { EcsCluster } from "../../../modules/ecs-cluster";
+import { EcsCluster } from "../../../modules/ecs-cluster";
 import {
   DEFAULT_IDLE_TIMEOUT_SECONDS,
   LoadBalancer,
   LoadBalancerProps,
 } from "../../../modules/load-balanced-service";
-import type { Network } from "../../../modules/network";
+import { INetwork, Network } from "../../../modules/network";
 import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
 import { securityGroupIdVariable, vpcIdVariable } from "./shared";
+import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** What LoadBalancer reads of its network, and the adapter variable each comes from. */
 const NETWORK_MEMBERS = {
@@ -24,36 +26,9 @@ const NETWORK_MEMBERS = {
   privateSubnetIds: "private_subnet_ids",
 } as const;
 
-/**
- * A stand-in for a construct made of adapter variables: reading a member it lacks fails the
- * generation, naming it, so a change to the construct cannot silently get `undefined` here. With
- * `prototype` (the construct's class), `instanceof` checks pass, but its methods are not members.
- */
-export function adapterOf<T>(
-  module: string,
-  what: string,
-  members: Record<string, unknown>,
-  prototype?: object,
-): T {
-  if (prototype) Object.setPrototypeOf(members, prototype);
-  return new Proxy(members, {
-    get(target, member) {
-      if (typeof member === "symbol") return undefined;
-      if (Object.prototype.hasOwnProperty.call(target, member) || member in Object.prototype) {
-        return target[member];
-      }
-      throw new ModuleSpecError(
-        `${module}: the construct read ${what}.${member}, which the module's ${what} adapter does not ` +
-          `provide (it has ${Object.keys(target).join(", ")}); add a variable for it in ` +
-          `scripts/terraform-modules/specs/${module.replace(/^terraform-aws-/, "")}.ts`,
-      );
-    },
-  }) as unknown as T;
-}
-
-/** The `network` prop made from the adapter variables. */
-function networkFromVariables(vars: Readonly<Record<string, TerraformVariable>>): Network {
-  return adapterOf<Network>("terraform-aws-alb", "network", {
+/** The `network` prop: the network module's outputs as an imported network. */
+function networkFromVariables(scope: Construct, vars: Readonly<Record<string, TerraformVariable>>): INetwork {
+  return Network.fromAttributes(scope, "network", {
     vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
     publicSubnetIds: vars[NETWORK_MEMBERS.publicSubnetIds].listValue,
     privateSubnetIds: vars[NETWORK_MEMBERS.privateSubnetIds].listValue,
@@ -61,34 +36,39 @@ function networkFromVariables(vars: Readonly<Record<string, TerraformVariable>>)
 }
 
 /**
- * The cluster the load balancer forwards to, as `LoadBalancer.allowTrafficTo` uses it: its
- * instance security group, which gets the ingress rule `EcsCluster.allowFrom` would add (here in
- * this module, since the cluster is another module's).
+ * Lets the load balancer reach the cluster's instances (another module's cluster, known here by
+ * its instance security group): `allowTrafficTo` adds the ingress rule to that group and the
+ * egress rule to the load balancer's. Both had other addresses before the module used
+ * `EcsCluster.instancesFromAttributes` (the ingress rule was `cluster-ingress-from-alb`, the egress
+ * rule's id came from a stand-in's path): `moved` blocks carry their state over.
  */
-function clusterFromVariables(
+function allowTrafficToCluster(
   scope: Construct,
+  alb: LoadBalancer,
   vars: Readonly<Record<string, TerraformVariable>>,
   tags: Readonly<Record<string, string>> | undefined,
-): EcsCluster {
-  const securityGroupId = vars.cluster_security_group_id.stringValue;
-  return adapterOf<EcsCluster>("terraform-aws-alb", "cluster", {
-    node: { id: "cluster", path: "cluster" },
-    securityGroupId,
-    allowFrom: (
-      peer: { securityGroupId: string },
-      port: { from: number; to: number },
-      description: string,
-    ): VpcSecurityGroupIngressRule =>
-      new VpcSecurityGroupIngressRule(scope, "cluster-ingress-from-alb", {
-        securityGroupId,
-        referencedSecurityGroupId: peer.securityGroupId,
-        ipProtocol: "tcp",
-        fromPort: port.from,
-        toPort: port.to,
-        description,
-        tags: Token.asStringMap(Fn.merge([tags ?? {}, { Name: "cluster-ingress-from-alb" }])),
-      }),
+): void {
+  const instances = EcsCluster.instancesFromAttributes(scope, "cluster", {
+    securityGroupId: vars.cluster_security_group_id.stringValue,
+    tags,
   });
+  alb.allowTrafficTo(instances);
+  const only = <T>(rules: T[], what: string): T => {
+    if (rules.length !== 1) {
+      throw new ModuleSpecError(
+        `terraform-aws-alb: expected one ${what} rule to the cluster, got ${rules.length}`,
+      );
+    }
+    return rules[0]!;
+  };
+  only(
+    instances.node.children.filter((c) => c instanceof VpcSecurityGroupIngressRule),
+    "ingress",
+  ).moveFromId("aws_vpc_security_group_ingress_rule.cluster-ingress-from-alb");
+  only(
+    alb.node.children.filter((c) => c instanceof VpcSecurityGroupEgressRule),
+    "egress",
+  ).moveFromId("aws_vpc_security_group_egress_rule.alb_egress-to-cluster_644BAF6B");
 }
 
 /** ALB names: RE2 has no look-ahead, so the `internal-` prefix is its own test. */
@@ -274,8 +254,7 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
         "public_subnet_ids output.",
       rules: [
         {
-          condition:
-            'length(var.public_subnet_ids) >= 2 && alltrue([for id in var.public_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])',
+          condition: `length(var.public_subnet_ids) >= 2 && alltrue([for id in var.public_subnet_ids : can(regex("${AWS_ID_PATTERNS.subnet.source}", id))])`,
           errorMessage:
             "public_subnet_ids (${jsonencode(var.public_subnet_ids)}) must list subnet ids like subnet-0123456789abcdef0 in at least two availability zones (an ALB needs two); pass the network's public_subnet_ids.",
           rejects: [{ public_subnet_ids: ["subnet-0123456789abcdef0"] }, { public_subnet_ids: ["a", "b"] }],
@@ -290,8 +269,7 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
         "private_subnet_ids output.",
       rules: [
         {
-          condition:
-            'length(var.private_subnet_ids) >= 2 && alltrue([for id in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])',
+          condition: `length(var.private_subnet_ids) >= 2 && alltrue([for id in var.private_subnet_ids : can(regex("${AWS_ID_PATTERNS.subnet.source}", id))])`,
           errorMessage:
             "private_subnet_ids (${jsonencode(var.private_subnet_ids)}) must list subnet ids like subnet-0123456789abcdef0 in at least two availability zones (an ALB needs two); pass the network's private_subnet_ids.",
           rejects: [{ private_subnet_ids: [] }],
@@ -311,11 +289,14 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
     }),
   },
   create: (scope, props, adapter) => {
-    const alb = new LoadBalancer(scope, "alb", { ...props, network: networkFromVariables(adapter) });
-    alb.allowTrafficTo(clusterFromVariables(scope, adapter, props.tags));
+    const alb = new LoadBalancer(scope, "alb", { ...props, network: networkFromVariables(scope, adapter) });
+    allowTrafficToCluster(scope, alb, adapter, props.tags);
     return alb;
   },
-  skipAttributes: {},
+  skipAttributes: {
+    hasHttpsListener:
+      "Always true here (certificate_arn is required); https_listener_arn is the listener itself.",
+  },
   outputDescriptions: {
     arn: "ARN of the load balancer.",
     name: "Name of the load balancer.",

@@ -10,9 +10,11 @@ import {
   EcsClusterProps,
   LOG_RETENTION_DAYS_ALLOWED,
 } from "../../../modules/ecs-cluster";
-import type { Network } from "../../../modules/network";
-import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
+import { Construct } from "constructs";
+import { INetwork, NatGateways, Network } from "../../../modules/network";
+import { integerRule, ModuleSpec } from "../spec";
 import { vpcIdVariable } from "./shared";
+import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** What EcsCluster reads of its network, and the adapter variable each comes from. */
 const NETWORK_MEMBERS = {
@@ -23,31 +25,20 @@ const NETWORK_MEMBERS = {
 } as const;
 
 /**
- * The `network` prop made from the adapter variables. EcsCluster reads only the members in
- * {@link NETWORK_MEMBERS}; reading any other fails the generation, naming the member, so a change
- * to EcsCluster cannot silently get `undefined` here.
+ * The `network` prop: the network module's outputs as an imported network. EcsCluster reads its
+ * VPC, private subnets, host DNS user data and NAT layout (a token: the construct skips its NAT
+ * check, which the nat_gateways rule makes at plan time).
  */
-export function networkFromVariables(vars: Readonly<Record<string, TerraformVariable>>): Network {
-  const members: Record<string, unknown> = {
+export function networkFromVariables(
+  scope: Construct,
+  vars: Readonly<Record<string, TerraformVariable>>,
+): INetwork {
+  return Network.fromAttributes(scope, "network", {
     vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
     privateSubnetIds: vars[NETWORK_MEMBERS.privateSubnetIds].listValue,
-    hostDnsUserData: () => vars[NETWORK_MEMBERS.hostDnsUserData].stringValue,
-    // A token: the construct skips its NAT check, which the nat_gateways rule makes at plan time.
-    natGateways: vars[NETWORK_MEMBERS.natGateways].stringValue,
-  };
-  const adapter = new Proxy(members, {
-    get(target, member) {
-      if (typeof member === "symbol") return undefined;
-      if (member in target) return target[member];
-      throw new ModuleSpecError(
-        `terraform-aws-ecs-cluster: EcsCluster read network.${member}, which the module's network adapter ` +
-          `does not provide (it has ${Object.keys(NETWORK_MEMBERS).join(", ")}); add a variable for it in ` +
-          "scripts/terraform-modules/specs/ecs-cluster.ts",
-      );
-    },
+    hostDnsUserData: vars[NETWORK_MEMBERS.hostDnsUserData].stringValue,
+    natGateways: vars[NETWORK_MEMBERS.natGateways].stringValue as NatGateways,
   });
-  // The adapter has exactly the members EcsCluster uses (checked on every read above).
-  return adapter as unknown as Network;
 }
 
 /** The retentions CloudWatch Logs accepts, as an HCL list body. */
@@ -400,8 +391,7 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         "Subnets the Auto Scaling group launches into: the network module's private_subnet_ids output.",
       rules: [
         {
-          condition:
-            'length(var.private_subnet_ids) > 0 && alltrue([for id in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])',
+          condition: `length(var.private_subnet_ids) > 0 && alltrue([for id in var.private_subnet_ids : can(regex("${AWS_ID_PATTERNS.subnet.source}", id))])`,
           errorMessage:
             "private_subnet_ids (${jsonencode(var.private_subnet_ids)}) must list at least one subnet id like subnet-0123456789abcdef0; pass the network's private_subnet_ids.",
           rejects: [{ private_subnet_ids: [] }, { private_subnet_ids: ["my-subnet"] }],
@@ -458,7 +448,10 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
     },
   },
   create: (scope, props, adapter) => {
-    const cluster = new EcsCluster(scope, "cluster", { ...props, network: networkFromVariables(adapter) });
+    const cluster = new EcsCluster(scope, "cluster", {
+      ...props,
+      network: networkFromVariables(scope, adapter),
+    });
     // Capacity providers of other modules' groups join the cluster's one association (ECS allows
     // one per cluster), after its own; the construct's addAutoScalingGroupCapacity does the same.
     cluster.clusterCapacityProviders.capacityProviders = Token.asList(
@@ -469,6 +462,8 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
   skipAttributes: {
     instanceTypes:
       "It lists literal instance types only, and this module's instance_type is a variable (always empty here).",
+    allInstanceTypesKnown:
+      "Whether instanceTypes lists every capacity's type, for the services' task-size check: never here (instance_type is a variable).",
   },
   outputDescriptions: {
     clusterName: "Name of the ECS cluster.",

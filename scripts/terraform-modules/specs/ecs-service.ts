@@ -4,8 +4,8 @@
  * balancer, on the ecs-cluster module's cluster.
  */
 import { TerraformVariable } from "cdktf";
-import type { EcsCluster } from "../../../modules/ecs-cluster";
-import { LOG_RETENTION_DAYS_ALLOWED } from "../../../modules/ecs-cluster";
+import { Construct } from "constructs";
+import { EcsCluster, IEcsCluster, LOG_RETENTION_DAYS_ALLOWED } from "../../../modules/ecs-cluster";
 import {
   DEFAULT_DEPLOYMENT_MAXIMUM_PERCENT,
   DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
@@ -17,6 +17,7 @@ import {
   DEFAULT_HEALTHY_THRESHOLD_COUNT,
   DEFAULT_UNHEALTHY_THRESHOLD_COUNT,
   LoadBalancedService,
+  ILoadBalancer,
   LoadBalancedServiceProps,
   LoadBalancer,
   MAX_CPU_UNITS,
@@ -25,10 +26,8 @@ import {
 } from "../../../modules/load-balanced-service";
 import { IMAGE_REFERENCE_PATTERN } from "../../../modules/load-balanced-service/image-reference";
 import { integerRule, ModuleSpec, VariableRule } from "../spec";
-import { adapterOf } from "./alb";
 import { CLUSTER_ARN_VARIABLE } from "./shared";
-
-const MODULE = "terraform-aws-ecs-service";
+import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** The adapter variables of `cluster`. */
 const CLUSTER_MEMBERS = {
@@ -41,40 +40,39 @@ const CLUSTER_MEMBERS = {
 const LOAD_BALANCER_MEMBERS = { vpcId: "vpc_id", serviceListeners: "listener_arn" } as const;
 
 /**
- * The `cluster` prop made from the adapter variables. The service waits for the cluster's capacity
- * provider association (its strategy names the provider) through `depends_on = [var.cluster_name]`:
- * the ecs-cluster module's `service_cluster_name` output is read from that association.
+ * The `cluster` prop: the ecs-cluster module's outputs as an imported cluster. The service waits
+ * for the cluster's capacity provider association (its strategy names the provider) through
+ * `depends_on = [var.cluster_name]`: the ecs-cluster module's `service_cluster_name` output is read
+ * from that association. Its name is a variable (no literal to derive names from) and its instance
+ * types are unknown here, so the construct skips those checks.
  */
-function clusterFromVariables(vars: Readonly<Record<string, TerraformVariable>>): EcsCluster {
+function clusterFromVariables(
+  scope: Construct,
+  vars: Readonly<Record<string, TerraformVariable>>,
+): IEcsCluster {
   const clusterName = vars[CLUSTER_MEMBERS.clusterName];
-  return adapterOf<EcsCluster>(MODULE, "cluster", {
+  return EcsCluster.fromAttributes(scope, "cluster", {
     clusterName: clusterName.stringValue,
     clusterArn: vars[CLUSTER_MEMBERS.clusterArn].stringValue,
     capacityProviderName: vars[CLUSTER_MEMBERS.capacityProviderName].stringValue,
-    clusterCapacityProviders: { fqn: `var.${clusterName.friendlyUniqueId}` },
-    // The cluster is another module's: its name is a variable (no literal to derive names from) and
-    // its instance types are unknown here, so the construct skips those checks.
-    cluster: { nameInput: clusterName.stringValue },
-    instanceTypes: [],
+    capacityProviderAssociation: clusterName,
   });
 }
 
 /**
- * The `loadBalancer` prop made from the adapter variables. Its listener is the alb module's HTTPS
- * one; the alb module already lets the load balancer reach the cluster (`allowTrafficTo` is done
- * there, for the cluster given to it). Rule conflicts between services are the caller's to avoid
- * across module calls (AWS refuses a priority used twice on a listener).
+ * The `loadBalancer` prop: the alb module's outputs as an imported load balancer. Its listener is
+ * the alb module's HTTPS one; the alb module already lets the load balancer reach the cluster
+ * (`manageClusterRules: false`). Rule conflicts between services are the caller's to avoid across
+ * module calls (AWS refuses a priority used twice on a listener).
  */
-function loadBalancerFromVariables(vars: Readonly<Record<string, TerraformVariable>>): LoadBalancer {
-  return adapterOf<LoadBalancer>(MODULE, "loadBalancer", {
-    node: { id: "alb" },
+function loadBalancerFromVariables(
+  scope: Construct,
+  vars: Readonly<Record<string, TerraformVariable>>,
+): ILoadBalancer {
+  return LoadBalancer.fromAttributes(scope, "alb", {
     vpcId: vars[LOAD_BALANCER_MEMBERS.vpcId].stringValue,
-    serviceListeners: [
-      { arn: vars[LOAD_BALANCER_MEMBERS.serviceListeners].stringValue, node: { id: "https" } },
-    ],
-    findRuleConflict: () => undefined,
-    reserveRule: () => undefined,
-    allowTrafficTo: () => undefined,
+    httpsListenerArn: vars[LOAD_BALANCER_MEMBERS.serviceListeners].stringValue,
+    manageClusterRules: false,
   });
 }
 
@@ -565,7 +563,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
       description: "VPC of the service's target group: the alb module's vpc_id output.",
       rules: [
         {
-          condition: 'can(regex("^vpc-[0-9a-f]+$", var.vpc_id))',
+          condition: `can(regex("${AWS_ID_PATTERNS.vpc.source}", var.vpc_id))`,
           errorMessage:
             "vpc_id (${var.vpc_id}) must be a VPC id like vpc-0123456789abcdef0; pass the alb module's vpc_id.",
           rejects: [{ vpc_id: "my-vpc" }],
@@ -592,8 +590,8 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
   create: (scope, props, adapter) =>
     new LoadBalancedService(scope, "service", {
       ...props,
-      cluster: clusterFromVariables(adapter),
-      loadBalancer: loadBalancerFromVariables(adapter),
+      cluster: clusterFromVariables(scope, adapter),
+      loadBalancer: loadBalancerFromVariables(scope, adapter),
     } as LoadBalancedServiceProps),
   skipAttributes: {},
   outputDescriptions: {

@@ -1,5 +1,6 @@
 /** Adapter variables several generated modules take, worded once. */
 import type { AdapterVariable, HclValue } from "../spec";
+import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** A string input holding an id or ARN from another module, checked by `regex`. */
 export function referenceVariable(options: {
@@ -36,7 +37,7 @@ export function vpcIdVariable(description: string): AdapterVariable {
   return referenceVariable({
     name: "vpc_id",
     description,
-    regex: "^vpc-[0-9a-f]+$",
+    regex: AWS_ID_PATTERNS.vpc.source,
     must: "a VPC id like vpc-0123456789abcdef0",
     source: "the network's vpc_id",
     rejects: "my-vpc",
@@ -65,7 +66,7 @@ export function securityGroupIdVariable(options: {
 }): AdapterVariable {
   return referenceVariable({
     ...options,
-    regex: "^sg-[0-9a-f]+$",
+    regex: AWS_ID_PATTERNS.securityGroup.source,
     must: "a security group id like sg-0123456789abcdef0",
   });
 }

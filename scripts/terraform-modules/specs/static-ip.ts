@@ -5,15 +5,9 @@
  */
 import { Fn, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
-import {
-  EcsCapacity,
-  EcsCapacityContext,
-  EcsCapacityOptions,
-  EcsCluster,
-} from "../../../modules/ecs-cluster";
-import { failFor as clusterFailFor, resolveCapacityConfig } from "../../../modules/ecs-cluster/validation";
-import { LoadBalancer } from "../../../modules/load-balanced-service";
-import type { Network } from "../../../modules/network";
+import { EcsCluster, IEcsCluster } from "../../../modules/ecs-cluster";
+import { ILoadBalancer, LoadBalancer } from "../../../modules/load-balanced-service";
+import { INetwork, Network } from "../../../modules/network";
 import {
   DEFAULT_LAMBDA_LOG_RETENTION_DAYS,
   DEFAULT_RECONCILE_SCHEDULE,
@@ -25,10 +19,8 @@ import { LOG_RETENTION_DAYS_ALLOWED } from "../../../modules/ecs-cluster";
 import { SCHEDULE_EXPRESSION_PATTERN, STATIC_IP_NAME_PATTERN } from "../../../modules/static-ip/validation";
 import { INSTANCE_TYPE_PATTERN } from "../../../modules/ecs-cluster/validation";
 import { HclValue, ModuleSpec, VariableRule } from "../spec";
-import { adapterOf } from "./alb";
 import { CLUSTER_ARN_VARIABLE, securityGroupIdVariable, vpcIdVariable } from "./shared";
-
-const MODULE = "terraform-aws-static-ip";
+import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** Zones the generated module has a static IP in (one ENI, edge group and proxy service each). */
 export const STATIC_IP_MODULE_AZ_COUNT = 2;
@@ -64,92 +56,56 @@ const LOAD_BALANCER_MEMBERS = {
 type Vars = Readonly<Record<string, TerraformVariable>>;
 
 /**
- * A map by AZ whose keys are only known at plan time: reading `[az]` gives Terraform's
- * `lookup(var.<map>, az)` (a missing key fails the plan; the availability_zones rule names it).
+ * The `network` prop: the network module's outputs as an imported network. Its subnets come as
+ * maps by AZ whose keys are only known at plan time: subnet `i` is Terraform's
+ * `lookup(var.<map>, availability_zones[i])` (a missing key fails the plan; the availability_zones
+ * rule names it). The host DNS user data goes to the edge instances.
  */
-function lookupMap(variable: TerraformVariable): Record<string, string> {
-  return new Proxy({} as Record<string, string>, {
-    get(_target, key) {
-      if (typeof key === "symbol") return undefined;
-      return Token.asString(Fn.lookup(variable.value, key));
-    },
-  });
-}
-
-/** The `network` prop made from the adapter variables. */
-function networkFromVariables(vars: Vars, availabilityZones: readonly string[]): Network {
-  return adapterOf<Network>(MODULE, "network", {
-    node: { path: "network", id: "network" },
-    availabilityZones,
+function networkFromVariables(scope: Construct, vars: Vars, availabilityZones: readonly string[]): INetwork {
+  const lookups = (variable: TerraformVariable): string[] =>
+    availabilityZones.map((az) => Token.asString(Fn.lookup(variable.value, az)));
+  return Network.fromAttributes(scope, "network", {
     vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
-    publicSubnetIdsByAz: lookupMap(vars[NETWORK_MEMBERS.publicSubnetIdsByAz]),
-    privateSubnetIdsByAz: lookupMap(vars[NETWORK_MEMBERS.privateSubnetIdsByAz]),
+    availabilityZones: [...availabilityZones],
+    publicSubnetIds: lookups(vars[NETWORK_MEMBERS.publicSubnetIdsByAz]),
+    privateSubnetIds: lookups(vars[NETWORK_MEMBERS.privateSubnetIdsByAz]),
     vpcResolverAddress: vars[NETWORK_MEMBERS.vpcResolverAddress].stringValue,
+    hostDnsUserData: vars[CLUSTER_MEMBERS.hostDnsUserData].stringValue,
   });
 }
 
 /**
- * The `cluster` prop made from the adapter variables. `addAutoScalingGroupCapacity` builds the edge
- * groups here (under a `cluster` scope, with the cluster module's instance profile and security
- * group) as EcsCluster does; their capacity providers leave through the
- * `edge_capacity_provider_names` output, which the ecs-cluster module registers
+ * The `cluster` prop: the ecs-cluster module's outputs as an imported cluster, with its instance
+ * profile, so `addAutoScalingGroupCapacity` builds the edge groups here (under the `cluster` scope,
+ * with the cluster module's instance profile and security group). Their capacity providers leave
+ * through the `edge_capacity_provider_names` output, which the ecs-cluster module registers
  * (`extra_capacity_provider_names`). The proxy services wait for that registration through
  * `depends_on = [var.service_cluster_name]`, the ecs-cluster module's output read from it.
  */
-function clusterFromVariables(scope: Construct, vars: Vars): EcsCluster {
-  const holder = new Construct(scope, "cluster");
-  const clusterName = vars[CLUSTER_MEMBERS.clusterName].stringValue;
-  const securityGroupId = vars[CLUSTER_MEMBERS.securityGroupId].stringValue;
-  const context: EcsCapacityContext = {
-    clusterName,
-    hostDnsUserData: vars[CLUSTER_MEMBERS.hostDnsUserData].stringValue,
-    instanceProfileArn: vars[CLUSTER_MEMBERS.instanceProfileArn].stringValue,
-    securityGroupId,
-    tags: {},
-    // The cluster and its instance role are the ecs-cluster module's: the launch template refers
-    // to them through cluster_name and instance_profile_arn.
-    dependsOn: [],
-  };
-  const serviceClusterName = vars[CLUSTER_MEMBERS.serviceClusterName];
-  return adapterOf<EcsCluster>(MODULE, "cluster", {
-    node: holder.node,
-    clusterName,
+function clusterFromVariables(scope: Construct, vars: Vars, network: INetwork): IEcsCluster {
+  return EcsCluster.fromAttributes(scope, "cluster", {
+    clusterName: vars[CLUSTER_MEMBERS.clusterName].stringValue,
     clusterArn: vars[CLUSTER_MEMBERS.clusterArn].stringValue,
-    securityGroupId,
-    clusterCapacityProviders: { fqn: `var.${serviceClusterName.friendlyUniqueId}` },
-    // The cluster's name as given: StaticIp derives names from it (a variable here: checks skipped).
-    cluster: { nameInput: clusterName },
-    addAutoScalingGroupCapacity: (id: string, options: EcsCapacityOptions): EcsCapacity => {
-      const config = resolveCapacityConfig(
-        clusterFailFor(`EcsCapacity '${id}'`),
-        id,
-        clusterName,
-        { field: "subnetIds", ids: options.subnetIds ?? [] },
-        options,
-      );
-      return new EcsCapacity(holder, id, { config, context });
-    },
+    securityGroupId: vars[CLUSTER_MEMBERS.securityGroupId].stringValue,
+    instanceProfileArn: vars[CLUSTER_MEMBERS.instanceProfileArn].stringValue,
+    network,
+    capacityProviderAssociation: vars[CLUSTER_MEMBERS.serviceClusterName],
   });
 }
 
 /**
- * The `loadBalancer` prop made from the adapter variables: a LoadBalancer (StaticIp checks the
- * class) with only the members the edge proxy reads. The alb module always has its HTTPS listener.
+ * The `loadBalancer` prop: the alb module's outputs as an imported load balancer. The alb module
+ * always has its HTTPS listener; the internal flag is checked by the variable's rule (the proxy
+ * reaches an internal load balancer directly).
  */
-function loadBalancerFromVariables(vars: Vars): LoadBalancer {
-  return adapterOf<LoadBalancer>(
-    MODULE,
-    "loadBalancer",
-    {
-      node: { id: "alb", path: "alb" },
-      dnsName: vars[LOAD_BALANCER_MEMBERS.dnsName].stringValue,
-      securityGroupId: vars[LOAD_BALANCER_MEMBERS.securityGroupId].stringValue,
-      // Checked by the variable's rule: the proxy reaches an internal load balancer directly.
-      internal: true,
-      httpsListener: { node: { id: "https" } },
-    },
-    LoadBalancer.prototype,
-  );
+function loadBalancerFromVariables(scope: Construct, vars: Vars): ILoadBalancer {
+  return LoadBalancer.fromAttributes(scope, "alb", {
+    vpcId: vars[NETWORK_MEMBERS.vpcId].stringValue,
+    dnsName: vars[LOAD_BALANCER_MEMBERS.dnsName].stringValue,
+    securityGroupId: vars[LOAD_BALANCER_MEMBERS.securityGroupId].stringValue,
+    internal: true,
+    hasHttpsListener: true,
+  });
 }
 
 /** A rule that every value of a map variable matches `regex`. */
@@ -399,7 +355,7 @@ export const staticIpSpec: ModuleSpec<StaticIpProps, StaticIp> = {
       rules: [
         mapRule(
           "public_subnet_ids_by_az",
-          "^subnet-[0-9a-f]+$",
+          AWS_ID_PATTERNS.subnet.source,
           "map zones to subnet ids like subnet-0123456789abcdef0",
           "pass the network's public_subnet_ids_by_az",
           [{ "eu-west-2a": "public-a", "eu-west-2b": "subnet-0fedcba9876543210" }],
@@ -413,7 +369,7 @@ export const staticIpSpec: ModuleSpec<StaticIpProps, StaticIp> = {
       rules: [
         mapRule(
           "private_subnet_ids_by_az",
-          "^subnet-[0-9a-f]+$",
+          AWS_ID_PATTERNS.subnet.source,
           "map zones to subnet ids like subnet-0123456789abcdef0",
           "pass the network's private_subnet_ids_by_az",
           [{ "eu-west-2a": "private-a", "eu-west-2b": "subnet-0fedcba9876543211" }],
@@ -523,12 +479,12 @@ export const staticIpSpec: ModuleSpec<StaticIpProps, StaticIp> = {
     },
   },
   create: (scope, props, adapter) => {
-    const network = networkFromVariables(adapter, props.availabilityZones ?? []);
+    const network = networkFromVariables(scope, adapter, props.availabilityZones ?? []);
     return new StaticIp(scope, "static-ip", {
       ...props,
       network,
-      cluster: clusterFromVariables(scope, adapter),
-      loadBalancer: loadBalancerFromVariables(adapter),
+      cluster: clusterFromVariables(scope, adapter, network),
+      loadBalancer: loadBalancerFromVariables(scope, adapter),
     });
   },
   skipAttributes: {},
