@@ -184,6 +184,41 @@ describeCdktfExample("minimal", (synthesized) => {
   });
 });
 
+describeCdktfExample("existing-vpc", (synthesized) => {
+  it("synthesizes the cluster, the load balancer and the service on the imported VPC's variables, and nothing of the VPC; terraform validates it", () => {
+    const out = synthesized();
+    expect(Object.keys(out.stacks)).toEqual(["existing-vpc"]);
+    const tf = out.json("existing-vpc");
+    // Nothing of the network is created: it is the team's.
+    for (const type of [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_route_table",
+      "aws_nat_gateway",
+      "aws_internet_gateway",
+      "aws_route53_zone",
+    ]) {
+      expect(tf.resource[type]).toBeUndefined();
+    }
+    // Everything is placed on the imported ids.
+    expect(resources(tf, "aws_lb").map((lb) => lb.subnets)).toEqual(["${var.public_subnet_ids}"]);
+    expect(resources(tf, "aws_autoscaling_group").map((g) => g.vpc_zone_identifier)).toEqual([
+      "${var.private_subnet_ids}",
+    ]);
+    expect(resources(tf, "aws_security_group").map((sg) => sg.vpc_id)).toEqual([
+      "${var.vpc_id}",
+      "${var.vpc_id}",
+    ]);
+    expect(resources(tf, "aws_lb_target_group").map((tg) => tg.vpc_id)).toEqual(["${var.vpc_id}"]);
+    expect(resources(tf, "aws_ecs_service")).toHaveLength(1);
+    expect(Object.keys(tf.output).sort()).toEqual(["cluster_name", "load_balancer_dns_name", "service_name"]);
+    expect(new TerraformRun(out.dir("existing-vpc")).init().validate()).toMatchObject({
+      valid: true,
+      error_count: 0,
+    });
+  });
+});
+
 describeCdktfExample("ecs-poc", (synthesized) => {
   const FOUNDATION = "ecs-poc-foundation";
   const APP = "ecs-poc-app";
