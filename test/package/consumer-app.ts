@@ -13,6 +13,9 @@ export const CONSUMER_ENTRY_POINTS = [
   "static-ip",
 ] as const;
 
+/** ARN of the existing cluster the consumer imports (`EcsCluster.fromAttributes`). */
+export const IMPORTED_CLUSTER_ARN = "arn:aws:ecs:eu-west-2:123456789012:cluster/platform";
+
 /** Name of the consumer's stack. */
 export const CONSUMER_STACK = "consumer";
 
@@ -48,6 +51,19 @@ class ConsumerStack extends TerraformStack {
     });
     new WorkerService(this, "jobs", {
       cluster,
+      image: "public.ecr.aws/docker/library/busybox:1.36",
+      command: ["sleep", "3600"],
+      desiredCount: 1,
+    });
+
+    // An existing cluster, imported: the batch worker runs there, nothing of the cluster is created.
+    const platform = EcsCluster.fromAttributes(this, "platform", {
+      clusterName: "platform",
+      clusterArn: "${IMPORTED_CLUSTER_ARN}",
+      capacityProviderName: "platform-default",
+    });
+    new WorkerService(this, "batch", {
+      cluster: platform,
       image: "public.ecr.aws/docker/library/busybox:1.36",
       command: ["sleep", "3600"],
       desiredCount: 1,

@@ -14,7 +14,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformRun } from "../support/terraform";
-import { CONSUMER_ENTRY_POINTS, CONSUMER_MAIN_TS, CONSUMER_STACK } from "./consumer-app";
+import {
+  CONSUMER_ENTRY_POINTS,
+  CONSUMER_MAIN_TS,
+  CONSUMER_STACK,
+  IMPORTED_CLUSTER_ARN,
+} from "./consumer-app";
 import { shareProvider } from "../support/shared-provider";
 
 // One provider process for the file's terraform commands (test/support/shared-provider.ts).
@@ -247,8 +252,14 @@ describe("npm package", () => {
       ]) {
         expect(Object.keys(tf.resource)).toContain(type);
       }
-      // web, jobs, and the static IP's edge proxy service per AZ (two AZs).
-      expect(Object.keys(tf.resource.aws_ecs_service)).toHaveLength(4);
+      // web, jobs, batch (on the imported cluster), and the static IP's edge proxy service per AZ
+      // (two AZs); one cluster only: the imported one is not created.
+      expect(Object.keys(tf.resource.aws_ecs_service)).toHaveLength(5);
+      expect(Object.keys(tf.resource.aws_ecs_cluster)).toHaveLength(1);
+      const services = Object.values(tf.resource.aws_ecs_service) as { name: string; cluster: string }[];
+      expect(services.filter((svc) => svc.cluster === IMPORTED_CLUSTER_ARN).map((svc) => svc.name)).toEqual([
+        "batch",
+      ]);
       expect(Object.keys(tf.output).sort()).toEqual([
         "attacher",
         "cluster_name",
