@@ -4,7 +4,7 @@
 #   bash scripts/test.sh [--lane all|unit|local] [jest args...]
 #
 #   all   (npm test)            setup; then side by side: jest local, jest unit, the checks
-#                               (tsc, eslint, prettier) and pytest (all)
+#                               (tsc, eslint, prettier, the API report) and pytest (all)
 #   unit  (npm run test:unit)   setup, jest unit (synth, docs, terraform validate, the package),
 #                               pytest src (the Flask service over real HTTP); no local AWS
 #   local (npm run test:local)  setup, jest local (every *.local.test.ts: moto server, plan and
@@ -90,6 +90,8 @@ static_checks() {
   npx eslint --max-warnings 0 . && echo "eslint: ok" || return 1
   npx prettier --check . > /dev/null || { npx prettier --check .; echo "prettier: run 'npm run format'"; return 1; }
   echo "prettier: ok"
+  # The public API against the committed reports (api/*.api.md): a changed surface fails until reviewed.
+  npx tsx scripts/api/report.ts --check || { echo "api report: run 'npm run api' and review the diff"; return 1; }
 }
 jest_project() { # project [jest args...]
   npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
