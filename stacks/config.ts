@@ -5,7 +5,7 @@
  * @module
  */
 import * as path from "node:path";
-import { KNOWN_AZ_LETTERS } from "../modules/network";
+import { defaultAvailabilityZones } from "../modules/network";
 import { formatValue, ValidationError } from "../modules/shared/validation";
 import { EnvironmentConfig } from "./config-types";
 import { validateEnvironmentConfig } from "./config-validation";
@@ -145,10 +145,9 @@ export function withStateDirectory(
   });
 }
 
-/** The AZ names of an environment's network: the first `azCount` zones of its region. */
+/** The AZ names of an environment's network: the first `azCount` zones of its region, as `Network` derives them. */
 export function availabilityZonesOf(config: EnvironmentConfig): string[] {
-  const letters = KNOWN_AZ_LETTERS[config.region] ?? "abcdefgh".split("");
-  return letters.slice(0, config.network.azCount).map((letter) => `${config.region}${letter}`);
+  return defaultAvailabilityZones(config.region, config.network.azCount);
 }
 
 /** The AZs that hold a static IP: the first (`one`), every one (`per-az`) or none. */

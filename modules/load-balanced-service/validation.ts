@@ -3,6 +3,7 @@ import { cidrProblem } from "../network/cidr";
 import type { IEcsCluster } from "../ecs-cluster";
 import { checkConstruct, checkKnownKeys } from "../shared/validation";
 import { Network } from "../network";
+import { REGION_PATTERN } from "../network/regions";
 import type { Fail } from "../shared/validation";
 import { LOAD_BALANCER_PROPS_KEYS } from "./keys";
 import {
@@ -127,8 +128,8 @@ export const ACM_CERTIFICATE_ARN_PATTERN =
 export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 /** Load balancer names: what ELB accepts. */
 export const LOAD_BALANCER_NAME_PATTERN = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
-/** Region names such as `eu-west-2`. */
-export const REGION_NAME_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Region names such as `eu-west-2`: the network module's pattern, the one copy. */
+export const REGION_NAME_PATTERN = REGION_PATTERN;
 const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;
 const WEB_ACL_ARN_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/\s]+\/[^/\s]+$/;
 const MAX_ACCESS_LOGS_RETENTION_DAYS = 3650;

@@ -8,7 +8,6 @@ export {
   DEFAULT_AZ_COUNT,
   DEFAULT_FLOW_LOG_RETENTION_DAYS,
   DEFAULT_NAT_GATEWAYS,
-  DEFAULT_REGION,
   DEFAULT_SUBNET_NEW_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_ZONE_NAME,
@@ -16,6 +15,6 @@ export {
 } from "./props";
 export type { NatGateways, NetworkProps } from "./props";
 export type { INetwork, NetworkAttributes } from "./network-ref";
-export { AWS_REGIONS, isListedRegion, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
+export { AWS_REGIONS, defaultAvailabilityZones, isListedRegion, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
 export { FLOW_LOG_RETENTION_DAYS_ALLOWED } from "./validation";
 export { FLOW_LOG_ACTIONS } from "./flow-logs";

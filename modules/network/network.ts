@@ -1,3 +1,4 @@
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -73,7 +74,7 @@ export class Network extends NetworkBase {
   /** Validates `props` (throwing before any resource is created), then builds the network. */
   public constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
-    const config = resolveNetworkConfig(id, props);
+    const config = resolveNetworkConfig(id, props, awsProviderRegion(this));
     const tagsFor = (suffix: string): Record<string, string> =>
       mergeTags(config.tags, { Name: `${config.name}-${suffix}` });
 
@@ -124,4 +125,19 @@ export class Network extends NetworkBase {
       this.flowLogGroup = createFlowLogs(this, config, this.vpcId, tagsFor).logGroup;
     }
   }
+}
+
+/**
+ * The region of the default (unaliased) AWS provider of `scope`'s stack, when it sets one: the
+ * region the network's resources really go to.
+ */
+export function awsProviderRegion(scope: Construct): string | undefined {
+  const stack = TerraformStack.of(scope);
+  for (const child of stack.node.findAll()) {
+    if (!TerraformProvider.isTerraformProvider(child)) continue;
+    if (child.terraformResourceType !== "aws" || child.alias !== undefined) continue;
+    const region = (child as TerraformProvider & { region?: unknown }).region;
+    if (typeof region === "string") return region;
+  }
+  return undefined;
 }

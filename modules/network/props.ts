@@ -1,9 +1,6 @@
 /** Default VPC CIDR block. */
 export const DEFAULT_VPC_CIDR = "172.24.0.0/16";
 
-/** Default region the availability zone names are derived from and validated against. */
-export const DEFAULT_REGION = "eu-west-2";
-
 /** Default number of availability zones. */
 export const DEFAULT_AZ_COUNT = 2;
 
@@ -41,8 +38,9 @@ export interface NetworkProps {
 
   /**
    * Region the network is deployed to. Used only to derive and validate AZ names: the stack's
-   * provider decides where resources really go, and the two must agree.
-   * @default DEFAULT_REGION ("eu-west-2")
+   * provider decides where resources really go, and the two must agree (a literal region of the
+   * stack's default AWS provider that differs is rejected).
+   * @default - the region of the stack's AWS provider, else that of the literal `availabilityZones`; without either it must be given
    */
   readonly region?: string;
 

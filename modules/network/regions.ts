@@ -75,6 +75,16 @@ export function azLetters(region: string): readonly string[] {
   return KNOWN_AZ_LETTERS[region] ?? ALL_LETTERS;
 }
 
+/**
+ * The first `count` AZ names of `region` (`<region>a`, `<region>b`, ... by its known letters): the
+ * zones a network takes when it is not given any, and the one place they are derived.
+ */
+export function defaultAvailabilityZones(region: string, count: number): string[] {
+  return azLetters(region)
+    .slice(0, count)
+    .map((letter) => `${region}${letter}`);
+}
+
 /** The most AZs a network in `region` may span. */
 export function maxAzCount(region: string): number {
   return Math.min(azLetters(region).length, MAX_AZS);

@@ -5,7 +5,6 @@ import {
   DEFAULT_AZ_COUNT,
   DEFAULT_FLOW_LOG_RETENTION_DAYS,
   DEFAULT_NAT_GATEWAYS,
-  DEFAULT_REGION,
   DEFAULT_SUBNET_NEW_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_ZONE_NAME,
@@ -16,6 +15,7 @@ import {
 import {
   AWS_REGIONS,
   azLetters,
+  defaultAvailabilityZones,
   isKnownRegion,
   isListedRegion,
   MAX_AZS,
@@ -61,7 +61,8 @@ export interface NetworkConfig {
   readonly cidrBlock: string;
   /** The parsed block, or `undefined` when `cidrBlock` is an unresolved token. */
   readonly literalCidr: Ipv4Cidr | undefined;
-  readonly region: string;
+  /** Undefined only when every zone is a token (no region was needed to name or check them). */
+  readonly region: string | undefined;
   readonly availabilityZones: readonly string[];
   readonly subnetNewBits: number;
   readonly natGateways: NatGateways;
@@ -76,7 +77,11 @@ export interface NetworkConfig {
  * Applies defaults and validates every prop, throwing on the first problem, before any resource
  * exists. Literal checks are skipped for unresolved tokens.
  */
-export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkConfig {
+export function resolveNetworkConfig(
+  id: string,
+  props: NetworkProps,
+  providerRegion: string | undefined,
+): NetworkConfig {
   const fail = failFor(`Network '${id}'`);
   checkKnownKeys(fail, "", props, NETWORK_PROP_KEYS);
 
@@ -97,8 +102,8 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     fail("tags", tags, "not set Name (each resource gets its own Name tag)", "set the `name` prop instead");
   }
 
-  const region = props.region ?? DEFAULT_REGION;
-  if (!Token.isUnresolved(region) && !REGION_PATTERN.test(region)) {
+  const region = resolveRegion(props, providerRegion, fail);
+  if (region !== undefined && !Token.isUnresolved(region) && !REGION_PATTERN.test(region)) {
     fail("region", region, "be an AWS region name like eu-west-2", "fix the region name");
   }
   const allowUnlistedRegion = props.allowUnlistedRegion ?? false;
@@ -108,7 +113,12 @@ export function resolveNetworkConfig(id: string, props: NetworkProps): NetworkCo
     allowUnlistedRegion,
     "whether region is checked against AWS_REGIONS",
   );
-  if (!Token.isUnresolved(region) && !allowUnlistedRegion && !isListedRegion(region)) {
+  if (
+    region !== undefined &&
+    !Token.isUnresolved(region) &&
+    !allowUnlistedRegion &&
+    !isListedRegion(region)
+  ) {
     const near = nearestName(region, AWS_REGIONS);
     fail(
       "region",
@@ -234,8 +244,52 @@ function checkSubnetNewBits(subnetNewBits: number, azCount: number, fail: Fail):
   }
 }
 
-function resolveAvailabilityZones(props: NetworkProps, region: string, fail: Fail): readonly string[] {
-  const literalRegion = !Token.isUnresolved(region);
+/**
+ * The network's region: `region` when given (it must agree with a literal region of the stack's
+ * AWS provider), else the provider's, else the region of the literal `availabilityZones`; none is
+ * needed only when every zone is a token (the zones are not checked then). Never a silent default.
+ */
+function resolveRegion(
+  props: NetworkProps,
+  providerRegion: string | undefined,
+  fail: Fail,
+): string | undefined {
+  const literalProvider =
+    providerRegion !== undefined && !Token.isUnresolved(providerRegion) ? providerRegion : undefined;
+  if (props.region !== undefined) {
+    if (
+      literalProvider !== undefined &&
+      !Token.isUnresolved(props.region) &&
+      props.region !== literalProvider
+    ) {
+      fail(
+        "region",
+        props.region,
+        `agree with the region of the stack's AWS provider (${JSON.stringify(literalProvider)}): the provider decides where the subnets go`,
+        "drop region, or configure the provider with the same one",
+      );
+    }
+    return props.region;
+  }
+  if (providerRegion !== undefined) return providerRegion;
+  const zones = props.availabilityZones;
+  const literalZones = Array.isArray(zones) ? zones.filter((az) => !Token.isUnresolved(az)) : [];
+  if (literalZones.length > 0) return literalZones[0]!.replace(/[a-z]$/, "");
+  if (Array.isArray(zones) && zones.length > 0) return undefined;
+  return fail(
+    "region",
+    props.region,
+    "be given when the stack's AWS provider sets no region: it names the availability zones",
+    'pass region (e.g. "eu-west-2"), configure the stack\'s AwsProvider with one, or list availabilityZones',
+  );
+}
+
+function resolveAvailabilityZones(
+  props: NetworkProps,
+  region: string | undefined,
+  fail: Fail,
+): readonly string[] {
+  const literalRegion = region !== undefined && !Token.isUnresolved(region);
   const max = literalRegion ? maxAzCount(region) : MAX_AZS;
   const zonesOf = literalRegion && isKnownRegion(region) ? ` (${region} has ${max} known zones)` : "";
   const { azCount, availabilityZones } = props;
@@ -255,9 +309,8 @@ function resolveAvailabilityZones(props: NetworkProps, region: string, fail: Fai
     );
   }
   if (availabilityZones === undefined) {
-    return azLetters(region)
-      .slice(0, azCount ?? DEFAULT_AZ_COUNT)
-      .map((letter) => `${region}${letter}`);
+    // resolveRegion fails without a region when no zones are given.
+    return defaultAvailabilityZones(region!, azCount ?? DEFAULT_AZ_COUNT);
   }
   if (azCount !== undefined && azCount !== availabilityZones.length) {
     fail("azCount", azCount, `equal the ${availabilityZones.length} availabilityZones given`, "drop azCount");

@@ -150,7 +150,7 @@ describe("IAM lint helper (test/support/iam.ts)", () => {
 function clusterStack(options: { enableSessionManager?: boolean } = {}): string {
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "main", { network: net, ...options });
   cluster.addAutoScalingGroupCapacity("edge-a", { instanceAttributes: { role: "edge" } });
   cluster.grantToInstances({

@@ -84,7 +84,7 @@ describe("instanceCapacity", () => {
 describe("EcsCluster.instanceTypes", () => {
   function cluster(instanceType?: string): { cluster: EcsCluster; stack: TerraformStack } {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const network = new Network(stack, "net");
+    const network = new Network(stack, "net", { region: "eu-west-2" });
     return { cluster: new EcsCluster(stack, "main", { network, instanceType }), stack };
   }
 
@@ -108,7 +108,7 @@ describe("EcsCluster.instanceTypes", () => {
 
     const stack2 = new TerraformStack(Testing.app(), "stack");
     const onlyToken = new EcsCluster(stack2, "main", {
-      network: new Network(stack2, "net"),
+      network: new Network(stack2, "net", { region: "eu-west-2" }),
       instanceType: new TerraformVariable(stack2, "type", { type: "string" }).stringValue,
     });
     expect(onlyToken.instanceTypes).toEqual([]);

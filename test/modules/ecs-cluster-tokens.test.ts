@@ -48,7 +48,7 @@ type TokenOptions = (stack: TerraformStack) => ClusterOptions;
 /** Synthesizes a Network ("net") and an EcsCluster ("main") with the options `options` builds. */
 function synthWith(options: TokenOptions): SynthJson {
   const stack = new TerraformStack(Testing.app(), "stack");
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   new EcsCluster(stack, "main", { network: net, ...options(stack) });
   return JSON.parse(Testing.synth(stack)) as SynthJson;
 }
@@ -260,7 +260,9 @@ describe("EcsCluster: each validated prop as a token passes synth, the literal b
 
   it("GIVEN allowFrom with token ports THEN the port order check is skipped, a literal reversed range still throws", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const cluster = new EcsCluster(stack, "main", { network: new Network(stack, "net") });
+    const cluster = new EcsCluster(stack, "main", {
+      network: new Network(stack, "net", { region: "eu-west-2" }),
+    });
     const from = num(stack, "from");
     cluster.allowFrom({ securityGroupId: "sg-0123456789abcdef0" }, { from, to: 80 }, "from the ALB");
     const json = JSON.parse(Testing.synth(stack)) as SynthJson;
@@ -336,7 +338,7 @@ describe("EcsCluster: props that shape the construct tree refuse a token", () =>
     const stack = new TerraformStack(Testing.app(), "stack");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
     new EcsCluster(stack, "main", {
-      network: new Network(stack, "net"),
+      network: new Network(stack, "net", { region: "eu-west-2" }),
       clusterName: str(stack, "name"),
       instanceAttributes: { role: str(stack, "role") },
       containerStopTimeoutSeconds: num(stack, "stop"),

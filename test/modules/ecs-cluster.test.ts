@@ -70,7 +70,7 @@ function synthCluster(
   extend: (cluster: EcsCluster, net: Network) => void = () => undefined,
 ): { json: SynthJson; synth: string; cluster: EcsCluster; net: Network; stack: TerraformStack } {
   const stack = new TerraformStack(Testing.app(), "stack");
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "main", { network: net, ...options });
   extend(cluster, net);
   const synth = Testing.synth(stack);
@@ -81,7 +81,7 @@ function synthCluster(
 function buildCluster(options: ClusterOptions, network?: (net: Network) => Network): () => EcsCluster {
   return () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     return new EcsCluster(stack, "main", { network: network ? network(net) : net, ...options });
   };
 }
@@ -716,7 +716,7 @@ describe("EcsCluster options", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const name = new TerraformVariable(stack, "cluster_name", { type: "string" });
     const min = new TerraformVariable(stack, "min", { type: "number" });
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     new EcsCluster(stack, "main", {
       network: net,
       clusterName: name.stringValue,
@@ -808,7 +808,9 @@ describe("EcsCluster.addAutoScalingGroupCapacity", () => {
 
   it("GIVEN bad options THEN it throws naming the capacity, before creating anything", () => {
     const stack2 = new TerraformStack(Testing.app(), "stack");
-    const c = new EcsCluster(stack2, "main", { network: new Network(stack2, "net") });
+    const c = new EcsCluster(stack2, "main", {
+      network: new Network(stack2, "net", { region: "eu-west-2" }),
+    });
     const before = c.node.children.length;
     expect(() => c.addAutoScalingGroupCapacity("edge", { minSize: 2, maxSize: 1 })).toThrow(
       "EcsCapacity 'edge': minSize (2) must be ≤ maxSize (1); lower minSize or raise maxSize",
@@ -965,7 +967,7 @@ describe("EcsCluster validation", () => {
 
   it("throws before creating any resource", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     expect(() => new EcsCluster(stack, "main", { network: net, instanceType: "large" })).toThrow();
     const partial = stack.node.tryFindChild("main");
     expect(partial?.node.children ?? []).toEqual([]);
@@ -1150,7 +1152,7 @@ describe("EcsCluster validation", () => {
 
   it("GIVEN a construct id that is not a valid cluster name and no clusterName THEN the fix names the prop", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     expect(() => new EcsCluster(stack, "my cluster", { network: net })).toThrow(
       /EcsCluster 'my cluster': clusterName \("my cluster"\) must be .*; pass clusterName or use a kebab-case construct id/,
     );
@@ -1161,7 +1163,7 @@ describe("EcsCluster Terraform validity", () => {
   it("GIVEN a stack with the AWS provider, a Network and an EcsCluster with extra capacity THEN terraform validate passes", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     const cluster = new EcsCluster(stack, "main", { network: net, managedTerminationProtection: true });
     cluster.addAutoScalingGroupCapacity("edge-a", {
       subnetIds: [net.privateSubnetIds[0]],
@@ -1248,7 +1250,7 @@ describe("EcsCluster without NAT", () => {
   function build(options: ClusterOptions, extend?: (cluster: EcsCluster, net: Network) => void): () => void {
     return () => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net", { natGateways: "none" });
+      const net = new Network(stack, "net", { region: "eu-west-2", natGateways: "none" });
       const cluster = new EcsCluster(stack, "main", {
         network: net,
         ...(typeof options === "function" ? {} : options),
@@ -1270,7 +1272,7 @@ describe("EcsCluster without NAT", () => {
   it("GIVEN one of the network's private subnets explicitly THEN it fails too", () => {
     expect(() => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net", { natGateways: "none" });
+      const net = new Network(stack, "net", { region: "eu-west-2", natGateways: "none" });
       new EcsCluster(stack, "main", { network: net, subnetIds: [net.privateSubnetIds[1]] });
     }).toThrow(`EcsCluster 'main': ${NO_NAT} (listed in subnetIds)`);
   });
@@ -1278,7 +1280,7 @@ describe("EcsCluster without NAT", () => {
   it("GIVEN other subnets THEN they are not checked (the module cannot see their routes)", () => {
     expect(() => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net", { natGateways: "none" });
+      const net = new Network(stack, "net", { region: "eu-west-2", natGateways: "none" });
       new EcsCluster(stack, "main", { network: net, subnetIds: net.publicSubnetIds });
       new EcsCluster(stack, "other", { network: net, subnetIds: ["subnet-0123456789abcdef0"] });
     }).not.toThrow();
@@ -1287,7 +1289,7 @@ describe("EcsCluster without NAT", () => {
   it("GIVEN added capacity in the private subnets THEN it fails unless the cluster allows it", () => {
     const withEdge = (allow: boolean) => () => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net", { natGateways: "none" });
+      const net = new Network(stack, "net", { region: "eu-west-2", natGateways: "none" });
       const cluster = new EcsCluster(stack, "main", {
         network: net,
         subnetIds: ["subnet-0123456789abcdef0"],
@@ -1302,7 +1304,9 @@ describe("EcsCluster without NAT", () => {
   it("GIVEN a single NAT gateway THEN private subnets are fine", () => {
     expect(() => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      new EcsCluster(stack, "main", { network: new Network(stack, "net", { natGateways: "single" }) });
+      new EcsCluster(stack, "main", {
+        network: new Network(stack, "net", { region: "eu-west-2", natGateways: "single" }),
+      });
     }).not.toThrow();
   });
 });

@@ -185,7 +185,7 @@ describe("GIVEN the symbol checks", () => {
   it("THEN built and imported constructs pass, look-alike objects and other constructs do not", () => {
     const s = stack();
     const { network, cluster, loadBalancer } = importAll(s);
-    const built = new Network(s, "built", { natGateways: "single" });
+    const built = new Network(s, "built", { region: "eu-west-2", natGateways: "single" });
     const builtCluster = new EcsCluster(s, "built-cluster", { network: built });
     expect([Network.isNetwork(network), Network.isNetwork(built)]).toEqual([true, true]);
     expect([EcsCluster.isEcsCluster(cluster), EcsCluster.isEcsCluster(builtCluster)]).toEqual([true, true]);

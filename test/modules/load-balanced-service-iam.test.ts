@@ -33,7 +33,7 @@ const KMS_ARN = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-
 function servicesStack(options: { enableExecuteCommand?: boolean } = {}): string {
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const network = new Network(stack, "net");
+  const network = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "apps", { network });
   const lb = new LoadBalancer(stack, "alb", { network, enableAccessLogs: true });
   const exec = options.enableExecuteCommand ?? false;

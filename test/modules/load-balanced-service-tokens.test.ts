@@ -64,7 +64,7 @@ function synthWith(
   service: (stack: TerraformStack) => ServiceOptions = () => ({}),
   stack: TerraformStack = new TerraformStack(Testing.app(), "stack"),
 ): SynthJson {
-  const network = new Network(stack, "net");
+  const network = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "apps", { network, clusterName: "apps" });
   const loadBalancer = new LoadBalancer(stack, "alb", { network, deletionProtection: false, ...alb(stack) });
   new LoadBalancedService(stack, "web", {

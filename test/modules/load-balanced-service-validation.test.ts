@@ -27,7 +27,7 @@ interface World {
 /** A network, a cluster "apps" (`cluster` props over the defaults) and a load balancer "alb". */
 function world(cluster: Partial<EcsClusterProps> = {}): World {
   const stack = new TerraformStack(Testing.app(), "stack");
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const apps = new EcsCluster(stack, "apps", { network: net, ...cluster });
   const lb = new LoadBalancer(stack, "alb", { network: net });
   return { stack, net, cluster: apps, lb };
@@ -102,7 +102,7 @@ describe("unknown keys", () => {
 
   it("GIVEN a typo of a LoadBalancer prop THEN it names the prop it meant, before creating anything", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     expect(
       () =>
         new LoadBalancer(stack, "alb", {

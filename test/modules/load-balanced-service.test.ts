@@ -88,7 +88,7 @@ function makeWorld(
   lbProps: Partial<LoadBalancerProps> = {},
   networkProps: NetworkProps = {},
 ): World {
-  const net = new Network(scope, "net", networkProps);
+  const net = new Network(scope, "net", { region: "eu-west-2", ...networkProps });
   const cluster = new EcsCluster(scope, "apps", { network: net });
   const lb = new LoadBalancer(scope, "alb", { network: net, ...lbProps });
   return { scope, net, cluster, lb };
@@ -179,7 +179,7 @@ function service(options: ServiceOptions, lbProps: Partial<LoadBalancerProps> = 
 function loadBalancer(props: Partial<LoadBalancerProps>, networkProps: NetworkProps = {}): () => void {
   return () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net", networkProps);
+    const net = new Network(stack, "net", { region: "eu-west-2", ...networkProps });
     new LoadBalancer(stack, "alb", { network: net, ...props });
   };
 }
@@ -498,14 +498,14 @@ describe("LoadBalancer", () => {
 
     it("GIVEN an invalid prop THEN the load balancer's scope holds no resource", () => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net");
+      const net = new Network(stack, "net", { region: "eu-west-2" });
       expect(() => new LoadBalancer(stack, "alb", { network: net, idleTimeoutSeconds: -1 })).toThrow();
       expect(stack.node.tryFindChild("alb")?.node.children).toEqual([]);
     });
 
     it("GIVEN tokens THEN literal checks are skipped", () => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net");
+      const net = new Network(stack, "net", { region: "eu-west-2" });
       const timeout = new TerraformVariable(stack, "timeout", { type: "number" });
       const cidr = new TerraformVariable(stack, "cidr", { type: "string" });
       expect(

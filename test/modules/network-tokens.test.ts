@@ -33,12 +33,12 @@ const variable = (stack: TerraformStack, name: string, type: string) =>
 /** Synthesizes a Network (id "net") whose props `props` builds, with variables in its stack. */
 function synthWith(props: TokenProp): SynthJson {
   const stack = new TerraformStack(Testing.app(), "stack");
-  new Network(stack, "net", props(stack));
+  new Network(stack, "net", { region: "eu-west-2", ...props(stack) });
   return JSON.parse(Testing.synth(stack)) as SynthJson;
 }
 
 function build(props: NetworkProps): () => void {
-  return () => Testing.synthScope((scope) => new Network(scope, "net", props));
+  return () => Testing.synthScope((scope) => new Network(scope, "net", { region: "eu-west-2", ...props }));
 }
 
 describe("Network: each validated prop as a token passes synth, the literal bad value still throws", () => {

@@ -24,10 +24,12 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   DEFAULT_FLOW_LOG_RETENTION_DAYS,
   DEFAULT_VPC_CIDR,
   DEFAULT_ZONE_NAME,
+  defaultAvailabilityZones,
   NatGateways,
   Network,
   NetworkProps,
@@ -62,7 +64,7 @@ function synthNetwork(props: NetworkProps = {}): {
   stack: TerraformStack;
 } {
   const stack = new TerraformStack(Testing.app(), "stack");
-  const net = new Network(stack, "net", props);
+  const net = new Network(stack, "net", { region: "eu-west-2", ...props });
   const synth = Testing.synth(stack);
   return { synth, net, json: JSON.parse(synth) as SynthJson, stack };
 }
@@ -413,6 +415,56 @@ describe("Network options", () => {
     expect(synthNetwork({ region, azCount: zones.length }).net.availabilityZones).toEqual(zones);
   });
 
+  describe("the region: from the stack's AWS provider, never a silent default", () => {
+    const stackWith = (providerRegion?: string, alias?: string): TerraformStack => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      if (providerRegion !== undefined) new AwsProvider(stack, "aws", { region: providerRegion, alias });
+      return stack;
+    };
+
+    it("GIVEN a stack whose provider is in us-east-1 and no region THEN the subnets are in us-east-1", () => {
+      const net = new Network(stackWith("us-east-1"), "net");
+      expect(net.availabilityZones).toEqual(["us-east-1a", "us-east-1b"]);
+    });
+
+    it("GIVEN no provider region, no region and no zones THEN synth fails, naming region and the fixes", () => {
+      expect(() => new Network(stackWith(), "net")).toThrow(
+        `Network 'net': region (undefined) must be given when the stack's AWS provider sets no region: it names the availability zones; pass region (e.g. "eu-west-2"), configure the stack's AwsProvider with one, or list availabilityZones`,
+      );
+      // An aliased provider is not the stack's default: its region does not count.
+      expect(() => new Network(stackWith("us-east-1", "use1"), "net")).toThrow(
+        /^Network 'net': region \(undefined\) must be given/,
+      );
+    });
+
+    it("GIVEN a region that differs from the provider's THEN synth fails: the provider decides where the subnets go", () => {
+      expect(() => new Network(stackWith("us-east-1"), "net", { region: "eu-west-2" })).toThrow(
+        `Network 'net': region ("eu-west-2") must agree with the region of the stack's AWS provider ("us-east-1"): the provider decides where the subnets go; drop region, or configure the provider with the same one`,
+      );
+      expect(new Network(stackWith("eu-west-2"), "same", { region: "eu-west-2" }).availabilityZones).toEqual([
+        "eu-west-2a",
+        "eu-west-2b",
+      ]);
+    });
+
+    it("GIVEN no provider region but literal zones THEN the zones name the region, and a zone of another region is refused", () => {
+      expect(
+        new Network(stackWith(), "net", { availabilityZones: ["eu-west-1a", "eu-west-1c"] })
+          .availabilityZones,
+      ).toEqual(["eu-west-1a", "eu-west-1c"]);
+      expect(
+        () => new Network(stackWith(), "mixed", { availabilityZones: ["eu-west-1a", "eu-west-2b"] }),
+      ).toThrow(/^Network 'mixed': availabilityZones \("eu-west-2b"\) must be a zone of eu-west-1/);
+    });
+
+    it("GIVEN the environment config's zones THEN they are Network's own derivation (defaultAvailabilityZones)", () => {
+      expect(defaultAvailabilityZones("us-east-1", 3)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+      expect(new Network(stackWith("us-east-1"), "net", { azCount: 3 }).availabilityZones).toEqual(
+        defaultAvailabilityZones("us-east-1", 3),
+      );
+    });
+  });
+
   it("GIVEN a region outside the table THEN AZs fall back to the <region>[a-z] shape", () => {
     expect(synthNetwork({ region: "ap-southeast-7" }).net.availabilityZones).toEqual([
       "ap-southeast-7a",
@@ -521,7 +573,7 @@ describe("Network with an unresolved cidrBlock", () => {
   let net: Network | undefined;
   const synth = Testing.synthScope((scope) => {
     const cidr = new TerraformVariable(scope, "vpc_cidr", { type: "string" });
-    net = new Network(scope, "net", { cidrBlock: cidr.stringValue });
+    net = new Network(scope, "net", { region: "eu-west-2", cidrBlock: cidr.stringValue });
   });
   const json = JSON.parse(synth) as SynthJson;
 
@@ -540,7 +592,7 @@ describe("Network with an unresolved cidrBlock", () => {
   it("THEN the resolver address and the host DNS snippet use cidrhost()", () => {
     const scope = Testing.synthScope((s) => {
       const cidr = new TerraformVariable(s, "vpc_cidr", { type: "string" });
-      const network = new Network(s, "net", { cidrBlock: cidr.stringValue });
+      const network = new Network(s, "net", { region: "eu-west-2", cidrBlock: cidr.stringValue });
       new TerraformVariable(s, "probe", { type: "string", default: network.vpcResolverAddress });
       new TerraformVariable(s, "probe_user_data", { type: "string", default: network.hostDnsUserData() });
     });
@@ -565,7 +617,7 @@ describe("Network with an unresolved cidrBlock", () => {
     expect(() =>
       Testing.synthScope((scope) => {
         const cidr = new TerraformVariable(scope, "vpc_cidr", { type: "string" });
-        new Network(scope, "net", { cidrBlock: cidr.stringValue, subnetNewBits: 3 });
+        new Network(scope, "net", { region: "eu-west-2", cidrBlock: cidr.stringValue, subnetNewBits: 3 });
       }),
     ).toThrow(/^Network 'net': subnetNewBits \(3\) must give at least 10 subnets/);
   });
@@ -607,7 +659,7 @@ describe("Network .local warning", () => {
   it("GIVEN a .local zone and no hostDnsUserData() call WHEN synthesized THEN it warns once", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     Testing.synth(stack);
     Testing.synth(stack);
     expect(warningsOf(net)).toEqual([
@@ -619,7 +671,7 @@ describe("Network .local warning", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "stack");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-    new Network(stack, "net");
+    new Network(stack, "net", { region: "eu-west-2" });
     const outdir = Testing.fullSynth(stack);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
       stacks: Record<string, { annotations: { constructPath: string; level: string; message: string }[] }>;
@@ -636,7 +688,7 @@ describe("Network .local warning", () => {
   it("GIVEN hostDnsUserData() was called THEN there is no warning", () => {
     let net: Network | undefined;
     Testing.synthScope((scope) => {
-      net = new Network(scope, "net");
+      net = new Network(scope, "net", { region: "eu-west-2" });
       net.hostDnsUserData();
     });
     expect(warningsOf(net as Network)).toEqual([]);
@@ -651,7 +703,7 @@ describe("Network validation", () => {
   const build =
     (props: NetworkProps, id = "net") =>
     () =>
-      Testing.synthScope((scope) => new Network(scope, id, props));
+      Testing.synthScope((scope) => new Network(scope, id, { region: "eu-west-2", ...props }));
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   /** A value as messages show it: strings quoted, numbers bare, lists and maps as JSON. */
   const shown = (value: unknown) => (typeof value === "number" ? String(value) : JSON.stringify(value));
@@ -917,7 +969,7 @@ describe("Network validation", () => {
       Testing.synthScope((scope) => {
         const allow = new TerraformVariable(scope, "allow", { type: "bool" })
           .booleanValue as unknown as boolean;
-        new Network(scope, "net", { allowUnlistedRegion: allow });
+        new Network(scope, "net", { region: "eu-west-2", allowUnlistedRegion: allow });
       }),
     ).toThrow(/^Network 'net': allowUnlistedRegion \(.+\) must be a literal, not a token/);
   });
@@ -943,7 +995,7 @@ describe("Network validation", () => {
 
   it("GIVEN bad props THEN nothing is created", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    expect(() => new Network(stack, "net", { azCount: 9 })).toThrow(/azCount/);
+    expect(() => new Network(stack, "net", { region: "eu-west-2", azCount: 9 })).toThrow(/azCount/);
     expect((JSON.parse(Testing.synth(stack)) as SynthJson).resource).toBeUndefined();
   });
 });
@@ -974,7 +1026,7 @@ describe("Network Terraform validity", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "stack");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     net.hostDnsUserData();
     const dir = Testing.fullSynth(stack);
     expect(dir).toBeValidTerraform();

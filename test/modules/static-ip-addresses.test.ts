@@ -24,7 +24,7 @@ type Options = Omit<StaticIpAddressesProps, "network">;
 function build(options: Options = {}) {
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const addresses = new StaticIpAddresses(stack, "ips", { network: net, ...options });
   return { stack, net, addresses };
 }
@@ -175,14 +175,14 @@ describe("StaticIpAddresses validation", () => {
     ],
   ])("rejects %s, before creating anything", (_case, options, message) => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     expect(() => new StaticIpAddresses(stack, "ips", { network: net, ...options })).toThrow(message);
     expect(stack.node.tryFindChild("ips")).toBeUndefined();
   });
 
   it("rejects an AZ without a public subnet", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     const partial = Object.create(net) as Network;
     Object.defineProperty(partial, "publicSubnetIdsByAz", {
       value: { [AZ_A]: net.publicSubnetIdsByAz[AZ_A] },

@@ -11,7 +11,7 @@ describe("StaticIp checkov (synthesized JSON)", () => {
   // GIVEN a stack with a network, a cluster, an internal ALB with HTTPS and a StaticIp passing 443 through
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "main", { network: net });
   const alb = new LoadBalancer(stack, "alb", {
     network: net,

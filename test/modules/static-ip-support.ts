@@ -40,7 +40,7 @@ export interface Built {
 export function build(options: Options = {}, albProps: Partial<LoadBalancerProps> = {}): Built {
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "main", { network: net });
   const alb = new LoadBalancer(stack, "alb", { network: net, internal: true, ...albProps });
   const staticIp = new StaticIp(stack, "sip", { network: net, cluster, loadBalancer: alb, ...options });

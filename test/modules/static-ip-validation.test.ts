@@ -18,7 +18,7 @@ function world(clusterName?: string): {
 } {
   const stack = new TerraformStack(Testing.app(), "stack");
   addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(stack, "net");
+  const net = new Network(stack, "net", { region: "eu-west-2" });
   const cluster = new EcsCluster(stack, "main", { network: net, clusterName });
   const alb = new LoadBalancer(stack, "alb", { network: net, internal: true });
   return { stack, net, cluster, alb };

@@ -590,7 +590,7 @@ describe("StaticIp with given addresses", () => {
   function withAddresses(extra: Options = {}) {
     const stack = new TerraformStack(Testing.app(), "stack");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     const addresses = new StaticIpAddresses(stack, "ips", { network: net, availabilityZones: [AZ_A] });
     const cluster = new EcsCluster(stack, "main", { network: net });
     const alb = new LoadBalancer(stack, "alb", { network: net, internal: true });
@@ -654,7 +654,7 @@ describe("StaticIp with given addresses", () => {
 
   it("rejects addresses of another network", () => {
     const { stack, addresses } = withAddresses();
-    const other = new Network(stack, "other", { cidrBlock: "10.9.0.0/16" });
+    const other = new Network(stack, "other", { region: "eu-west-2", cidrBlock: "10.9.0.0/16" });
     const cluster = new EcsCluster(stack, "second", { network: other });
     const alb = new LoadBalancer(stack, "alb2", { network: other, internal: true });
     expect(
@@ -681,7 +681,7 @@ describe("StaticIp across stacks (addresses in a long-lived stack)", () => {
   const app = new App({ outdir });
   const foundation = new TerraformStack(app, "foundation");
   addAwsProvider(foundation, { region: "eu-west-2", target: { kind: "aws" } });
-  const net = new Network(foundation, "net");
+  const net = new Network(foundation, "net", { region: "eu-west-2" });
   const addresses = new StaticIpAddresses(foundation, "ips", { network: net });
   const appStack = new TerraformStack(app, "app");
   addAwsProvider(appStack, { region: "eu-west-2", target: { kind: "aws" } });
@@ -877,7 +877,7 @@ describe("StaticIp validation", () => {
     "rejects %s as the load balancer (from plain JavaScript), before creating anything",
     (_case, given, message) => {
       const stack = new TerraformStack(Testing.app(), "stack");
-      const net = new Network(stack, "net");
+      const net = new Network(stack, "net", { region: "eu-west-2" });
       const cluster = new EcsCluster(stack, "main", { network: net });
       const loadBalancer = given as unknown as LoadBalancer;
       expect(() => new StaticIp(stack, "sip", { network: net, cluster, loadBalancer })).toThrow(message);
@@ -901,7 +901,7 @@ describe("StaticIp validation", () => {
 
   it("rejects an AZ without a public subnet, before creating anything", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     const cluster = new EcsCluster(stack, "main", { network: net });
     const alb = new LoadBalancer(stack, "alb", { network: net, internal: true });
     const partial = Object.create(net) as Network;
@@ -923,7 +923,7 @@ describe("StaticIp validation", () => {
 
   it("rejects an AZ without a private subnet, before creating anything", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
-    const net = new Network(stack, "net");
+    const net = new Network(stack, "net", { region: "eu-west-2" });
     const cluster = new EcsCluster(stack, "main", { network: net });
     const alb = new LoadBalancer(stack, "alb", { network: net, internal: true });
     const partial = Object.create(net) as Network;

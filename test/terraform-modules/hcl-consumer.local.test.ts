@@ -96,7 +96,7 @@ function minus(more: Record<string, number>, less: Record<string, number>): Reco
 
 /** A network, a cluster and an internal HTTPS load balancer, as the example's first three modules have them. */
 function foundation(s: TerraformStack): { network: Network; cluster: EcsCluster; alb: LoadBalancer } {
-  const network = new Network(s, "network", { name: "dev" });
+  const network = new Network(s, "network", { region: "eu-west-2", name: "dev" });
   const cluster = new EcsCluster(s, "cluster", { network, clusterName: "dev-apps" });
   const alb = new LoadBalancer(s, "alb", {
     network,
@@ -180,9 +180,12 @@ describe("examples/hcl-consumer", () => {
     expect(new Set(plan.resource_changes.map((rc) => rc.change.actions.join(",")))).toEqual(
       new Set(["create"]),
     );
-    const network = synthesizedCounts((s) => new Network(s, "network", { name: "dev" }));
+    const network = synthesizedCounts((s) => new Network(s, "network", { region: "eu-west-2", name: "dev" }));
     const networkAndCluster = synthesizedCounts((s) => {
-      new EcsCluster(s, "cluster", { network: new Network(s, "network"), clusterName: "dev-apps" });
+      new EcsCluster(s, "cluster", {
+        network: new Network(s, "network", { region: "eu-west-2" }),
+        clusterName: "dev-apps",
+      });
     });
     const cluster = Object.fromEntries(
       Object.entries(networkAndCluster)
@@ -197,7 +200,10 @@ describe("examples/hcl-consumer", () => {
     // The alb module: the LoadBalancer and what allowTrafficTo adds for the cluster (in cdktf the
     // first service calls it; across modules the alb module does, for the cluster it is given).
     const networkAndClusterOnly = synthesizedCounts((s) => {
-      new EcsCluster(s, "cluster", { network: new Network(s, "network"), clusterName: "dev-apps" });
+      new EcsCluster(s, "cluster", {
+        network: new Network(s, "network", { region: "eu-west-2" }),
+        clusterName: "dev-apps",
+      });
     });
     const alb = minus(
       synthesizedCounts((s) => {
