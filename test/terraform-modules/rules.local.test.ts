@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GeneratedModule, renderModules } from "../../scripts/terraform-modules/generate";
 import type { ModulePlan } from "../../scripts/terraform-modules/plan";
 import type { HclValue, VariableRule } from "../../scripts/terraform-modules/spec";
@@ -67,6 +68,9 @@ function propsOf(plan: ModulePlan, args: Readonly<Record<string, HclValue>>): Re
 function buildLiteral(plan: ModulePlan, args: Readonly<Record<string, HclValue>>): () => void {
   return () => {
     const stack = new TerraformStack(Testing.app(), "stack");
+    // A caller's provider, in the region of the modules' examples and default zones (Network takes
+    // its region from it: it has no default of its own).
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
     const adapter = Object.fromEntries(
       plan.variables
         .filter((v) => !v.prop)
