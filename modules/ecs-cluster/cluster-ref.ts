@@ -5,7 +5,7 @@ import {
   VpcSecurityGroupIngressRule,
   VpcSecurityGroupIngressRuleConfig,
 } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { AWS_ID_PATTERNS, checkConstruct, checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
+import { checkAwsId, checkConstruct, checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
 import { INetwork, Network } from "../network";
 import { EcsCapacity } from "./capacity";
 import type { EcsCapacityOptions, PortSpec, SecurityGroupPeer } from "./props";
@@ -245,7 +245,7 @@ export class ImportedClusterInstances extends ClusterInstancesBase {
   public constructor(scope: Construct, id: string, attrs: ClusterInstancesAttributes) {
     const fail = failFor(`EcsCluster.instancesFromAttributes '${id}'`);
     checkKnownKeys(fail, "", attrs, CLUSTER_INSTANCES_ATTRIBUTE_KEYS);
-    checkSecurityGroupId(fail, attrs.securityGroupId);
+    checkAwsId(fail, "securityGroupId", attrs.securityGroupId, "securityGroup");
     if (attrs.tags !== undefined && !Token.isUnresolved(attrs.tags) && "Name" in attrs.tags) {
       fail("tags", attrs.tags, "not set Name (each rule gets its own Name tag)", "drop the Name tag");
     }
@@ -280,20 +280,6 @@ const CLUSTER_INSTANCES_ATTRIBUTE_KEYS: readonly string[] = keysOf<ClusterInstan
   securityGroupId: true,
   tags: true,
 });
-
-function checkSecurityGroupId(fail: Fail, securityGroupId: unknown): void {
-  if (
-    typeof securityGroupId !== "string" ||
-    (!Token.isUnresolved(securityGroupId) && !AWS_ID_PATTERNS.securityGroup.test(securityGroupId))
-  ) {
-    fail(
-      "securityGroupId",
-      securityGroupId,
-      "be a security group id: sg- and 8 or 17 hexadecimal digits",
-      "e.g. sg-0a1b2c3d4e5f60718",
-    );
-  }
-}
 
 /**
  * Attributes of an existing ECS cluster for {@link EcsCluster.fromAttributes}: the cluster, the
@@ -527,7 +513,8 @@ export function checkEcsClusterAttributes(fail: Fail, attrs: EcsClusterAttribute
       "be 1 to 255 letters, digits, hyphens and underscores",
       "platform-default",
     );
-  if (attrs.securityGroupId !== undefined) checkSecurityGroupId(fail, attrs.securityGroupId);
+  if (attrs.securityGroupId !== undefined)
+    checkAwsId(fail, "securityGroupId", attrs.securityGroupId, "securityGroup");
   if (attrs.execLogGroupArn !== undefined) {
     check(
       "execLogGroupArn",

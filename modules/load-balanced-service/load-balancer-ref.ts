@@ -3,7 +3,7 @@ import { Construct, IConstruct } from "constructs";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { IClusterInstances } from "../ecs-cluster";
 import {
-  AWS_ID_PATTERNS,
+  checkAwsId,
   checkKnownKeys,
   Fail,
   failFor,
@@ -390,19 +390,10 @@ export function checkLoadBalancerAttributes(fail: Fail, attrs: LoadBalancerAttri
     `${account}:loadbalancer/app/web/50dc6c495c0c9188`,
   );
   optional("dnsName", DNS_NAME_PATTERN, "be a DNS name", "web-1234567890.eu-west-2.elb.amazonaws.com");
-  optional(
-    "securityGroupId",
-    AWS_ID_PATTERNS.securityGroup,
-    "be a security group id: sg- and 8 or 17 hexadecimal digits",
-    "sg-0a1b2c3d4e5f60718",
-  );
-  check(
-    "vpcId",
-    attrs.vpcId,
-    AWS_ID_PATTERNS.vpc,
-    "be a VPC id: vpc- and 8 or 17 hexadecimal digits",
-    "vpc-0a1b2c3d4e5f60718",
-  );
+  if (attrs.securityGroupId !== undefined) {
+    checkAwsId(fail, "securityGroupId", attrs.securityGroupId, "securityGroup");
+  }
+  checkAwsId(fail, "vpcId", attrs.vpcId, "vpc");
   for (const field of ["internal", "hasHttpsListener", "allowAllOutbound", "manageClusterRules"] as const) {
     const value = attrs[field];
     if (value !== undefined && typeof value !== "boolean" && literal(value)) {

@@ -37,7 +37,6 @@ import {
   Fail,
   KMS_KEY_ARN_PATTERN,
   literal,
-  literalClusterName,
   requireLiteral,
 } from "./validation";
 import {
@@ -186,7 +185,7 @@ export function resolveContainerServiceConfig(
     );
   }
 
-  const clusterName = literalClusterName(props.cluster);
+  const clusterName = props.cluster.literalClusterName;
   if (
     image.kind === "repository" &&
     image.repositoryName === undefined &&

@@ -1,6 +1,5 @@
 import { Fn, Token } from "cdktf";
 import { cidrProblem } from "../network/cidr";
-import type { IEcsCluster } from "../ecs-cluster";
 import { checkConstruct, checkKnownKeys } from "../shared/validation";
 import { Network } from "../network";
 import { REGION_PATTERN } from "../network/regions";
@@ -98,14 +97,6 @@ export function checkDerivedNames(
   }
 }
 
-/**
- * The cluster's name as given (`clusterName` or its construct id), for names derived from it; undefined
- * when it is an unresolved token. `EcsCluster.clusterName` is a Terraform reference.
- */
-export function literalClusterName(cluster: IEcsCluster): string | undefined {
-  return cluster.literalClusterName;
-}
-
 /** `tags` with `extra` over them; a token map (a Terraform variable) is merged by Terraform. */
 export function withTags(
   tags: Readonly<Record<string, string>>,
@@ -128,8 +119,6 @@ export const ACM_CERTIFICATE_ARN_PATTERN =
 export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 /** Load balancer names: what ELB accepts. */
 export const LOAD_BALANCER_NAME_PATTERN = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
-/** Region names such as `eu-west-2`: the network module's pattern, the one copy. */
-export const REGION_NAME_PATTERN = REGION_PATTERN;
 const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;
 const WEB_ACL_ARN_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/\s]+\/[^/\s]+$/;
 const MAX_ACCESS_LOGS_RETENTION_DAYS = 3650;
@@ -346,7 +335,7 @@ export function resolveLoadBalancerConfig(
 
 function resolveRegion(fail: Fail, props: LoadBalancerProps): string {
   if (props.region !== undefined) {
-    if (!literal(props.region) || !REGION_NAME_PATTERN.test(props.region)) {
+    if (!literal(props.region) || !REGION_PATTERN.test(props.region)) {
       fail(
         "region",
         props.region,
@@ -358,7 +347,7 @@ function resolveRegion(fail: Fail, props: LoadBalancerProps): string {
   }
   const firstAz = props.network.availabilityZones[0];
   const derived = firstAz !== undefined && literal(firstAz) ? firstAz.replace(/[a-z]$/, "") : undefined;
-  if (derived === undefined || !REGION_NAME_PATTERN.test(derived)) {
+  if (derived === undefined || !REGION_PATTERN.test(derived)) {
     fail(
       "region",
       props.region,

@@ -1,6 +1,6 @@
 import { Annotations, Aspects, Fn, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { AWS_ID_PATTERNS, checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
+import { checkAwsId, checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
 import { cidrHost, cidrProblem, parseCidr } from "./cidr";
 import { needsHostDns, renderHostDnsUserData, unwiredLocalZoneWarning } from "./host-dns";
 import { NAT_GATEWAY_MODES, NatGateways } from "./props";
@@ -250,9 +250,7 @@ export function resolveNetworkAttributes(fail: Fail, attrs: NetworkAttributes): 
   checkKnownKeys(fail, "", attrs, NETWORK_ATTRIBUTE_KEYS);
   const { vpcId, vpcCidrBlock, natGateways, zoneName } = attrs;
   const availabilityZones = attrs.availabilityZones ?? [];
-  if (typeof vpcId !== "string" || (!Token.isUnresolved(vpcId) && !AWS_ID_PATTERNS.vpc.test(vpcId))) {
-    fail("vpcId", vpcId, "be a VPC id: vpc- and 8 or 17 hexadecimal digits", "e.g. vpc-0a1b2c3d4e5f60718");
-  }
+  checkAwsId(fail, "vpcId", vpcId, "vpc");
   if (vpcCidrBlock !== undefined) {
     if (typeof vpcCidrBlock !== "string") {
       fail("vpcCidrBlock", vpcCidrBlock, "be the VPC's IPv4 CIDR block", "e.g. 10.20.0.0/16");
@@ -301,17 +299,7 @@ export function resolveNetworkAttributes(fail: Fail, attrs: NetworkAttributes): 
       );
     }
     ids.forEach((subnetId, i) => {
-      if (
-        typeof subnetId !== "string" ||
-        (!Token.isUnresolved(subnetId) && !AWS_ID_PATTERNS.subnet.test(subnetId))
-      ) {
-        fail(
-          `${field}[${i}]`,
-          subnetId,
-          "be a subnet id: subnet- and 8 or 17 hexadecimal digits",
-          "e.g. subnet-0a1b2c3d",
-        );
-      }
+      checkAwsId(fail, `${field}[${i}]`, subnetId, "subnet");
       if (ids.indexOf(subnetId) !== i && !Token.isUnresolved(subnetId)) {
         fail(`${field}[${i}]`, subnetId, "be listed once", "give each AZ its own subnet");
       }

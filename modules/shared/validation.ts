@@ -6,6 +6,7 @@
  * reads: strings quoted (`"yes"`), numbers as numbers (`NaN`, `Infinity` too), `undefined`.
  * @module
  */
+import { Token } from "cdktf";
 
 /**
  * Thrown for input that cannot be synthesized. Apps and CLIs print its message alone (one line, no
@@ -131,6 +132,28 @@ export const AWS_ID_PATTERNS = {
   subnet: /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
   securityGroup: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
 } as const;
+
+/** What each of {@link AWS_ID_PATTERNS} is, for messages, and an example. */
+const AWS_ID_KINDS: Readonly<Record<keyof typeof AWS_ID_PATTERNS, { what: string; example: string }>> = {
+  vpc: { what: "a VPC id: vpc-", example: "vpc-0a1b2c3d4e5f60718" },
+  subnet: { what: "a subnet id: subnet-", example: "subnet-0a1b2c3d4e5f60718" },
+  securityGroup: { what: "a security group id: sg-", example: "sg-0a1b2c3d4e5f60718" },
+};
+
+/**
+ * Fails unless `value` is a string id of `kind` ({@link AWS_ID_PATTERNS}), e.g. `vpc-0a1b2c3d`; an
+ * unresolved token (a Terraform variable) passes, Terraform or the id's owner checks it.
+ */
+export function checkAwsId(
+  fail: Fail,
+  field: string,
+  value: unknown,
+  kind: keyof typeof AWS_ID_PATTERNS,
+): void {
+  if (typeof value === "string" && (Token.isUnresolved(value) || AWS_ID_PATTERNS[kind].test(value))) return;
+  const { what, example } = AWS_ID_KINDS[kind];
+  fail(field, value, `be ${what} and 8 or 17 hexadecimal digits`, `e.g. ${example}`);
+}
 
 /** A wrong value as a message shows it: an instance of a class by its class, anything else itself. */
 export function shownValue(given: unknown): unknown {

@@ -2,7 +2,7 @@ import { Token } from "cdktf";
 import { checkConstruct, checkKnownKeys, shownValue } from "../shared/validation";
 import type { Fail } from "../shared/validation";
 import { checkImageReference } from "../load-balanced-service/service-config";
-import { checkDerivedNames, DerivedName, literalClusterName } from "../load-balanced-service/validation";
+import { checkDerivedNames, DerivedName } from "../load-balanced-service/validation";
 import { EDGE_PROXY_OPTIONS_KEYS, STATIC_IP_ADDRESSES_PROPS_KEYS, STATIC_IP_PROPS_KEYS } from "./keys";
 import { EcsCluster, INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
 import { HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
@@ -441,7 +441,7 @@ export function resolveStaticIpConfig(fail: Fail, props: StaticIpProps): StaticI
   const tags = props.tags ?? {};
   checkTags(fail, tags);
 
-  const clusterName = literalClusterName(cluster);
+  const clusterName = cluster.literalClusterName;
   if (clusterName !== undefined) {
     checkDerivedNames(
       fail,
