@@ -289,6 +289,9 @@ function checkInteger(fail: Fail, field: string, value: number, min: number, max
 /**
  * Applies defaults to one capacity's options and validates them, throwing on the first problem.
  * `capacityId` names the capacity in derived names (`<clusterName>-<capacityId>`).
+ *
+ * The parts are checked in the order of {@link CapacityConfig}: subnets, the instances (type,
+ * image, root volume, metadata), sizes, managed scaling, the ECS agent, the names.
  */
 export function resolveCapacityConfig(
   fail: Fail,
@@ -297,6 +300,36 @@ export function resolveCapacityConfig(
   defaultSubnetIds: { readonly field: string; readonly ids: string[] },
   options: EcsCapacityOptions,
 ): CapacityConfig {
+  const subnetIds = resolveSubnetIds(fail, defaultSubnetIds, options);
+  const instances = resolveInstances(fail, options);
+  const sizes = resolveSizes(fail, options);
+  const spot = options.spot ?? false;
+  requireLiteral(fail, "spot", spot, "the launch template's market options and the agent's Spot draining");
+  const scaling = resolveManagedScaling(fail, options);
+  const agent = resolveAgent(fail, options);
+  const names = resolveCapacityNames(fail, capacityId, clusterName, options);
+  return {
+    subnetIds,
+    ...instances,
+    detailedMonitoring: options.detailedMonitoring ?? false,
+    spot,
+    ...sizes,
+    ...scaling,
+    instanceAttributes: agent.instanceAttributes,
+    containerStopTimeoutSeconds: agent.containerStopTimeoutSeconds,
+    additionalUserData: options.additionalUserData,
+    additionalSecurityGroupIds: [...(options.additionalSecurityGroupIds ?? [])],
+    initialLifecycleHooks: agent.initialLifecycleHooks,
+    ...names,
+  };
+}
+
+/** The capacity's subnets: its own, or the default the cluster gives (the network's private ones). */
+function resolveSubnetIds(
+  fail: Fail,
+  defaultSubnetIds: { readonly field: string; readonly ids: string[] },
+  options: EcsCapacityOptions,
+): string[] {
   const subnetField = options.subnetIds === undefined ? defaultSubnetIds.field : "subnetIds";
   const subnetIds = options.subnetIds ?? defaultSubnetIds.ids;
   if (literal(subnetIds) && subnetIds.length === 0) {
@@ -309,7 +342,17 @@ export function resolveCapacityConfig(
         : "pass subnet ids or leave subnetIds unset for the network's private subnets",
     );
   }
+  return [...subnetIds];
+}
 
+/** The instances: type, image, root volume and instance metadata. */
+function resolveInstances(
+  fail: Fail,
+  options: EcsCapacityOptions,
+): Pick<
+  CapacityConfig,
+  "instanceType" | "amiId" | "amiSsmParameterName" | "rootVolumeSizeGib" | "rootDeviceName" | "imdsHopLimit"
+> {
   const instanceType = options.instanceType ?? DEFAULT_INSTANCE_TYPE;
   if (literal(instanceType) && !INSTANCE_TYPE_PATTERN.test(instanceType)) {
     fail("instanceType", instanceType, "be an EC2 instance type like t3.small", "fix the type name");
@@ -365,12 +408,24 @@ export function resolveCapacityConfig(
     64,
     "keep 1 unless something outside the instance's own network namespace must read metadata",
   );
+  return { instanceType, amiId, amiSsmParameterName, rootVolumeSizeGib, rootDeviceName, imdsHopLimit };
+}
 
-  const { minSize, maxSize, desiredCapacity } = resolveSizes(fail, options);
-
-  const spot = options.spot ?? false;
-  requireLiteral(fail, "spot", spot, "the launch template's market options and the agent's Spot draining");
-
+/** ECS managed scaling and termination protection, and the group's scale-in protection and refresh. */
+function resolveManagedScaling(
+  fail: Fail,
+  options: EcsCapacityOptions,
+): Pick<
+  CapacityConfig,
+  | "managedScaling"
+  | "managedTerminationProtection"
+  | "protectFromScaleIn"
+  | "targetCapacityPercent"
+  | "minimumScalingStepSize"
+  | "maximumScalingStepSize"
+  | "instanceWarmupPeriodSeconds"
+  | "instanceRefreshMinHealthyPercentage"
+> {
   // Tokens pass through (capacity.ts turns a boolean token into ENABLED/DISABLED with a
   // conditional); the rules between the three are checked when all their values are literal.
   const managedScaling = options.managedScaling ?? true;
@@ -448,7 +503,23 @@ export function resolveCapacityConfig(
     100,
     `e.g. ${DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE}`,
   );
+  return {
+    managedScaling,
+    managedTerminationProtection,
+    protectFromScaleIn,
+    targetCapacityPercent,
+    minimumScalingStepSize,
+    maximumScalingStepSize,
+    instanceWarmupPeriodSeconds,
+    instanceRefreshMinHealthyPercentage,
+  };
+}
 
+/** What the ECS agent and the group's lifecycle hooks are given: attributes, stop timeout, hooks. */
+function resolveAgent(
+  fail: Fail,
+  options: EcsCapacityOptions,
+): Pick<CapacityConfig, "instanceAttributes" | "containerStopTimeoutSeconds" | "initialLifecycleHooks"> {
   const instanceAttributes = options.instanceAttributes ?? {};
   requireLiteral(
     fail,
@@ -478,7 +549,20 @@ export function resolveCapacityConfig(
   (options.initialLifecycleHooks ?? []).forEach((hook, i) => {
     if (literal(hook)) checkKnownKeys(fail, `initialLifecycleHooks[${i}]`, hook, LIFECYCLE_HOOK_KEYS);
   });
+  return {
+    instanceAttributes: { ...instanceAttributes },
+    containerStopTimeoutSeconds,
+    initialLifecycleHooks: [...(options.initialLifecycleHooks ?? [])],
+  };
+}
 
+/** The capacity provider's and the Auto Scaling group's names: given, or `<clusterName>-<capacityId>`. */
+function resolveCapacityNames(
+  fail: Fail,
+  capacityId: string,
+  clusterName: string,
+  options: EcsCapacityOptions,
+): Pick<CapacityConfig, "capacityProviderName" | "autoScalingGroupName"> {
   const capacityProviderName = options.capacityProviderName ?? `${clusterName}-${capacityId}`;
   const autoScalingGroupName = options.autoScalingGroupName ?? `${clusterName}-${capacityId}`;
   checkCapacityNames(fail, options, clusterName, capacityId, capacityProviderName, autoScalingGroupName);
@@ -513,36 +597,7 @@ export function resolveCapacityConfig(
       options.autoScalingGroupName === undefined ? "pass autoScalingGroupName" : "rename it",
     );
   }
-
-  return {
-    subnetIds: [...subnetIds],
-    instanceType,
-    amiId,
-    amiSsmParameterName,
-    rootVolumeSizeGib,
-    rootDeviceName,
-    imdsHopLimit,
-    detailedMonitoring: options.detailedMonitoring ?? false,
-    spot,
-    minSize,
-    maxSize,
-    desiredCapacity,
-    managedScaling,
-    managedTerminationProtection,
-    protectFromScaleIn,
-    targetCapacityPercent,
-    minimumScalingStepSize,
-    maximumScalingStepSize,
-    instanceWarmupPeriodSeconds,
-    instanceRefreshMinHealthyPercentage,
-    instanceAttributes: { ...instanceAttributes },
-    containerStopTimeoutSeconds,
-    additionalUserData: options.additionalUserData,
-    additionalSecurityGroupIds: [...(options.additionalSecurityGroupIds ?? [])],
-    initialLifecycleHooks: [...(options.initialLifecycleHooks ?? [])],
-    capacityProviderName,
-    autoScalingGroupName,
-  };
+  return { capacityProviderName, autoScalingGroupName };
 }
 
 /** The names and texts a capacity derives from the cluster name, its id or its group name. */
