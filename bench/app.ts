@@ -33,10 +33,10 @@ export function withServices(base: EnvironmentConfig, count: number): Environmen
   const web = base.services[0]!;
   const extra: ServiceConfig[] = Array.from({ length: count - 1 }, (_, i) => ({
     ...web,
-    name: `s${i + 1}`,
-    priority: i + 1,
+    serviceName: `s${i + 1}`,
+    rulePriority: i + 1,
     pathPatterns: [`/s${i + 1}/*`],
-    image: { source: "service", service: web.name },
+    image: { source: "service", service: web.serviceName },
   }));
   return { ...base, services: [web, ...extra] };
 }

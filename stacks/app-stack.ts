@@ -38,10 +38,9 @@ export function serviceScale(
 ): { desiredCount: number; autoScaling?: LoadBalancedAutoScalingOptions } {
   const a = service.autoScaling;
   const autoScaling: LoadBalancedAutoScalingOptions | undefined = a && {
-    minCapacity: stopped ? 0 : a.minCount,
-    maxCapacity: stopped ? 0 : a.maxCount,
-    targetCpuUtilizationPercent: a.cpuTargetPercent,
-    ...(a.requestsPerTarget !== undefined ? { targetRequestsPerTarget: a.requestsPerTarget } : {}),
+    ...a,
+    minCapacity: stopped ? 0 : a.minCapacity,
+    maxCapacity: stopped ? 0 : a.maxCapacity,
   };
   return { desiredCount: stopped ? 0 : service.desiredCount, ...(autoScaling ? { autoScaling } : {}) };
 }
@@ -107,7 +106,7 @@ export class AppStack extends TerraformStack {
       // Unset: the module's default, the VPC's CIDR block when internal, else the internet.
       ...(config.loadBalancer.ingressCidrs ? { ingressCidrs: [...config.loadBalancer.ingressCidrs] } : {}),
       deletionProtection: config.deletionProtection,
-      enableAccessLogs: config.loadBalancer.accessLogs,
+      enableAccessLogs: config.loadBalancer.enableAccessLogs,
       ...(config.loadBalancer.certificateArn ? { certificateArn: config.loadBalancer.certificateArn } : {}),
     });
 
@@ -117,8 +116,8 @@ export class AppStack extends TerraformStack {
       ...config.services.filter((s) => s.image.source === "ecr"),
       ...config.services.filter((s) => s.image.source !== "ecr"),
     ];
-    for (const s of ordered) services[s.name] = this.addService(s, services);
-    this.services = Object.fromEntries(config.services.map((s) => [s.name, services[s.name]!]));
+    for (const s of ordered) services[s.serviceName] = this.addService(s, services);
+    this.services = Object.fromEntries(config.services.map((s) => [s.serviceName, services[s.serviceName]!]));
 
     const addresses = props.foundation.staticIpAddresses;
     if (addresses) {
@@ -136,7 +135,7 @@ export class AppStack extends TerraformStack {
     const repositories = Object.fromEntries(
       config.services
         .filter((s) => s.image.source === "ecr")
-        .map((s) => [s.name, this.services[s.name]!.repositoryUrl ?? ""]),
+        .map((s) => [s.serviceName, this.services[s.serviceName]!.repositoryUrl ?? ""]),
     );
     const outputs: OutputSpecs = {
       alb_dns_name: { value: this.loadBalancer.dnsName, description: "DNS name of the load balancer" },
@@ -154,7 +153,7 @@ export class AppStack extends TerraformStack {
         description: "ECR repository URL by service (services that own one), to push images to",
       },
       service_names: {
-        value: config.services.map((s) => this.services[s.name]!.serviceName),
+        value: config.services.map((s) => this.services[s.serviceName]!.serviceName),
         description: "ECS service names, in configuration order",
       },
       stopped: { value: config.stopped, description: "Whether the environment is stopped (scaled to zero)" },
@@ -190,18 +189,18 @@ export class AppStack extends TerraformStack {
         : image.source === "service"
           ? { image: built[image.service]!.image, imageRepositoryArn: built[image.service]!.repository?.arn }
           : { image: image.uri };
-    return new LoadBalancedService(this, s.name, {
+    return new LoadBalancedService(this, s.serviceName, {
       cluster: this.cluster,
       loadBalancer: this.loadBalancer,
-      serviceName: s.name,
+      serviceName: s.serviceName,
       ...imageProps,
-      rulePriority: s.priority,
+      rulePriority: s.rulePriority,
       ...(s.pathPatterns ? { pathPatterns: [...s.pathPatterns] } : {}),
       ...(s.hostHeaders ? { hostHeaders: [...s.hostHeaders] } : {}),
-      containerPort: s.port,
+      containerPort: s.containerPort,
       healthCheckPath: s.healthCheckPath,
-      cpuUnits: s.cpu,
-      memoryLimitMiB: s.memoryMiB,
+      cpuUnits: s.cpuUnits,
+      memoryLimitMiB: s.memoryLimitMiB,
       memoryReservationMiB: s.memoryReservationMiB,
       ...(s.environment ? { environment: { ...s.environment } } : {}),
       ...serviceScale(s, config.stopped),

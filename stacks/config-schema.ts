@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { NAT_GATEWAY_MODES } from "../modules/network";
+import { NAT_GATEWAY_MODES } from "../modules/network/props";
 import { failFor, unknownKeyFix } from "../modules/shared/validation";
 import type { EnvironmentConfig, StaticIpAddresses } from "./config-types";
 
@@ -16,6 +16,23 @@ export const STATIC_IP_ADDRESS_MODES = [
   "per-az",
   "none",
 ] as const satisfies readonly StaticIpAddresses[];
+
+/**
+ * Keys the environment config had before it took the modules' prop names, with their new names: a
+ * config written before that is told the new name, not just "unknown key".
+ */
+export const RENAMED_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  name: "serviceName",
+  priority: "rulePriority",
+  port: "containerPort",
+  cpu: "cpuUnits",
+  memoryMiB: "memoryLimitMiB",
+  minCount: "minCapacity",
+  maxCount: "maxCapacity",
+  cpuTargetPercent: "targetCpuUtilizationPercent",
+  requestsPerTarget: "targetRequestsPerTarget",
+  accessLogs: "enableAccessLogs",
+};
 
 const stringList = z.array(z.string());
 
@@ -38,7 +55,7 @@ const loadBalancerSchema = z.strictObject({
   internal: z.boolean(),
   ingressCidrs: stringList.optional(),
   certificateArn: z.string().optional(),
-  accessLogs: z.boolean(),
+  enableAccessLogs: z.boolean(),
 });
 
 const imageSchema = z.discriminatedUnion("source", [
@@ -48,21 +65,21 @@ const imageSchema = z.discriminatedUnion("source", [
 ]);
 
 const autoScalingSchema = z.strictObject({
-  minCount: z.int(),
-  maxCount: z.int(),
-  cpuTargetPercent: z.int(),
-  requestsPerTarget: z.int().optional(),
+  minCapacity: z.int(),
+  maxCapacity: z.int(),
+  targetCpuUtilizationPercent: z.int(),
+  targetRequestsPerTarget: z.int().optional(),
 });
 
 const serviceSchema = z.strictObject({
-  name: z.string(),
-  priority: z.int(),
+  serviceName: z.string(),
+  rulePriority: z.int(),
   pathPatterns: stringList.optional(),
   hostHeaders: stringList.optional(),
-  port: z.int(),
+  containerPort: z.int(),
   healthCheckPath: z.string(),
-  cpu: z.int(),
-  memoryMiB: z.int(),
+  cpuUnits: z.int(),
+  memoryLimitMiB: z.int(),
   memoryReservationMiB: z.int(),
   desiredCount: z.int(),
   autoScaling: autoScalingSchema.optional(),
@@ -123,7 +140,7 @@ void schemaMatchesInterface;
 
 type Segment = PropertyKey;
 
-/** `services[1].autoScaling.minCount` from zod's `["services", 1, "autoScaling", "minCount"]`. */
+/** `services[1].autoScaling.minCapacity` from zod's `["services", 1, "autoScaling", "minCapacity"]`. */
 export function fieldPath(path: readonly Segment[]): string {
   if (path.length === 0) return "config";
   return path
@@ -225,12 +242,12 @@ export function checkEnvironmentShape(input: unknown): EnvironmentConfig {
       const key = issue.keys[0]!;
       const owner = schemaAt(ENVIRONMENT_CONFIG_SCHEMA, input, at);
       const valid = owner instanceof z.ZodObject ? Object.keys(owner.shape) : [];
-      return fail(
-        fieldPath([...at, key]),
-        valueAt(input, [...at, key]),
-        "be a known key",
-        unknownKeyFix(key, valid),
-      );
+      const renamed = Object.hasOwn(RENAMED_CONFIG_KEYS, key) ? RENAMED_CONFIG_KEYS[key] : undefined;
+      const fix =
+        renamed !== undefined && valid.includes(renamed)
+          ? `it is now ${renamed} (the module's prop name); rename it`
+          : unknownKeyFix(key, valid);
+      return fail(fieldPath([...at, key]), valueAt(input, [...at, key]), "be a known key", fix);
     }
     case "invalid_type": {
       const value = valueAt(input, at);

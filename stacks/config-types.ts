@@ -133,7 +133,7 @@ export interface LoadBalancerConfig {
    * Access logs in a new S3 bucket. (Against the local AWS, hashicorp/aws 6.x reads the bucket's
    * tags through S3 Control, which `stacks/aws-provider.ts` routes to the emulator.)
    */
-  readonly accessLogs: boolean;
+  readonly enableAccessLogs: boolean;
 }
 
 /** A checkov check an environment accepts failing, and why (the plan review's gate skips it). */
@@ -156,24 +156,24 @@ export type ServiceImage =
 /** Target tracking auto scaling of a service. */
 export interface ServiceAutoScalingConfig {
   /** Fewest tasks (an integer ≥ 1; the stop switch, not this, scales to zero). */
-  readonly minCount: number;
-  /** Most tasks (an integer ≥ minCount, at most 100). */
-  readonly maxCount: number;
+  readonly minCapacity: number;
+  /** Most tasks (an integer ≥ minCapacity, at most 100). */
+  readonly maxCapacity: number;
   /** Average CPU utilisation to keep, percent (1 to 100). */
-  readonly cpuTargetPercent: number;
+  readonly targetCpuUtilizationPercent: number;
   /**
    * Requests per minute per task to keep (an integer ≥ 1).
    * @default - no request-count policy
    */
-  readonly requestsPerTarget?: number;
+  readonly targetRequestsPerTarget?: number;
 }
 
 /** One service on the shared load balancer. */
 export interface ServiceConfig {
   /** ECS service name: 1 to 24 lower-case letters, digits or hyphens, starting with a letter; unique. */
-  readonly name: string;
+  readonly serviceName: string;
   /** Listener rule priority (1 to 50000, lower first), unique. */
-  readonly priority: number;
+  readonly rulePriority: number;
   /**
    * Path patterns the rule matches (1 to 3, each starting with `/`).
    * @default - every path of `hostHeaders` (one of the two is required)
@@ -185,18 +185,18 @@ export interface ServiceConfig {
    */
   readonly hostHeaders?: readonly string[];
   /** Port the container listens on (1 to 65535). */
-  readonly port: number;
+  readonly containerPort: number;
   /** Path of the load balancer's health check, starting with `/`. */
   readonly healthCheckPath: string;
   /** CPU units reserved (128 to 10240; 1024 is one vCPU). */
-  readonly cpu: number;
+  readonly cpuUnits: number;
   /** Hard memory limit, MiB (at least memoryReservationMiB). */
-  readonly memoryMiB: number;
-  /** Memory placement reserves, MiB (6 to memoryMiB). */
+  readonly memoryLimitMiB: number;
+  /** Memory placement reserves, MiB (6 to memoryLimitMiB). */
   readonly memoryReservationMiB: number;
   /**
    * Tasks (an integer ≥ 1; the stop switch, not this, scales to zero). With `autoScaling`, the
-   * count at creation, from minCount to maxCount.
+   * count at creation, from minCapacity to maxCapacity.
    */
   readonly desiredCount: number;
   /**

@@ -1,7 +1,7 @@
 import { NatGateways } from "../modules/network";
 import { cidrProblem as cidrShapeProblem } from "../modules/network/cidr";
 import { AWS_REGIONS, isListedRegion, maxAzCount, REGION_PATTERN } from "../modules/network/regions";
-import { INSTANCE_TYPE_PATTERN } from "../modules/ecs-cluster";
+import { INSTANCE_TYPE_PATTERN } from "../modules/ecs-cluster/validation";
 import { HOST_HEADER_PATTERN, PATH_PATTERN_PATTERN } from "../modules/load-balanced-service/routing-config";
 import { ENV_NAME_PATTERN, IMAGE_TAG_PATTERN } from "../modules/load-balanced-service/service-config";
 import { KMS_KEY_ARN_PATTERN } from "../modules/load-balanced-service/validation";
@@ -220,19 +220,24 @@ function validateServices(fail: Fail, config: EnvironmentConfig): void {
   const priorities = new Set<number>();
   services.forEach((service, i) => {
     validateService(fail, `services[${i}]`, service);
-    if (names.has(service.name)) {
-      fail(`services[${i}].name`, service.name, "be unique", "rename one of the services");
+    if (names.has(service.serviceName)) {
+      fail(`services[${i}].serviceName`, service.serviceName, "be unique", "rename one of the services");
     }
-    names.add(service.name);
-    if (priorities.has(service.priority)) {
-      fail(`services[${i}].priority`, service.priority, "be unique", "give each service its own priority");
+    names.add(service.serviceName);
+    if (priorities.has(service.rulePriority)) {
+      fail(
+        `services[${i}].rulePriority`,
+        service.rulePriority,
+        "be unique",
+        "give each service its own priority",
+      );
     }
-    priorities.add(service.priority);
+    priorities.add(service.rulePriority);
   });
   services.forEach((service, i) => {
     const image = service.image;
     if (image.source !== "service") return;
-    const target = services.find((s) => s.name === image.service);
+    const target = services.find((s) => s.serviceName === image.service);
     if (!target || target === service || target.image.source !== "ecr") {
       fail(
         `services[${i}].image.service`,
@@ -241,7 +246,7 @@ function validateServices(fail: Fail, config: EnvironmentConfig): void {
         `one of: ${
           services
             .filter((s) => s !== service && s.image.source === "ecr")
-            .map((s) => s.name)
+            .map((s) => s.serviceName)
             .join(", ") || "(none)"
         }`,
       );
@@ -250,15 +255,15 @@ function validateServices(fail: Fail, config: EnvironmentConfig): void {
 }
 
 function validateService(fail: Fail, at: string, s: ServiceConfig): void {
-  if (!SERVICE_NAME.test(s.name)) {
+  if (!SERVICE_NAME.test(s.serviceName)) {
     fail(
-      `${at}.name`,
-      s.name,
+      `${at}.serviceName`,
+      s.serviceName,
       "be 1 to 24 lower-case letters, digits or hyphens, starting with a letter",
       "shorten or rename it",
     );
   }
-  checkRange(fail, `${at}.priority`, s.priority, 1, 50_000, "e.g. 100; lower is evaluated first");
+  checkRange(fail, `${at}.rulePriority`, s.rulePriority, 1, 50_000, "e.g. 100; lower is evaluated first");
   if (s.pathPatterns === undefined && s.hostHeaders === undefined) {
     fail(`${at}.pathPatterns`, s.pathPatterns, "be set when hostHeaders is not", 'e.g. ["/api/*"]');
   }
@@ -297,11 +302,11 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       }
     });
   }
-  checkRange(fail, `${at}.port`, s.port, 1, 65_535, "e.g. 8080");
+  checkRange(fail, `${at}.containerPort`, s.containerPort, 1, 65_535, "e.g. 8080");
   if (!s.healthCheckPath.startsWith("/") || /\s/.test(s.healthCheckPath)) {
     fail(`${at}.healthCheckPath`, s.healthCheckPath, "start with `/` and hold no spaces", 'e.g. "/health"');
   }
-  checkRange(fail, `${at}.cpu`, s.cpu, 128, 10_240, "1024 is one vCPU; e.g. 256");
+  checkRange(fail, `${at}.cpuUnits`, s.cpuUnits, 128, 10_240, "1024 is one vCPU; e.g. 256");
   checkRange(
     fail,
     `${at}.memoryReservationMiB`,
@@ -310,11 +315,11 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
     Number.MAX_SAFE_INTEGER,
     "e.g. 256",
   );
-  checkRange(fail, `${at}.memoryMiB`, s.memoryMiB, 6, Number.MAX_SAFE_INTEGER, "e.g. 512");
-  if (s.memoryMiB < s.memoryReservationMiB) {
+  checkRange(fail, `${at}.memoryLimitMiB`, s.memoryLimitMiB, 6, Number.MAX_SAFE_INTEGER, "e.g. 512");
+  if (s.memoryLimitMiB < s.memoryReservationMiB) {
     fail(
-      `${at}.memoryMiB`,
-      s.memoryMiB,
+      `${at}.memoryLimitMiB`,
+      s.memoryLimitMiB,
       `be ≥ ${at}.memoryReservationMiB (${s.memoryReservationMiB})`,
       "raise the limit or lower the reservation",
     );
@@ -331,37 +336,44 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
     const a = s.autoScaling;
     checkRange(
       fail,
-      `${at}.autoScaling.minCount`,
-      a.minCount,
+      `${at}.autoScaling.minCapacity`,
+      a.minCapacity,
       1,
       100,
       "use `stopped: true` to scale to zero",
     );
-    checkRange(fail, `${at}.autoScaling.maxCount`, a.maxCount, 1, 100, "e.g. 6");
-    if (a.minCount > a.maxCount) {
+    checkRange(fail, `${at}.autoScaling.maxCapacity`, a.maxCapacity, 1, 100, "e.g. 6");
+    if (a.minCapacity > a.maxCapacity) {
       fail(
-        `${at}.autoScaling.minCount`,
-        a.minCount,
-        `be ≤ ${at}.autoScaling.maxCount (${a.maxCount})`,
-        "lower it or raise maxCount",
+        `${at}.autoScaling.minCapacity`,
+        a.minCapacity,
+        `be ≤ ${at}.autoScaling.maxCapacity (${a.maxCapacity})`,
+        "lower it or raise maxCapacity",
       );
     }
-    checkRange(fail, `${at}.autoScaling.cpuTargetPercent`, a.cpuTargetPercent, 1, 100, "e.g. 60");
-    if (a.requestsPerTarget !== undefined) {
+    checkRange(
+      fail,
+      `${at}.autoScaling.targetCpuUtilizationPercent`,
+      a.targetCpuUtilizationPercent,
+      1,
+      100,
+      "e.g. 60",
+    );
+    if (a.targetRequestsPerTarget !== undefined) {
       checkRange(
         fail,
-        `${at}.autoScaling.requestsPerTarget`,
-        a.requestsPerTarget,
+        `${at}.autoScaling.targetRequestsPerTarget`,
+        a.targetRequestsPerTarget,
         1,
         Number.MAX_SAFE_INTEGER,
         "e.g. 1000 requests per minute per task",
       );
     }
-    if (s.desiredCount < a.minCount || s.desiredCount > a.maxCount) {
+    if (s.desiredCount < a.minCapacity || s.desiredCount > a.maxCapacity) {
       fail(
         `${at}.desiredCount`,
         s.desiredCount,
-        `be from ${at}.autoScaling.minCount (${a.minCount}) to maxCount (${a.maxCount})`,
+        `be from ${at}.autoScaling.minCapacity (${a.minCapacity}) to maxCapacity (${a.maxCapacity})`,
         "change it or the limits",
       );
     }

@@ -7,8 +7,8 @@ export const DEFAULT_IMAGE_TAG = "0.1.0";
 export const DEFAULT_REGION = "eu-west-2";
 
 /** The Flask service (src/service): gunicorn on 8080, `/health` for the load balancer. */
-const FLASK: Pick<ServiceConfig, "port" | "healthCheckPath" | "environment"> = {
-  port: 8080,
+const FLASK: Pick<ServiceConfig, "containerPort" | "healthCheckPath" | "environment"> = {
+  containerPort: 8080,
   healthCheckPath: "/health",
   environment: { WEB_CONCURRENCY: "2", GUNICORN_THREADS: "4" },
 };
@@ -28,7 +28,7 @@ const DEV_CHECKOV_EXCEPTIONS = [
   {
     id: "CKV_AWS_91",
     reason:
-      "dev writes no load balancer access logs (loadBalancer.accessLogs: false) and so has no log bucket: a small, short-lived environment; prod turns them on.",
+      "dev writes no load balancer access logs (loadBalancer.enableAccessLogs: false) and so has no log bucket: a small, short-lived environment; prod turns them on.",
   },
 ] as const;
 
@@ -43,28 +43,28 @@ export const DEV: EnvironmentConfig = {
   capacity: { instanceType: "t3.small", minSize: 1, maxSize: 1, desiredCapacity: 1 },
   // Internal: the static IP is the public entry, and its edge proxy reaches an internal load
   // balancer directly (an internet-facing one only through NAT, to its public addresses).
-  loadBalancer: { internal: true, accessLogs: false },
+  loadBalancer: { internal: true, enableAccessLogs: false },
   imageTag: DEFAULT_IMAGE_TAG,
   services: [
     {
-      name: "web",
+      serviceName: "web",
       // Evaluated last: every path the more specific rules leave.
-      priority: 1000,
+      rulePriority: 1000,
       pathPatterns: ["/*"],
       ...FLASK,
-      cpu: 256,
-      memoryMiB: 512,
+      cpuUnits: 256,
+      memoryLimitMiB: 512,
       memoryReservationMiB: 256,
       desiredCount: 1,
       image: { source: "ecr" },
     },
     {
-      name: "api",
-      priority: 100,
+      serviceName: "api",
+      rulePriority: 100,
       pathPatterns: ["/api/*"],
       ...FLASK,
-      cpu: 256,
-      memoryMiB: 512,
+      cpuUnits: 256,
+      memoryLimitMiB: 512,
       memoryReservationMiB: 256,
       desiredCount: 1,
       image: { source: "service", service: "web" },
@@ -89,31 +89,36 @@ export const PROD: EnvironmentConfig = {
   network: { cidrBlock: "172.25.0.0/16", azCount: 2, natGateways: "per-az", zoneName: "myorg.local" },
   capacity: { instanceType: "t3.medium", minSize: 2, maxSize: 6, desiredCapacity: 2 },
   // Internal behind the static IPs, as in dev.
-  loadBalancer: { internal: true, accessLogs: true },
+  loadBalancer: { internal: true, enableAccessLogs: true },
   imageTag: DEFAULT_IMAGE_TAG,
   services: [
     {
-      name: "web",
-      priority: 1000,
+      serviceName: "web",
+      rulePriority: 1000,
       pathPatterns: ["/*"],
       ...FLASK,
-      cpu: 512,
-      memoryMiB: 1024,
+      cpuUnits: 512,
+      memoryLimitMiB: 1024,
       memoryReservationMiB: 512,
       desiredCount: 2,
-      autoScaling: { minCount: 2, maxCount: 10, cpuTargetPercent: 60, requestsPerTarget: 1000 },
+      autoScaling: {
+        minCapacity: 2,
+        maxCapacity: 10,
+        targetCpuUtilizationPercent: 60,
+        targetRequestsPerTarget: 1000,
+      },
       image: { source: "ecr" },
     },
     {
-      name: "api",
-      priority: 100,
+      serviceName: "api",
+      rulePriority: 100,
       pathPatterns: ["/api/*"],
       ...FLASK,
-      cpu: 256,
-      memoryMiB: 512,
+      cpuUnits: 256,
+      memoryLimitMiB: 512,
       memoryReservationMiB: 256,
       desiredCount: 2,
-      autoScaling: { minCount: 2, maxCount: 6, cpuTargetPercent: 60 },
+      autoScaling: { minCapacity: 2, maxCapacity: 6, targetCpuUtilizationPercent: 60 },
       image: { source: "service", service: "web" },
     },
   ],

@@ -81,7 +81,9 @@ export function deployedDev(): DeployedDev {
       backend: { kind: "local", directory: stateDir },
       // web auto-scaled (1 to 2 tasks), so the stop switch meets a scalable target too.
       services: DEV.services.map((s) =>
-        s.name === "web" ? { ...s, autoScaling: { minCount: 1, maxCount: 2, cpuTargetPercent: 60 } } : s,
+        s.serviceName === "web"
+          ? { ...s, autoScaling: { minCapacity: 1, maxCapacity: 2, targetCpuUtilizationPercent: 60 } }
+          : s,
       ),
     };
     const first = await deploy(base);

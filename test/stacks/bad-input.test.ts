@@ -40,7 +40,8 @@ const ROWS: readonly BadInput[] = [
   },
   {
     name: "unknown key",
-    change: (c) => (c.services[0].autoscaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 }),
+    change: (c) =>
+      (c.services[0].autoscaling = { minCapacity: 1, maxCapacity: 2, targetCpuUtilizationPercent: 60 }),
     message: "Environment 'dev': services[0].autoscaling (",
   },
   {
@@ -66,7 +67,7 @@ const ROWS: readonly BadInput[] = [
   {
     name: "a task's memory no instance type of the cluster holds",
     change: (c) => {
-      c.services[0].memoryMiB = 4096;
+      c.services[0].memoryLimitMiB = 4096;
       c.services[0].memoryReservationMiB = 4000;
     },
     message:
@@ -74,7 +75,7 @@ const ROWS: readonly BadInput[] = [
   },
   {
     name: "a task's CPU no instance type of the cluster holds",
-    change: (c) => (c.services[0].cpu = 4096),
+    change: (c) => (c.services[0].cpuUnits = 4096),
     message: /^LoadBalancedService 'web': cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
   },
 ];

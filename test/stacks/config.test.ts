@@ -44,9 +44,9 @@ describe("presets", () => {
     expect(DEV.deletionProtection).toBe(false);
     expect(DEV.stopped).toBe(false);
     expect(DEV.backend).toEqual({ kind: "local" });
-    expect(DEV.loadBalancer.accessLogs).toBe(false);
+    expect(DEV.loadBalancer.enableAccessLogs).toBe(false);
     // Internal behind the static IP: the edge proxy reaches it directly, not through NAT.
-    expect(DEV.loadBalancer).toEqual({ internal: true, accessLogs: false });
+    expect(DEV.loadBalancer).toEqual({ internal: true, enableAccessLogs: false });
     expect(DEV.checkovExceptions.map((e) => e.id)).toEqual([
       "CKV_AWS_150",
       "CKV_AWS_2",
@@ -64,14 +64,14 @@ describe("presets", () => {
     expect(PROD.staticIp).toMatchObject({ allowEipDestroy: false, alarms: true });
     expect(staticIpAvailabilityZonesOf(PROD)).toEqual(["eu-west-2a", "eu-west-2b"]);
     expect(PROD.deletionProtection).toBe(true);
-    expect(PROD.loadBalancer.accessLogs).toBe(true);
-    expect(PROD.loadBalancer).toEqual({ internal: true, accessLogs: true });
+    expect(PROD.loadBalancer.enableAccessLogs).toBe(true);
+    expect(PROD.loadBalancer).toEqual({ internal: true, enableAccessLogs: true });
     expect(PROD.checkovExceptions).toEqual([]);
   });
 
   it("both run several services on the one load balancer, routed by path, one image repository", () => {
     for (const preset of [DEV, PROD]) {
-      expect(preset.services.map((s) => [s.name, s.priority, s.pathPatterns])).toEqual([
+      expect(preset.services.map((s) => [s.serviceName, s.rulePriority, s.pathPatterns])).toEqual([
         ["web", 1000, ["/*"]],
         ["api", 100, ["/api/*"]],
       ]);
@@ -157,10 +157,10 @@ describe("validateEnvironmentConfig accepts", () => {
       "auto scaling with requests per target",
       (c) =>
         (c.services[0].autoScaling = {
-          minCount: 1,
-          maxCount: 3,
-          cpuTargetPercent: 50,
-          requestsPerTarget: 500,
+          minCapacity: 1,
+          maxCapacity: 3,
+          targetCpuUtilizationPercent: 50,
+          targetRequestsPerTarget: 500,
         }),
     ],
     [
@@ -168,8 +168,8 @@ describe("validateEnvironmentConfig accepts", () => {
       (c) =>
         (c.services = Array.from({ length: 20 }, (_, i) => ({
           ...c.services[0],
-          name: `s${i}`,
-          priority: i + 1,
+          serviceName: `s${i}`,
+          rulePriority: i + 1,
           pathPatterns: [`/s${i}/*`],
         }))),
     ],
@@ -311,30 +311,30 @@ describe("validateEnvironmentConfig rejects", () => {
       (c) =>
         (c.services = Array.from({ length: 21 }, (_, i) => ({
           ...c.services[0],
-          name: `s${i}`,
-          priority: i + 1,
+          serviceName: `s${i}`,
+          rulePriority: i + 1,
         }))),
       "services.length (21) must be from 1 to 20",
     ],
     [
       "service name",
-      service0((s) => (s.name = "Web")),
-      'services[0].name ("Web") must be 1 to 24 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it',
+      service0((s) => (s.serviceName = "Web")),
+      'services[0].serviceName ("Web") must be 1 to 24 lower-case letters, digits or hyphens, starting with a letter; shorten or rename it',
     ],
     [
       "duplicate name",
-      (c) => (c.services[1].name = "web"),
-      'services[1].name ("web") must be unique; rename one of the services',
+      (c) => (c.services[1].serviceName = "web"),
+      'services[1].serviceName ("web") must be unique; rename one of the services',
     ],
     [
       "priority range",
-      service0((s) => (s.priority = 0)),
-      "services[0].priority (0) must be an integer from 1 to 50000; e.g. 100; lower is evaluated first",
+      service0((s) => (s.rulePriority = 0)),
+      "services[0].rulePriority (0) must be an integer from 1 to 50000; e.g. 100; lower is evaluated first",
     ],
     [
       "duplicate priority",
-      (c) => (c.services[1].priority = 1000),
-      "services[1].priority (1000) must be unique; give each service its own priority",
+      (c) => (c.services[1].rulePriority = 1000),
+      "services[1].rulePriority (1000) must be unique; give each service its own priority",
     ],
     [
       "no rule condition",
@@ -368,8 +368,8 @@ describe("validateEnvironmentConfig rejects", () => {
     ],
     [
       "port",
-      service0((s) => (s.port = 70000)),
-      "services[0].port (70000) must be an integer from 1 to 65535; e.g. 8080",
+      service0((s) => (s.containerPort = 70000)),
+      "services[0].containerPort (70000) must be an integer from 1 to 65535; e.g. 8080",
     ],
     [
       "health path",
@@ -378,8 +378,8 @@ describe("validateEnvironmentConfig rejects", () => {
     ],
     [
       "cpu",
-      service0((s) => (s.cpu = 64)),
-      "services[0].cpu (64) must be an integer from 128 to 10240; 1024 is one vCPU; e.g. 256",
+      service0((s) => (s.cpuUnits = 64)),
+      "services[0].cpuUnits (64) must be an integer from 128 to 10240; 1024 is one vCPU; e.g. 256",
     ],
     [
       "reservation",
@@ -388,13 +388,13 @@ describe("validateEnvironmentConfig rejects", () => {
     ],
     [
       "memory",
-      service0((s) => (s.memoryMiB = 0)),
-      "services[0].memoryMiB (0) must be an integer ≥ 6; e.g. 512",
+      service0((s) => (s.memoryLimitMiB = 0)),
+      "services[0].memoryLimitMiB (0) must be an integer ≥ 6; e.g. 512",
     ],
     [
       "memory below reservation",
-      service0((s) => (s.memoryMiB = 128)),
-      "services[0].memoryMiB (128) must be ≥ services[0].memoryReservationMiB (256); raise the limit or lower the reservation",
+      service0((s) => (s.memoryLimitMiB = 128)),
+      "services[0].memoryLimitMiB (128) must be ≥ services[0].memoryReservationMiB (256); raise the limit or lower the reservation",
     ],
     [
       "desired zero",
@@ -403,37 +403,48 @@ describe("validateEnvironmentConfig rejects", () => {
     ],
     [
       "scaling min zero",
-      service0((s) => (s.autoScaling = { minCount: 0, maxCount: 2, cpuTargetPercent: 60 })),
-      "services[0].autoScaling.minCount (0) must be an integer from 1 to 100; use `stopped: true` to scale to zero",
+      service0((s) => (s.autoScaling = { minCapacity: 0, maxCapacity: 2, targetCpuUtilizationPercent: 60 })),
+      "services[0].autoScaling.minCapacity (0) must be an integer from 1 to 100; use `stopped: true` to scale to zero",
     ],
     [
       "scaling max",
-      service0((s) => (s.autoScaling = { minCount: 1, maxCount: 101, cpuTargetPercent: 60 })),
-      "services[0].autoScaling.maxCount (101) must be an integer from 1 to 100; e.g. 6",
+      service0(
+        (s) => (s.autoScaling = { minCapacity: 1, maxCapacity: 101, targetCpuUtilizationPercent: 60 }),
+      ),
+      "services[0].autoScaling.maxCapacity (101) must be an integer from 1 to 100; e.g. 6",
     ],
     [
       "scaling min above max",
-      service0((s) => (s.autoScaling = { minCount: 3, maxCount: 2, cpuTargetPercent: 60 })),
-      "services[0].autoScaling.minCount (3) must be ≤ services[0].autoScaling.maxCount (2); lower it or raise maxCount",
+      service0((s) => (s.autoScaling = { minCapacity: 3, maxCapacity: 2, targetCpuUtilizationPercent: 60 })),
+      "services[0].autoScaling.minCapacity (3) must be ≤ services[0].autoScaling.maxCapacity (2); lower it or raise maxCapacity",
     ],
     [
       "scaling cpu",
-      service0((s) => (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 0 })),
-      "services[0].autoScaling.cpuTargetPercent (0) must be an integer from 1 to 100; e.g. 60",
+      service0((s) => (s.autoScaling = { minCapacity: 1, maxCapacity: 2, targetCpuUtilizationPercent: 0 })),
+      "services[0].autoScaling.targetCpuUtilizationPercent (0) must be an integer from 1 to 100; e.g. 60",
     ],
     [
       "scaling requests",
       service0(
-        (s) => (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60, requestsPerTarget: 0 }),
+        (s) =>
+          (s.autoScaling = {
+            minCapacity: 1,
+            maxCapacity: 2,
+            targetCpuUtilizationPercent: 60,
+            targetRequestsPerTarget: 0,
+          }),
       ),
-      "services[0].autoScaling.requestsPerTarget (0) must be an integer ≥ 1; e.g. 1000 requests per minute per task",
+      "services[0].autoScaling.targetRequestsPerTarget (0) must be an integer ≥ 1; e.g. 1000 requests per minute per task",
     ],
     [
       "desired outside scaling",
       service0(
-        (s) => ((s.desiredCount = 5), (s.autoScaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 })),
+        (s) => (
+          (s.desiredCount = 5),
+          (s.autoScaling = { minCapacity: 1, maxCapacity: 2, targetCpuUtilizationPercent: 60 })
+        ),
       ),
-      "services[0].desiredCount (5) must be from services[0].autoScaling.minCount (1) to maxCount (2); change it or the limits",
+      "services[0].desiredCount (5) must be from services[0].autoScaling.minCapacity (1) to maxCapacity (2); change it or the limits",
     ],
     [
       "image source",
@@ -514,9 +525,9 @@ describe("validateEnvironmentConfig rejects", () => {
       "staticIp.alarms (undefined) must be true or false; write true or false, without quotes",
     ],
     [
-      "accessLogs not boolean",
-      (c) => (c.loadBalancer.accessLogs = "on"),
-      'loadBalancer.accessLogs ("on") must be true or false; write true or false, without quotes',
+      "enableAccessLogs not boolean",
+      (c) => (c.loadBalancer.enableAccessLogs = "on"),
+      'loadBalancer.enableAccessLogs ("on") must be true or false; write true or false, without quotes',
     ],
     [
       "exceptions not a list",
@@ -628,13 +639,20 @@ describe("the config's shape (the zod schema): unknown keys", () => {
     ],
     [
       "in a service",
-      (c) => (c.services[0].autoscaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 }),
-      `Environment 'dev': services[0].autoscaling ({"minCount":1,"maxCount":2,"cpuTargetPercent":60}) must be a known key; did you mean autoScaling? (valid: ${valid(SERVICE)})`,
+      (c) =>
+        (c.services[0].autoscaling = { minCapacity: 1, maxCapacity: 2, targetCpuUtilizationPercent: 60 }),
+      `Environment 'dev': services[0].autoscaling ({"minCapacity":1,"maxCapacity":2,"targetCpuUtilizationPercent":60}) must be a known key; did you mean autoScaling? (valid: ${valid(SERVICE)})`,
     ],
     [
       "in autoScaling",
-      (c) => (c.services[1].autoScaling = { minCont: 1, minCount: 1, maxCount: 2, cpuTargetPercent: 60 }),
-      "Environment 'dev': services[1].autoScaling.minCont (1) must be a known key; did you mean minCount? (valid: cpuTargetPercent, maxCount, minCount, requestsPerTarget)",
+      (c) =>
+        (c.services[1].autoScaling = {
+          minCapacty: 1,
+          minCapacity: 1,
+          maxCapacity: 2,
+          targetCpuUtilizationPercent: 60,
+        }),
+      "Environment 'dev': services[1].autoScaling.minCapacty (1) must be a known key; did you mean minCapacity? (valid: maxCapacity, minCapacity, targetCpuUtilizationPercent, targetRequestsPerTarget)",
     ],
     [
       "in a service's image (of its own source)",
@@ -647,9 +665,29 @@ describe("the config's shape (the zod schema): unknown keys", () => {
       "Environment 'dev': backend.bukcet (\"my-state\") must be a known key; did you mean bucket? (valid: bucket, keyPrefix, kind, kmsKeyArn, region)",
     ],
     [
+      "a service key under its name before the config took the module's (cpu)",
+      (c) => ((c.services[0].cpu = 256), delete c.services[0].cpuUnits),
+      "Environment 'dev': services[0].cpu (256) must be a known key; it is now cpuUnits (the module's prop name); rename it",
+    ],
+    [
+      "an autoScaling key under its old name (minCount)",
+      (c) => (c.services[1].autoScaling = { minCount: 1, maxCapacity: 2, targetCpuUtilizationPercent: 60 }),
+      "Environment 'dev': services[1].autoScaling.minCount (1) must be a known key; it is now minCapacity (the module's prop name); rename it",
+    ],
+    [
+      "a load balancer key under its old name (accessLogs)",
+      (c) => ((c.loadBalancer.accessLogs = false), delete c.loadBalancer.enableAccessLogs),
+      "Environment 'dev': loadBalancer.accessLogs (false) must be a known key; it is now enableAccessLogs (the module's prop name); rename it",
+    ],
+    [
+      "an old name where it never was a key (name in the network) gets no rename hint",
+      (c) => (c.network.name = "x"),
+      "Environment 'dev': network.name (\"x\") must be a known key; remove it; the valid keys are azCount, cidrBlock, natGateways, zoneName",
+    ],
+    [
       "with no near name",
       (c) => (c.loadBalancer.zzz = 1),
-      "Environment 'dev': loadBalancer.zzz (1) must be a known key; remove it; the valid keys are accessLogs, certificateArn, ingressCidrs, internal",
+      "Environment 'dev': loadBalancer.zzz (1) must be a known key; remove it; the valid keys are certificateArn, enableAccessLogs, ingressCidrs, internal",
     ],
   ])("%s", (_name, change, message) => {
     expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
@@ -683,13 +721,18 @@ describe("the config's shape (the zod schema): types", () => {
     ],
     [
       "Infinity for an integer",
-      (c) => (c.services[1].autoScaling = { minCount: 1, maxCount: Infinity, cpuTargetPercent: 60 }),
-      "Environment 'dev': services[1].autoScaling.maxCount (Infinity) must be an integer",
+      (c) =>
+        (c.services[1].autoScaling = {
+          minCapacity: 1,
+          maxCapacity: Infinity,
+          targetCpuUtilizationPercent: 60,
+        }),
+      "Environment 'dev': services[1].autoScaling.maxCapacity (Infinity) must be an integer",
     ],
     [
       "a number as a string",
-      (c) => (c.services[0].port = "8080"),
-      `Environment 'dev': services[0].port ("8080") must be an integer; write a whole number, without quotes`,
+      (c) => (c.services[0].containerPort = "8080"),
+      `Environment 'dev': services[0].containerPort ("8080") must be an integer; write a whole number, without quotes`,
     ],
     [
       "a port of a list as a string",
@@ -892,9 +935,9 @@ describe("loadEnvironmentConfig", () => {
   });
 
   it("GIVEN an invalid edited preset THEN loading fails with the validation error", () => {
-    const broken: ServiceConfig = { ...DEV.services[0], port: 0 };
+    const broken: ServiceConfig = { ...DEV.services[0], containerPort: 0 };
     expect(() => withStateDirectory({ ...DEV, services: [broken] }, undefined)).toThrow(
-      "Environment 'dev': services[0].port (0) must be an integer from 1 to 65535",
+      "Environment 'dev': services[0].containerPort (0) must be an integer from 1 to 65535",
     );
   });
 });
