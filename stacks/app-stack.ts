@@ -7,7 +7,10 @@ import {
   LoadBalancer,
 } from "../modules/load-balanced-service";
 import { StaticIp } from "../modules/static-ip";
+import { Fail, failFor } from "../modules/shared/validation";
 import { addOutputs, OutputSpecs } from "./outputs";
+import { CONFIG_KEYS } from "./config-schema";
+import { ConfigPaths, pathsUnder, reportUnder } from "./config-paths";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
@@ -67,6 +70,8 @@ export class AppStack extends TerraformStack {
    * when the environment has no static IP.
    */
   public readonly staticIp?: StaticIp;
+  /** The environment's {@link Fail}: module errors on what the config sets, under its paths. */
+  private readonly fail: Fail;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id);
@@ -86,29 +91,49 @@ export class AppStack extends TerraformStack {
     addBackend(this, config.backend, config.name, props.target);
     const network = props.foundation.network;
 
+    // The modules' errors on what the config sets are reported under the config's paths.
+    this.fail = failFor(`Environment '${config.name}'`);
     const sizes = capacitySizes(config);
-    this.cluster = new EcsCluster(this, "cluster", {
-      network,
-      clusterName: config.name,
-      instanceType: sizes.instanceType,
-      minSize: sizes.minSize,
-      maxSize: sizes.maxSize,
-      desiredCapacity: sizes.desiredCapacity,
-      ...(config.capacity.allowPrivateSubnetsWithoutNat
-        ? { allowPrivateSubnetsWithoutNat: config.capacity.allowPrivateSubnetsWithoutNat }
-        : {}),
-    });
+    this.cluster = reportUnder(
+      this.fail,
+      pathsUnder("capacity", CONFIG_KEYS.capacity),
+      () =>
+        new EcsCluster(this, "cluster", {
+          network,
+          clusterName: config.name,
+          instanceType: sizes.instanceType,
+          minSize: sizes.minSize,
+          maxSize: sizes.maxSize,
+          desiredCapacity: sizes.desiredCapacity,
+          ...(config.capacity.allowPrivateSubnetsWithoutNat
+            ? { allowPrivateSubnetsWithoutNat: config.capacity.allowPrivateSubnetsWithoutNat }
+            : {}),
+        }),
+    );
 
-    this.loadBalancer = new LoadBalancer(this, "alb", {
-      network,
-      name: `${config.name}-alb`,
-      internal: config.loadBalancer.internal,
-      // Unset: the module's default, the VPC's CIDR block when internal, else the internet.
-      ...(config.loadBalancer.ingressCidrs ? { ingressCidrs: [...config.loadBalancer.ingressCidrs] } : {}),
-      deletionProtection: config.deletionProtection,
-      enableAccessLogs: config.loadBalancer.enableAccessLogs,
-      ...(config.loadBalancer.certificateArn ? { certificateArn: config.loadBalancer.certificateArn } : {}),
-    });
+    const loadBalancerPaths = {
+      ...pathsUnder("loadBalancer", CONFIG_KEYS.loadBalancer),
+      deletionProtection: "deletionProtection",
+    };
+    this.loadBalancer = reportUnder(
+      this.fail,
+      loadBalancerPaths,
+      () =>
+        new LoadBalancer(this, "alb", {
+          network,
+          name: `${config.name}-alb`,
+          internal: config.loadBalancer.internal,
+          // Unset: the module's default, the VPC's CIDR block when internal, else the internet.
+          ...(config.loadBalancer.ingressCidrs
+            ? { ingressCidrs: [...config.loadBalancer.ingressCidrs] }
+            : {}),
+          deletionProtection: config.deletionProtection,
+          enableAccessLogs: config.loadBalancer.enableAccessLogs,
+          ...(config.loadBalancer.certificateArn
+            ? { certificateArn: config.loadBalancer.certificateArn }
+            : {}),
+        }),
+    );
 
     // Services that own a repository first: the others take their image from them.
     const services: Record<string, LoadBalancedService> = {};
@@ -121,15 +146,20 @@ export class AppStack extends TerraformStack {
 
     const addresses = props.foundation.staticIpAddresses;
     if (addresses) {
-      this.staticIp = new StaticIp(this, "static-ip", {
-        network,
-        cluster: this.cluster,
-        loadBalancer: this.loadBalancer,
-        addresses,
-        name: `${config.name}-static-ip`,
-        stopped: config.stopped,
-        alarms: config.staticIp.alarms,
-      });
+      this.staticIp = reportUnder(
+        this.fail,
+        { ...pathsUnder("staticIp", CONFIG_KEYS.staticIp), stopped: "stopped" },
+        () =>
+          new StaticIp(this, "static-ip", {
+            network,
+            cluster: this.cluster,
+            loadBalancer: this.loadBalancer,
+            addresses,
+            name: `${config.name}-static-ip`,
+            stopped: config.stopped,
+            alarms: config.staticIp.alarms,
+          }),
+      );
     }
 
     const repositories = Object.fromEntries(
@@ -178,6 +208,21 @@ export class AppStack extends TerraformStack {
   }
 
   private addService(
+    s: ServiceConfig,
+    built: Readonly<Record<string, LoadBalancedService>>,
+  ): LoadBalancedService {
+    const config = this.config;
+    const at = `services[${config.services.indexOf(s)}]`;
+    const paths: ConfigPaths = {
+      ...pathsUnder(at, CONFIG_KEYS.service),
+      // The module's image is the config's registry uri; its tag, the environment's.
+      image: `${at}.image${s.image.source === "registry" ? ".uri" : ""}`,
+      imageTag: "imageTag",
+    };
+    return reportUnder(this.fail, paths, () => this.buildService(s, built));
+  }
+
+  private buildService(
     s: ServiceConfig,
     built: Readonly<Record<string, LoadBalancedService>>,
   ): LoadBalancedService {

@@ -105,6 +105,18 @@ const backendSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/**
+ * The keys of the config's parts that become a construct's props of the same name (the modules'
+ * errors on them are reported under the config's paths: `config-paths.ts`).
+ */
+export const CONFIG_KEYS = {
+  network: Object.keys(networkSchema.shape),
+  capacity: Object.keys(capacitySchema.shape),
+  loadBalancer: Object.keys(loadBalancerSchema.shape),
+  service: Object.keys(serviceSchema.shape),
+  staticIp: Object.keys(staticIpSchema.shape),
+} as const;
+
 /** The shape of {@link EnvironmentConfig}; the compiler checks that both say the same. */
 export const ENVIRONMENT_CONFIG_SCHEMA = z.strictObject({
   name: z.string(),

@@ -1,16 +1,9 @@
 import { NatGateways } from "../modules/network";
 import { cidrProblem as cidrShapeProblem } from "../modules/network/cidr";
 import { AWS_REGIONS, isListedRegion, maxAzCount, REGION_PATTERN } from "../modules/network/regions";
-import { INSTANCE_TYPE_PATTERN } from "../modules/ecs-cluster/validation";
-import { HOST_HEADER_PATTERN, PATH_PATTERN_PATTERN } from "../modules/load-balanced-service/routing-config";
-import { ENV_NAME_PATTERN, IMAGE_TAG_PATTERN } from "../modules/load-balanced-service/service-config";
 import { KMS_KEY_ARN_PATTERN } from "../modules/load-balanced-service/validation";
 import { Fail, failFor, nearestName } from "../modules/shared/validation";
-import {
-  DEFAULT_PROXY_HEALTH_PORT,
-  ECS_RESERVED_HOST_PORTS,
-  TLS_PASSTHROUGH_PORT,
-} from "../modules/static-ip/props";
+import { DEFAULT_PROXY_HEALTH_PORT } from "../modules/static-ip/props";
 import { BackendConfig, EnvironmentConfig, ServiceConfig } from "./config-types";
 import { checkEnvironmentShape, STATIC_IP_ADDRESS_MODES } from "./config-schema";
 
@@ -28,14 +21,13 @@ export const MIN_EXCEPTION_REASON_LENGTH = 20;
 /** Fewest availability zones: an Application Load Balancer needs subnets in two. */
 export const MIN_AZ_COUNT = 2;
 
-// Stack-only rules (no module has them). The patterns shared with the modules are imported above.
+// The environment's own rules (no module has them). What a module checks is not repeated here:
+// the stacks report the modules' errors under the config's paths (config-paths.ts).
 const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const CHECKOV_ID = /^CKV2?_AWS_\d+$/;
-const REGISTRY_IMAGE = /^[^\s:/]+[^\s]*$/;
 
 /** A range check; zod has checked already that `value` is an integer. */
 function checkRange(fail: Fail, field: string, value: number, min: number, max: number, fix: string): void {
@@ -71,10 +63,14 @@ function checkRegion(fail: Fail, field: string, region: string, allowUnlisted: b
 }
 
 /**
- * Checks every field of `config`, throwing on the first problem with
+ * Checks `config`'s own rules, throwing on the first problem with
  * `Environment '<name>': <field> (<value>) must …; <fix>` (a `ValidationError`): first its shape
- * (unknown keys, types, choices: the zod schema in `config-schema.ts`), then ranges, patterns and
- * the rules across fields.
+ * (unknown keys, types, choices: the zod schema in `config-schema.ts`), then the environment's
+ * rules: its names, the region, the rules across constructs (unique services, references between
+ * them, NAT for the cluster, the certificate's region), the sizes the stop switch hides from the
+ * modules, the backend, the checkov exceptions and the tags. The rest, the props the config sets
+ * on the constructs, the modules check when `addEnvironment` builds them, reported under the same
+ * label and the config's paths.
  */
 export function validateEnvironmentConfig(config: EnvironmentConfig): EnvironmentConfig {
   checkEnvironmentShape(config);
@@ -92,14 +88,6 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): Environmen
   validateNetwork(fail, config);
   validateCapacity(fail, config);
   validateLoadBalancer(fail, config);
-  if (!IMAGE_TAG_PATTERN.test(config.imageTag)) {
-    fail(
-      "imageTag",
-      config.imageTag,
-      "be an image tag: 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`",
-      "use e.g. the git SHA of the release",
-    );
-  }
   validateServices(fail, config);
   validateStaticIp(fail, config);
   validateCheckovExceptions(fail, config);
@@ -124,15 +112,6 @@ function validateNetwork(fail: Fail, config: EnvironmentConfig): void {
     maxAzs,
     `an Application Load Balancer needs ${MIN_AZ_COUNT} AZs, and ${config.region} has ${maxAzs}`,
   );
-  const labels = network.zoneName.split(".");
-  if (labels.length < 2 || labels.some((l) => !DNS_LABEL.test(l)) || network.zoneName.length > 253) {
-    fail(
-      "network.zoneName",
-      network.zoneName,
-      "be a lower-case DNS name of at least two labels, without a trailing dot",
-      "e.g. myorg.local",
-    );
-  }
   // The cluster's instances always run in the private subnets (AppStack passes no subnetIds).
   if (
     !NAT_MODES_WITH_EGRESS.includes(network.natGateways) &&
@@ -149,10 +128,9 @@ function validateNetwork(fail: Fail, config: EnvironmentConfig): void {
 }
 
 function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
+  // The sizes as configured: the cluster gets zeros when the environment is stopped, and would
+  // not see them. The instance type is the module's to check.
   const c = config.capacity;
-  if (!INSTANCE_TYPE_PATTERN.test(c.instanceType)) {
-    fail("capacity.instanceType", c.instanceType, "be an EC2 instance type like t3.small", "fix the name");
-  }
   checkRange(fail, "capacity.minSize", c.minSize, 0, Number.MAX_SAFE_INTEGER, "e.g. 1");
   checkRange(
     fail,
@@ -178,20 +156,6 @@ function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
 
 function validateLoadBalancer(fail: Fail, config: EnvironmentConfig): void {
   const lb = config.loadBalancer;
-  if (lb.ingressCidrs !== undefined) {
-    if (lb.ingressCidrs.length === 0) {
-      fail(
-        "loadBalancer.ingressCidrs",
-        lb.ingressCidrs,
-        "list at least one IPv4 CIDR block",
-        'use ["0.0.0.0/0"] for the whole internet, or leave it unset for the default',
-      );
-    }
-    lb.ingressCidrs.forEach((cidr, i) => {
-      const problem = cidrProblem(cidr, 0, 32);
-      if (problem) fail(`loadBalancer.ingressCidrs[${i}]`, cidr, problem, "e.g. 203.0.113.0/24");
-    });
-  }
   if (lb.certificateArn !== undefined) {
     // Stricter than the module's ACM_CERTIFICATE_ARN_PATTERN: the certificate must be in this region.
     const acm = new RegExp(`^arn:aws[a-z-]*:acm:${config.region}:\\d{12}:certificate/[A-Za-z0-9-]+$`);
@@ -254,6 +218,11 @@ function validateServices(fail: Fail, config: EnvironmentConfig): void {
   });
 }
 
+/**
+ * A service's own rules: the environment's naming and its stop switch. Everything else a service
+ * sets is a `LoadBalancedService` prop of the same name, which the module checks (reported under
+ * the config's path, `services[1].pathPatterns`).
+ */
 function validateService(fail: Fail, at: string, s: ServiceConfig): void {
   if (!SERVICE_NAME.test(s.serviceName)) {
     fail(
@@ -263,67 +232,12 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       "shorten or rename it",
     );
   }
-  checkRange(fail, `${at}.rulePriority`, s.rulePriority, 1, 50_000, "e.g. 100; lower is evaluated first");
+  // The module routes every path without either; an environment's services say what they serve.
   if (s.pathPatterns === undefined && s.hostHeaders === undefined) {
     fail(`${at}.pathPatterns`, s.pathPatterns, "be set when hostHeaders is not", 'e.g. ["/api/*"]');
   }
-  if (s.pathPatterns !== undefined) {
-    if (s.pathPatterns.length < 1 || s.pathPatterns.length > 3) {
-      fail(
-        `${at}.pathPatterns`,
-        s.pathPatterns,
-        "list 1 to 3 patterns",
-        "split the service or merge patterns",
-      );
-    }
-    s.pathPatterns.forEach((p, j) => {
-      if (!PATH_PATTERN_PATTERN.test(p)) {
-        fail(
-          `${at}.pathPatterns[${j}]`,
-          p,
-          "start with `/`, be at most 128 characters of letters, digits and _-.$/~\"'@:+&*?",
-          'e.g. "/api/*"',
-        );
-      }
-    });
-  }
-  if (s.hostHeaders !== undefined) {
-    if (s.hostHeaders.length < 1 || s.hostHeaders.length > 3) {
-      fail(`${at}.hostHeaders`, s.hostHeaders, "list 1 to 3 host names", "split the service or merge hosts");
-    }
-    s.hostHeaders.forEach((h, j) => {
-      if (!HOST_HEADER_PATTERN.test(h)) {
-        fail(
-          `${at}.hostHeaders[${j}]`,
-          h,
-          "be a host name (letters, digits, `-`, `.`, wildcards `*` and `?`; at most 128 characters)",
-          'e.g. "api.example.com"',
-        );
-      }
-    });
-  }
-  checkRange(fail, `${at}.containerPort`, s.containerPort, 1, 65_535, "e.g. 8080");
-  if (!s.healthCheckPath.startsWith("/") || /\s/.test(s.healthCheckPath)) {
-    fail(`${at}.healthCheckPath`, s.healthCheckPath, "start with `/` and hold no spaces", 'e.g. "/health"');
-  }
-  checkRange(fail, `${at}.cpuUnits`, s.cpuUnits, 128, 10_240, "1024 is one vCPU; e.g. 256");
-  checkRange(
-    fail,
-    `${at}.memoryReservationMiB`,
-    s.memoryReservationMiB,
-    6,
-    Number.MAX_SAFE_INTEGER,
-    "e.g. 256",
-  );
-  checkRange(fail, `${at}.memoryLimitMiB`, s.memoryLimitMiB, 6, Number.MAX_SAFE_INTEGER, "e.g. 512");
-  if (s.memoryLimitMiB < s.memoryReservationMiB) {
-    fail(
-      `${at}.memoryLimitMiB`,
-      s.memoryLimitMiB,
-      `be ≥ ${at}.memoryReservationMiB (${s.memoryReservationMiB})`,
-      "raise the limit or lower the reservation",
-    );
-  }
+  // The counts as configured: the service gets zeros when the environment is stopped (the stop
+  // switch, not a zero here, scales to zero), and would not see them.
   checkRange(
     fail,
     `${at}.desiredCount`,
@@ -351,24 +265,6 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
         "lower it or raise maxCapacity",
       );
     }
-    checkRange(
-      fail,
-      `${at}.autoScaling.targetCpuUtilizationPercent`,
-      a.targetCpuUtilizationPercent,
-      1,
-      100,
-      "e.g. 60",
-    );
-    if (a.targetRequestsPerTarget !== undefined) {
-      checkRange(
-        fail,
-        `${at}.autoScaling.targetRequestsPerTarget`,
-        a.targetRequestsPerTarget,
-        1,
-        Number.MAX_SAFE_INTEGER,
-        "e.g. 1000 requests per minute per task",
-      );
-    }
     if (s.desiredCount < a.minCapacity || s.desiredCount > a.maxCapacity) {
       fail(
         `${at}.desiredCount`,
@@ -378,58 +274,21 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
       );
     }
   }
-  if (s.image.source === "registry" && !REGISTRY_IMAGE.test(s.image.uri)) {
-    fail(
-      `${at}.image.uri`,
-      s.image.uri,
-      "be a full image reference without spaces",
-      'e.g. "public.ecr.aws/nginx/nginx:1.27"',
-    );
-  }
-  for (const name of Object.keys(s.environment ?? {})) {
-    if (!ENV_NAME_PATTERN.test(name)) {
-      fail(
-        `${at}.environment`,
-        name,
-        "use names of letters, digits and `_`, not starting with a digit",
-        "rename the variable",
-      );
-    }
-  }
 }
 
+/**
+ * The static IPs' own rule: the edge proxy's health port is not the config's to choose, so a
+ * public port on it is reported here. The ports themselves are the addresses' and the StaticIp's
+ * to check (`staticIp.proxyPorts`).
+ */
 function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
-  const s = config.staticIp;
-  if (s.proxyPorts.length === 0) {
-    fail("staticIp.proxyPorts", s.proxyPorts, "list at least one port", "e.g. [80]");
-  }
-  const seen = new Set<number>();
-  s.proxyPorts.forEach((port, i) => {
-    checkRange(fail, `staticIp.proxyPorts[${i}]`, port, 1, 65_535, "e.g. 80");
-    if (seen.has(port)) fail(`staticIp.proxyPorts[${i}]`, port, "not repeat a port", "remove the duplicate");
-    seen.add(port);
-    if (ECS_RESERVED_HOST_PORTS.includes(port)) {
-      fail(
-        `staticIp.proxyPorts[${i}]`,
-        port,
-        `not be a port the ECS agent reserves (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
-        "ECS never places the host-network edge proxy on it; pick another port",
-      );
-    }
+  config.staticIp.proxyPorts.forEach((port, i) => {
     if (port === DEFAULT_PROXY_HEALTH_PORT) {
       fail(
         `staticIp.proxyPorts[${i}]`,
         port,
         `not be the edge proxy's health port (${DEFAULT_PROXY_HEALTH_PORT})`,
         "pick another port",
-      );
-    }
-    if (port === TLS_PASSTHROUGH_PORT && config.loadBalancer.certificateArn === undefined) {
-      fail(
-        `staticIp.proxyPorts[${i}]`,
-        port,
-        `be ${TLS_PASSTHROUGH_PORT} only with an HTTPS load balancer (the edge proxy passes TLS through to it)`,
-        `set loadBalancer.certificateArn, or drop ${TLS_PASSTHROUGH_PORT}`,
       );
     }
   });

@@ -24,8 +24,9 @@ export interface EnvironmentStacks {
  * Adds one environment's stacks to `scope` (the cdktf App): `<env>-foundation` (network, zone,
  * static-IP addresses) and `<env>-app` (cluster, load balancer, services), which reads the
  * foundation through cross-stack references. The ids carry the environment, so every environment
- * has its own state files and synthesized directories. `config` is validated first: bad input
- * throws a `ValidationError` before any stack exists (and so before anything is written).
+ * has its own state files and synthesized directories. `config` is validated first (its own
+ * rules), then each construct checks its props: bad input throws a `ValidationError` naming the
+ * config's path (`services[1].cpuUnits`), and leaves no stack in `scope` (nothing is written).
  */
 export function addEnvironment(
   scope: Construct,
@@ -33,7 +34,14 @@ export function addEnvironment(
   target: AwsTarget,
 ): EnvironmentStacks {
   validateEnvironmentConfig(config);
-  const foundation = new FoundationStack(scope, foundationStackId(config.name), { config, target });
-  const app = new AppStack(scope, appStackId(config.name), { config, target, foundation });
-  return { foundation, app };
+  try {
+    const foundation = new FoundationStack(scope, foundationStackId(config.name), { config, target });
+    const app = new AppStack(scope, appStackId(config.name), { config, target, foundation });
+    return { foundation, app };
+  } catch (e) {
+    // A module rejected a value (reported under the config's path): leave no half-built stack.
+    scope.node.tryRemoveChild(appStackId(config.name));
+    scope.node.tryRemoveChild(foundationStackId(config.name));
+    throw e;
+  }
 }

@@ -5,7 +5,10 @@ import { StaticIpAddresses } from "../modules/static-ip";
 import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
+import { failFor } from "../modules/shared/validation";
 import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
+import { CONFIG_KEYS } from "./config-schema";
+import { pathsUnder, reportUnder } from "./config-paths";
 import { environmentTags } from "./tags";
 
 /** Props of {@link FoundationStack}. */
@@ -51,24 +54,41 @@ export class FoundationStack extends TerraformStack {
     });
     addBackend(this, config.backend, config.name, props.target);
 
-    this.network = new Network(this, "network", {
-      name: config.name,
-      region: config.region,
-      ...(config.allowUnlistedRegion ? { allowUnlistedRegion: config.allowUnlistedRegion } : {}),
-      availabilityZones: availabilityZonesOf(config),
-      cidrBlock: config.network.cidrBlock,
-      natGateways: config.network.natGateways,
-      zoneName: config.network.zoneName,
-    });
+    // The modules' errors on what the config sets are reported under the config's paths.
+    const fail = failFor(`Environment '${config.name}'`);
+    const networkPaths = {
+      ...pathsUnder("network", CONFIG_KEYS.network),
+      region: "region",
+      allowUnlistedRegion: "allowUnlistedRegion",
+    };
+    this.network = reportUnder(
+      fail,
+      networkPaths,
+      () =>
+        new Network(this, "network", {
+          name: config.name,
+          region: config.region,
+          ...(config.allowUnlistedRegion ? { allowUnlistedRegion: config.allowUnlistedRegion } : {}),
+          availabilityZones: availabilityZonesOf(config),
+          cidrBlock: config.network.cidrBlock,
+          natGateways: config.network.natGateways,
+          zoneName: config.network.zoneName,
+        }),
+    );
     this.staticIpAvailabilityZones = staticIpAvailabilityZonesOf(config);
     if (this.staticIpAvailabilityZones.length > 0) {
-      this.staticIpAddresses = new StaticIpAddresses(this, "static-ip", {
-        network: this.network,
-        name: `${config.name}-static-ip`,
-        availabilityZones: [...this.staticIpAvailabilityZones],
-        proxyPorts: [...config.staticIp.proxyPorts],
-        allowEipDestroy: config.staticIp.allowEipDestroy,
-      });
+      this.staticIpAddresses = reportUnder(
+        fail,
+        pathsUnder("staticIp", CONFIG_KEYS.staticIp),
+        () =>
+          new StaticIpAddresses(this, "static-ip", {
+            network: this.network,
+            name: `${config.name}-static-ip`,
+            availabilityZones: [...this.staticIpAvailabilityZones],
+            proxyPorts: [...config.staticIp.proxyPorts],
+            allowEipDestroy: config.staticIp.allowEipDestroy,
+          }),
+      );
     }
 
     const addresses = this.staticIpAddresses;

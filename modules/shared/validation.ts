@@ -13,9 +13,16 @@ import { Token } from "cdktf";
  * stack trace): the message already names the construct, the field, the value and the fix.
  */
 export class ValidationError extends Error {
-  constructor(message: string) {
+  /**
+   * The parts of the message, when it was made by a {@link Fail}: what lets a caller report the
+   * problem under its own name for the field (the environment config: `services[1].cpuUnits`).
+   */
+  readonly problem?: ValidationProblem;
+
+  constructor(message: string, problem?: ValidationProblem) {
     super(message);
     this.name = "ValidationError";
+    if (problem) this.problem = problem;
   }
 
   /** Whether `e` is a {@link ValidationError}, also one from another copy of this module. */
@@ -41,13 +48,31 @@ export function formatValue(value: unknown): string {
   }
 }
 
+/** The parts of a {@link ValidationError}'s message `<label>: <field> (<value>) must <must>; <fix>`. */
+export interface ValidationProblem {
+  /** The construct or config, e.g. `EcsCluster 'main'`. */
+  readonly label: string;
+  /** The field, e.g. `autoScaling.minCapacity` or `pathPatterns`. */
+  readonly field: string;
+  /** The value as given. */
+  readonly value: unknown;
+  readonly must: string;
+  readonly fix: string;
+}
+
 /** Throws `<label>: <field> (<value>) must <must>; <fix>` as a {@link ValidationError}. */
 export type Fail = (field: string, value: unknown, must: string, fix: string) => never;
 
 /** A {@link Fail} for one construct or config, e.g. `EcsCluster 'main'` or `Environment 'dev'`. */
 export function failFor(label: string): Fail {
   return (field, value, must, fix) => {
-    throw new ValidationError(`${label}: ${field} (${formatValue(value)}) must ${must}; ${fix}`);
+    throw new ValidationError(`${label}: ${field} (${formatValue(value)}) must ${must}; ${fix}`, {
+      label,
+      field,
+      value,
+      must,
+      fix,
+    });
   };
 }
 

@@ -62,7 +62,8 @@ const ROWS: readonly BadInput[] = [
   {
     name: "an image reference no registry accepts (upper-case repository path)",
     change: (c) => (c.services[1].image = { source: "registry", uri: "public.ecr.aws/Nginx/nginx:1.27" }),
-    message: `LoadBalancedService 'api': image ("public.ecr.aws/Nginx/nginx:1.27") must have a lower-case repository path`,
+    // The module's rule, reported under the config's path.
+    message: `Environment 'dev': services[1].image.uri ("public.ecr.aws/Nginx/nginx:1.27") must have a lower-case repository path`,
   },
   {
     name: "a task's memory no instance type of the cluster holds",
@@ -71,12 +72,12 @@ const ROWS: readonly BadInput[] = [
       c.services[0].memoryReservationMiB = 4000;
     },
     message:
-      /^LoadBalancedService 'web': memoryReservationMiB \(4000\) must fit an instance of EcsCluster 'cluster' \(t3\.small: 2048 CPU units, 1894 MiB for tasks\)/,
+      /^Environment 'dev': services\[0\]\.memoryReservationMiB \(4000\) must fit an instance of EcsCluster 'cluster' \(t3\.small: 2048 CPU units, 1894 MiB for tasks\)/,
   },
   {
     name: "a task's CPU no instance type of the cluster holds",
     change: (c) => (c.services[0].cpuUnits = 4096),
-    message: /^LoadBalancedService 'web': cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
+    message: /^Environment 'dev': services\[0\]\.cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
   },
 ];
 
@@ -117,6 +118,19 @@ describe("bad input fails before anything is written", () => {
       expect.arrayContaining(["manifest.json", path.join("stacks", "dev-app", "cdk.tf.json")]),
     );
     expect(DEV.stopped).toBe(false);
+  });
+
+  it("GIVEN a value a module rejects THEN addEnvironment leaves no stack in the app (neither half)", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-")) });
+    // Rejected by the app stack's service, after the foundation stack was built.
+    const config = change(DEV, (c) => (c.services[0].cpuUnits = 4096));
+    expect(() => addEnvironment(app, config, TARGET)).toThrow(
+      /^Environment 'dev': services\[0\]\.cpuUnits \(4096\) must fit an instance/,
+    );
+    expect(app.node.children).toEqual([]);
+    // AND the app still takes the environment once it is fixed
+    addEnvironment(app, DEV, TARGET);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["dev-foundation", "dev-app"]);
   });
 
   it.each(ROWS.map((row) => [row.name, row] as const))("%s", (_name, row) => {

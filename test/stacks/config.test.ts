@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { App } from "cdktf";
 import {
   availabilityZonesOf,
   DEFAULT_ENVIRONMENT,
@@ -17,12 +20,30 @@ import {
   ENVIRONMENT_CONFIG_SCHEMA,
 } from "../../stacks/config";
 import { ValidationError } from "../../modules/shared/validation";
+import { addEnvironment } from "../../stacks/environment";
 
 /** A copy of `base` with `change` applied to a deep clone (the presets stay untouched). */
 function mutate(change: (c: Mutable) => void, base: EnvironmentConfig = DEV): EnvironmentConfig {
   const copy = JSON.parse(JSON.stringify(base)) as Mutable;
   change(copy);
   return copy as unknown as EnvironmentConfig;
+}
+
+/**
+ * The message of what building the environment from `config` throws (it must throw): the config's
+ * own rules first (`validateEnvironmentConfig`), then the modules' rules on what the config sets,
+ * which `addEnvironment` reports under the config's paths.
+ */
+function rejection(config: EnvironmentConfig): string {
+  try {
+    validateEnvironmentConfig(config);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "config-test-"));
+    addEnvironment(new App({ outdir }), config, { kind: "aws" });
+  } catch (e) {
+    if (!ValidationError.isValidationError(e)) throw e;
+    return e.message;
+  }
+  throw new Error("the environment was built: expected a ValidationError");
 }
 
 // Tests write fields the types declare readonly, and invalid values the types forbid.
@@ -192,7 +213,8 @@ describe("validateEnvironmentConfig accepts", () => {
   });
 });
 
-describe("validateEnvironmentConfig rejects", () => {
+// The config's own rules, and the modules' on the props it sets (reported under its paths).
+describe("an environment is rejected", () => {
   const service0 = (f: (s: Mutable) => void) => (c: Mutable) => f(c.services[0]);
   const cases: Array<[string, (c: Mutable) => void, string]> = [
     [
@@ -244,17 +266,17 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "zone one label",
       (c) => (c.network.zoneName = "local"),
-      'network.zoneName ("local") must be a lower-case DNS name of at least two labels, without a trailing dot; e.g. myorg.local',
+      "Environment 'dev': network.zoneName (\"local\") must be at least two lower-case DNS labels (a-z, 0-9 and inner hyphens, 1-63 characters each, 253 in all); e.g. myorg.local",
     ],
     [
       "zone trailing dot",
       (c) => (c.network.zoneName = "myorg.local."),
-      'network.zoneName ("myorg.local.") must be a lower-case DNS name',
+      "Environment 'dev': network.zoneName (\"myorg.local.\") must not end with a dot; write myorg.local",
     ],
     [
       "instance type",
       (c) => (c.capacity.instanceType = "small"),
-      'capacity.instanceType ("small") must be an EC2 instance type like t3.small; fix the name',
+      "Environment 'dev': capacity.instanceType (\"small\") must be an EC2 instance type like t3.small; fix the type name",
     ],
     [
       "min negative",
@@ -284,12 +306,12 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "no ingress CIDR",
       (c) => (c.loadBalancer.ingressCidrs = []),
-      'loadBalancer.ingressCidrs ([]) must list at least one IPv4 CIDR block; use ["0.0.0.0/0"] for the whole internet',
+      "Environment 'dev': loadBalancer.ingressCidrs ([]) must list at least one CIDR block; e.g. [\"0.0.0.0/0\"] for the internet",
     ],
     [
       "bad ingress CIDR",
       (c) => (c.loadBalancer.ingressCidrs = ["0.0.0.0/0", "1.2.3.4"]),
-      'loadBalancer.ingressCidrs[1] ("1.2.3.4") must be an IPv4 CIDR block a.b.c.d/n (decimal, no leading zeros); e.g. 203.0.113.0/24',
+      "Environment 'dev': loadBalancer.ingressCidrs (\"1.2.3.4\") must be an IPv4 CIDR block a.b.c.d/n (decimal, no leading zeros); fix the block, e.g. 203.0.113.0/24",
     ],
     [
       "certificate elsewhere",
@@ -299,7 +321,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "image tag",
       (c) => (c.imageTag = "-latest"),
-      'imageTag ("-latest") must be an image tag: 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`; use e.g. the git SHA of the release',
+      "Environment 'dev': imageTag (\"-latest\") must be a Docker tag (letters, digits, _ . -; up to 128, not starting with . or -); e.g. 1.4.2 or a git SHA",
     ],
     [
       "no services",
@@ -329,7 +351,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "priority range",
       service0((s) => (s.rulePriority = 0)),
-      "services[0].rulePriority (0) must be an integer from 1 to 50000; e.g. 100; lower is evaluated first",
+      "Environment 'dev': services[0].rulePriority (0) must be an integer from 1 to 50000; listener rule priorities run from 1 (first) to 50000",
     ],
     [
       "duplicate priority",
@@ -344,57 +366,57 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "four path patterns",
       service0((s) => (s.pathPatterns = ["/a", "/b", "/c", "/d"])),
-      'services[0].pathPatterns (["/a","/b","/c","/d"]) must list 1 to 3 patterns',
+      'Environment \'dev\': services[0].pathPatterns (["/a","/b","/c","/d"]) must list at most 3 values (an ALB condition\'s limit); split the service\'s routes or use wildcards',
     ],
     [
       "empty path patterns",
       service0((s) => (s.pathPatterns = [])),
-      "services[0].pathPatterns ([]) must list 1 to 3 patterns; split the service or merge patterns",
+      "Environment 'dev': services[0].pathPatterns ([]) must not be empty; leave pathPatterns unset or list e.g. /api/*",
     ],
     [
       "relative path",
       service0((s) => (s.pathPatterns = ["api/*"])),
-      'services[0].pathPatterns[0] ("api/*") must start with `/`, be at most 128 characters of letters, digits and _-.$/~"\'@:+&*?; e.g. "/api/*"',
+      "Environment 'dev': services[0].pathPatterns (\"api/*\") must start with / and be at most 128 characters of A-Z a-z 0-9 _-.$/~\"'@:+&*?; e.g. /api/*",
     ],
     [
       "empty hosts",
       service0((s) => (s.hostHeaders = [])),
-      "services[0].hostHeaders ([]) must list 1 to 3 host names; split the service or merge hosts",
+      "Environment 'dev': services[0].hostHeaders ([]) must not be empty; leave hostHeaders unset or list e.g. api.example.com",
     ],
     [
       "bad host",
       service0((s) => (s.hostHeaders = ["api example.com"])),
-      'services[0].hostHeaders[0] ("api example.com") must be a host name (letters, digits, `-`, `.`, wildcards `*` and `?`; at most 128 characters); e.g. "api.example.com"',
+      "Environment 'dev': services[0].hostHeaders (\"api example.com\") must be host names of at most 128 characters of A-Z a-z 0-9 - . * ?; e.g. api.example.com",
     ],
     [
       "port",
       service0((s) => (s.containerPort = 70000)),
-      "services[0].containerPort (70000) must be an integer from 1 to 65535; e.g. 8080",
+      "Environment 'dev': services[0].containerPort (70000) must be an integer from 1 to 65535; use the TCP port the container listens on",
     ],
     [
       "health path",
       service0((s) => (s.healthCheckPath = "health")),
-      'services[0].healthCheckPath ("health") must start with `/` and hold no spaces; e.g. "/health"',
+      "Environment 'dev': services[0].healthCheckPath (\"health\") must start with / (a path of at most 1024 characters, no spaces); e.g. /health",
     ],
     [
       "cpu",
       service0((s) => (s.cpuUnits = 64)),
-      "services[0].cpuUnits (64) must be an integer from 128 to 10240; 1024 is one vCPU; e.g. 256",
+      "Environment 'dev': services[0].cpuUnits (64) must be an integer from 128 to 10240; 1024 units are one vCPU; this module keeps a container between an eighth and ten vCPUs",
     ],
     [
       "reservation",
       service0((s) => (s.memoryReservationMiB = 4)),
-      "services[0].memoryReservationMiB (4) must be an integer ≥ 6; e.g. 256",
+      "Environment 'dev': services[0].memoryReservationMiB (4) must be an integer ≥ 6; ECS needs at least 6 MiB",
     ],
     [
       "memory",
       service0((s) => (s.memoryLimitMiB = 0)),
-      "services[0].memoryLimitMiB (0) must be an integer ≥ 6; e.g. 512",
+      "Environment 'dev': services[0].memoryLimitMiB (0) must be an integer ≥ 6; ECS needs at least 6 MiB",
     ],
     [
       "memory below reservation",
       service0((s) => (s.memoryLimitMiB = 128)),
-      "services[0].memoryLimitMiB (128) must be ≥ services[0].memoryReservationMiB (256); raise the limit or lower the reservation",
+      "Environment 'dev': services[0].memoryLimitMiB (128) must be ≥ memoryReservationMiB (256): the hard limit cannot be below the soft one; raise memoryLimitMiB or lower memoryReservationMiB",
     ],
     [
       "desired zero",
@@ -434,7 +456,7 @@ describe("validateEnvironmentConfig rejects", () => {
             targetRequestsPerTarget: 0,
           }),
       ),
-      "services[0].autoScaling.targetRequestsPerTarget (0) must be an integer ≥ 1; e.g. 1000 requests per minute per task",
+      "Environment 'dev': services[0].autoScaling.targetRequestsPerTarget (0) must be an integer ≥ 1; requests per minute per task, e.g. 1000",
     ],
     [
       "desired outside scaling",
@@ -453,8 +475,8 @@ describe("validateEnvironmentConfig rejects", () => {
     ],
     [
       "registry uri",
-      service0((s) => (s.image = { source: "registry", uri: "nginx 1.27" })),
-      'services[0].image.uri ("nginx 1.27") must be a full image reference without spaces; e.g. "public.ecr.aws/nginx/nginx:1.27"',
+      (c) => (c.services[1].image = { source: "registry", uri: "nginx 1.27" }),
+      "Environment 'dev': services[1].image.uri (\"nginx 1.27\") must be an image reference without whitespace ([registry[:port]/]path[:tag][@sha256:<digest>]); e.g. public.ecr.aws/docker/library/nginx:1.27",
     ],
     [
       "image of an unknown service",
@@ -477,7 +499,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "environment variable name",
       service0((s) => (s.environment = { "1X": "y" })),
-      'services[0].environment ("1X") must use names of letters, digits and `_`, not starting with a digit; rename the variable',
+      "Environment 'dev': services[0].environment (\"1X\") must have names of letters, digits and _, not starting with a digit; rename the variable",
     ],
     [
       "static IP mode",
@@ -487,22 +509,22 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "no proxy port",
       (c) => (c.staticIp.proxyPorts = []),
-      "staticIp.proxyPorts ([]) must list at least one port; e.g. [80]",
+      "Environment 'dev': staticIp.proxyPorts ([]) must name at least one port; e.g. [80, 443]",
     ],
     [
       "proxy port range",
       (c) => (c.staticIp.proxyPorts = [80, 0]),
-      "staticIp.proxyPorts[1] (0) must be an integer from 1 to 65535; e.g. 80",
+      "Environment 'dev': staticIp.proxyPorts (0) must be an integer from 1 to 65535; e.g. 80 or 443",
     ],
     [
       "proxy port twice",
       (c) => (c.staticIp.proxyPorts = [80, 80]),
-      "staticIp.proxyPorts[1] (80) must not repeat a port; remove the duplicate",
+      "Environment 'dev': staticIp.proxyPorts ([80,80]) must name each port once (80 clashes with itself); remove the duplicate",
     ],
     [
       "proxy port the ECS agent reserves",
       (c) => (c.staticIp.proxyPorts = [80, 51678]),
-      "staticIp.proxyPorts[1] (51678) must not be a port the ECS agent reserves (22, 2375, 2376, 51678, 51679); ECS never places the host-network edge proxy on it; pick another port",
+      "Environment 'dev': staticIp.proxyPorts (51678) must not be a port the ECS agent reserves on every instance (22, 2375, 2376, 51678, 51679); ECS would never place the proxy; choose another port",
     ],
     [
       "proxy port is the health port",
@@ -512,7 +534,7 @@ describe("validateEnvironmentConfig rejects", () => {
     [
       "443 without a certificate",
       (c) => (c.staticIp.proxyPorts = [80, 443]),
-      "staticIp.proxyPorts[1] (443) must be 443 only with an HTTPS load balancer (the edge proxy passes TLS through to it); set loadBalancer.certificateArn, or drop 443",
+      "Environment 'dev': staticIp.proxyPorts ([80,443]) must include 443 only when the load balancer has an HTTPS listener (the proxy passes TLS through to its 443); give LoadBalancer 'alb' a certificateArn, or drop 443",
     ],
     [
       "allowEipDestroy not boolean",
@@ -612,7 +634,7 @@ describe("validateEnvironmentConfig rejects", () => {
   ];
 
   it.each(cases)("%s", (_name, change, message) => {
-    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+    expect(rejection(mutate(change))).toContain(message);
   });
 
   it("names the environment in every message", () => {
@@ -690,7 +712,7 @@ describe("the config's shape (the zod schema): unknown keys", () => {
       "Environment 'dev': loadBalancer.zzz (1) must be a known key; remove it; the valid keys are certificateArn, enableAccessLogs, ingressCidrs, internal",
     ],
   ])("%s", (_name, change, message) => {
-    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+    expect(rejection(mutate(change))).toContain(message);
   });
 
   it("throws a ValidationError, in one line", () => {
@@ -785,7 +807,7 @@ describe("the config's shape (the zod schema): types", () => {
       "Environment '7': name (7) must be a string; quote the value",
     ],
   ])("%s", (_name, change, message) => {
-    expect(() => validateEnvironmentConfig(mutate(change))).toThrow(message);
+    expect(rejection(mutate(change))).toContain(message);
   });
 
   it("GIVEN no object at all THEN the config itself is named", () => {
@@ -935,9 +957,9 @@ describe("loadEnvironmentConfig", () => {
   });
 
   it("GIVEN an invalid edited preset THEN loading fails with the validation error", () => {
-    const broken: ServiceConfig = { ...DEV.services[0], containerPort: 0 };
+    const broken: ServiceConfig = { ...DEV.services[0], serviceName: "Web" };
     expect(() => withStateDirectory({ ...DEV, services: [broken] }, undefined)).toThrow(
-      "Environment 'dev': services[0].containerPort (0) must be an integer from 1 to 65535",
+      `Environment 'dev': services[0].serviceName ("Web") must be 1 to 24 lower-case letters`,
     );
   });
 });
