@@ -77,7 +77,8 @@ const ROWS: readonly BadInput[] = [
   {
     name: "a task's CPU no instance type of the cluster holds",
     change: (c) => (c.services[0].cpuUnits = 4096),
-    message: /^Environment 'dev': services\[0\]\.cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
+    message:
+      /^Environment 'dev': services\[0\]\.cpuUnits \(4096\) must fit an instance of EcsCluster 'cluster'/,
   },
 ];
 
