@@ -24,7 +24,7 @@ import {
   PortSpec,
 } from "./props";
 import { INetwork, Network } from "../network";
-import { checkConstruct, checkKnownKeys, Fail, keysOf } from "../shared/validation";
+import { AWS_ARN_PATTERNS, checkConstruct, checkKnownKeys, Fail, keysOf } from "../shared/validation";
 
 /** Cluster names: what ECS accepts. */
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -38,9 +38,8 @@ export const RESERVED_CAPACITY_PROVIDER_PREFIXES: readonly string[] = ["aws", "e
 export const AUTO_SCALING_GROUP_NAME_PATTERN = /^[^\s:]{1,255}$/;
 const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
 const SSM_PARAMETER_NAME_PATTERN = /^[A-Za-z0-9_./-]{1,2048}$/;
-const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const ECR_REPOSITORY_ARN_PATTERN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/;
-export const LOG_GROUP_ARN_PATTERN = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/;
+/** Log group ARNs (the shared pattern). */
+export const LOG_GROUP_ARN_PATTERN = AWS_ARN_PATTERNS.logGroup;
 const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_./\\-]{1,128}$/;
 const ATTRIBUTE_VALUE_PATTERN = /^[A-Za-z0-9_.@/\\:-]([A-Za-z0-9_.@/\\: -]{0,126}[A-Za-z0-9_.@/\\:-])?$/;
 /** Custom attributes ECS allows on one container instance. */
@@ -213,7 +212,10 @@ export function checkPrivateSubnetEgress(
   );
 }
 
-/** {@link EcsCapacityOptions} with every default applied, validated. */
+/**
+ * {@link EcsCapacityOptions} with every default applied, validated: what `EcsCapacity.config` holds
+ * (read-only; a capacity is built by `EcsCluster` and `addAutoScalingGroupCapacity`, not from it).
+ */
 export interface CapacityConfig {
   readonly subnetIds: string[];
   readonly instanceType: string;
@@ -780,7 +782,7 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
   }
 
   const kmsKeyArn = props.kmsKeyArn;
-  if (kmsKeyArn !== undefined && literal(kmsKeyArn) && !KMS_KEY_ARN_PATTERN.test(kmsKeyArn)) {
+  if (kmsKeyArn !== undefined && literal(kmsKeyArn) && !AWS_ARN_PATTERNS.kmsKey.test(kmsKeyArn)) {
     fail(
       "kmsKeyArn",
       kmsKeyArn,
@@ -804,7 +806,7 @@ export function resolveClusterConfig(fail: Fail, id: string, props: EcsClusterPr
     fail,
     "ecrRepositoryArns",
     props.ecrRepositoryArns,
-    ECR_REPOSITORY_ARN_PATTERN,
+    AWS_ARN_PATTERNS.ecrRepository,
     "arn:aws:ecr:<region>:<account>:repository/<name>",
   );
   checkArns(

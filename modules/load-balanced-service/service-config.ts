@@ -19,7 +19,7 @@ import {
   PlacementConstraint,
   PlacementStrategy,
 } from "./props";
-import { checkConstruct, checkKnownKeys } from "../shared/validation";
+import { AWS_ARN_PATTERNS, checkConstruct, checkKnownKeys } from "../shared/validation";
 import { imageReferenceProblem } from "./image-reference";
 import {
   CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS,
@@ -65,7 +65,7 @@ export const SSM_PARAMETER_ARN_PATTERN =
 export const SECRETS_MANAGER_ARN_PATTERN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:\s]*:[^:\s]*:[^:\s]*)?$/;
 /** ECR repository ARNs. */
-export const ECR_REPOSITORY_ARN_PATTERN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/;
+export const ECR_REPOSITORY_ARN_PATTERN = AWS_ARN_PATTERNS.ecrRepository;
 const REPOSITORY_COMPONENT_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ABSOLUTE_PATH_PATTERN = /^\/[^\s]*$/;
 const VOLUME_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;

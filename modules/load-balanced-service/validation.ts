@@ -1,6 +1,6 @@
 import { Fn, Token } from "cdktf";
 import { cidrProblem } from "../network/cidr";
-import { checkConstruct, checkKnownKeys } from "../shared/validation";
+import { AWS_ARN_PATTERNS, checkConstruct, checkKnownKeys } from "../shared/validation";
 import { Network } from "../network";
 import { REGION_PATTERN } from "../network/regions";
 import type { Fail } from "../shared/validation";
@@ -112,11 +112,10 @@ export function checkTags(fail: Fail, tags: Readonly<Record<string, string>>, fi
   }
 }
 
-/** ACM certificate ARNs. */
-export const ACM_CERTIFICATE_ARN_PATTERN =
-  /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
-/** KMS key ARNs. */
-export const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** ACM certificate ARNs (the shared pattern). */
+export const ACM_CERTIFICATE_ARN_PATTERN = AWS_ARN_PATTERNS.acmCertificate;
+/** KMS key ARNs (the shared pattern). */
+export const KMS_KEY_ARN_PATTERN = AWS_ARN_PATTERNS.kmsKey;
 /** Load balancer names: what ELB accepts. */
 export const LOAD_BALANCER_NAME_PATTERN = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
 const SSL_POLICY_PATTERN = /^ELBSecurityPolicy-[A-Za-z0-9-]+$/;

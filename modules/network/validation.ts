@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { checkKnownKeys, Fail, failFor, keysOf, nearestName } from "../shared/validation";
+import { AWS_ARN_PATTERNS, checkKnownKeys, Fail, failFor, keysOf, nearestName } from "../shared/validation";
 import { cidrProblem, Ipv4Cidr, parseCidr } from "./cidr";
 import {
   DEFAULT_AZ_COUNT,
@@ -36,7 +36,6 @@ export const MAX_SUBNET_PREFIX = 28;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,23}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_ZONE_NAME_LENGTH = 253;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** Every key of {@link NetworkProps}: anything else (a typo from untyped code) is rejected. */
 export const NETWORK_PROP_KEYS: readonly string[] = keysOf<NetworkProps>()({
@@ -181,7 +180,7 @@ export function resolveNetworkConfig(
     if (!enableFlowLogs) {
       fail("flowLogKmsKeyArn", flowLogKmsKeyArn, "be unset when enableFlowLogs is false", "drop one");
     }
-    if (!Token.isUnresolved(flowLogKmsKeyArn) && !KMS_KEY_ARN.test(flowLogKmsKeyArn)) {
+    if (!Token.isUnresolved(flowLogKmsKeyArn) && !AWS_ARN_PATTERNS.kmsKey.test(flowLogKmsKeyArn)) {
       fail(
         "flowLogKmsKeyArn",
         flowLogKmsKeyArn,

@@ -158,6 +158,17 @@ export const AWS_ID_PATTERNS = {
   securityGroup: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
 } as const;
 
+/**
+ * The ARNs the modules take, each pattern written once: the constructs test them, the generated
+ * Terraform modules' validation rules derive from them, the environment config imports them.
+ */
+export const AWS_ARN_PATTERNS = {
+  kmsKey: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+  acmCertificate: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+  ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/,
+  logGroup: /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/,
+} as const;
+
 /** What each of {@link AWS_ID_PATTERNS} is, for messages, and an example. */
 const AWS_ID_KINDS: Readonly<Record<keyof typeof AWS_ID_PATTERNS, { what: string; example: string }>> = {
   vpc: { what: "a VPC id: vpc-", example: "vpc-0a1b2c3d4e5f60718" },
