@@ -5,7 +5,7 @@
  * @module
  */
 import * as path from "node:path";
-import { defaultAvailabilityZones } from "../modules/network";
+import { defaultAvailabilityZones } from "../modules/network/regions";
 import { formatValue, ValidationError } from "../modules/shared/validation";
 import { EnvironmentConfig } from "./config-types";
 import { validateEnvironmentConfig } from "./config-validation";

@@ -86,6 +86,8 @@ export interface IEcsCluster extends IClusterInstances {
 /**
  * The security group rules of a cluster's instances ({@link allowFrom}, {@link allowTo}), each with
  * an id derived from its description and ports: what every cluster, built or imported, shares.
+ * Exported as the base of {@link EcsClusterBase}; import instances with
+ * `EcsCluster.instancesFromAttributes` rather than extending it.
  */
 export abstract class ClusterInstancesBase extends Construct implements IClusterInstances {
   /** See the interface's `securityGroupId`. */
@@ -170,7 +172,9 @@ export abstract class ClusterInstancesBase extends Construct implements ICluster
 
 /**
  * What {@link EcsCluster} and an imported cluster share: the {@link IEcsCluster} mark, the
- * security group rules, and the check of a new capacity's id.
+ * security group rules, and the check of a new capacity's id. Exported as the base of `EcsCluster`
+ * and for {@link EcsClusterBase.isEcsCluster} (also `EcsCluster.isEcsCluster`); build an
+ * `EcsCluster` or import one with `EcsCluster.fromAttributes` rather than extending it.
  */
 export abstract class EcsClusterBase extends ClusterInstancesBase implements IEcsCluster {
   /** Whether `x` is an {@link IEcsCluster} (built or imported), by a symbol rather than a class. */

@@ -3,18 +3,20 @@
  * a least-privilege instance role and a closed instance security group. See README.md.
  * @module
  */
-export { EcsCluster, DEFAULT_CAPACITY_ID } from "./ecs-cluster";
+export { EcsCluster } from "./ecs-cluster";
 export type { InstanceGrant } from "./ecs-cluster";
+export { ClusterInstancesBase, DEFAULT_CAPACITY_ID, EcsClusterBase } from "./cluster-ref";
 export type {
   ClusterInstancesAttributes,
   EcsClusterAttributes,
   IClusterInstances,
   IEcsCluster,
 } from "./cluster-ref";
-export { EcsCapacity, ECS_MANAGED_TAG_KEY } from "./capacity";
+export { EcsCapacity } from "./capacity";
 export type { EcsCapacityContext, EcsCapacityProps } from "./capacity";
+export type { CapacityConfig } from "./validation";
+export type { Fail } from "../shared/validation";
 export {
-  CONTAINER_INSIGHTS_MODES,
   DEFAULT_AMI_SSM_PARAMETER,
   DEFAULT_CONTAINER_INSIGHTS,
   DEFAULT_CONTAINER_STOP_TIMEOUT_SECONDS,
@@ -40,28 +42,6 @@ export type {
   PortSpec,
   SecurityGroupPeer,
 } from "./props";
-export {
-  ECR_PULL_ACTIONS,
-  ECS_AGENT_CLUSTER_ACTIONS,
-  ECS_AGENT_CONTAINER_INSTANCE_ACTIONS,
-  LOG_WRITE_ACTIONS,
-  SESSION_MANAGER_ACTIONS,
-  SESSION_MANAGER_INSTANCE_ACTIONS,
-  SESSION_MANAGER_STAR_ACTIONS,
-  STAR_RESOURCE_ACTIONS,
-} from "./iam";
-export { ECS_CONFIG_FILE } from "./user-data";
-export {
-  CPU_UNITS_PER_VCPU,
-  INSTANCE_TYPES,
-  instanceCapacity,
-  OS_MEMORY_OVERHEAD_FRACTION,
-} from "./instance-types";
+export { INSTANCE_TYPES, instanceCapacity, OS_MEMORY_OVERHEAD_FRACTION } from "./instance-types";
 export type { InstanceCapacity, InstanceTypeSpec } from "./instance-types";
-export {
-  CLUSTER_NAME_PATTERN,
-  INSTANCE_TYPE_PATTERN,
-  MAX_INSTANCE_ATTRIBUTES,
-  RESERVED_CAPACITY_PROVIDER_PREFIXES,
-  RESERVED_TAG_KEYS,
-} from "./validation";
+export { MAX_INSTANCE_ATTRIBUTES } from "./validation";

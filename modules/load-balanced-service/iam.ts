@@ -1,7 +1,7 @@
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { ECR_PULL_ACTIONS, LOG_WRITE_ACTIONS } from "../ecs-cluster";
+import { ECR_PULL_ACTIONS, LOG_WRITE_ACTIONS } from "../ecs-cluster/iam";
 import { Fail } from "./validation";
 import {
   allowOn,

@@ -4,8 +4,9 @@
  * scaling; and WorkerService, the same without a load balancer. See README.md.
  * @module
  */
-export { LoadBalancer, HTTP_PORT, HTTPS_PORT, NO_ROUTE_RESPONSE } from "./load-balancer";
+export { LoadBalancer } from "./load-balancer";
 export type { RuleConflict, RuleReservation } from "./load-balancer";
+export { LoadBalancerBase } from "./load-balancer-ref";
 export type { ILoadBalancer, LoadBalancerAttributes, ServiceListenerRef } from "./load-balancer-ref";
 export { LoadBalancedService } from "./load-balanced-service";
 export { WorkerService } from "./worker-service";
@@ -56,14 +57,5 @@ export type {
   PlacementStrategy,
   WorkerServiceProps,
 } from "./props";
-export {
-  ECS_TASKS_SERVICE_PRINCIPAL,
-  EXEC_CHANNEL_ACTIONS,
-  EXEC_LOG_ACTIONS,
-  KMS_DECRYPT_ACTIONS,
-  SECRETS_MANAGER_SECRET_ACTIONS,
-  SSM_SECRET_ACTIONS,
-  STAR_RESOURCE_ACTIONS,
-} from "./iam";
 export type { GrantCondition } from "./iam";
-export { ELB_ACCOUNT_IDS, ELB_LOG_DELIVERY_SERVICE_PRINCIPAL } from "./access-logs";
+export type { PolicyCondition } from "../shared/iam";

@@ -92,7 +92,10 @@ const literal = (value: unknown): boolean => !Token.isUnresolved(value);
 
 /**
  * What {@link LoadBalancer} and an imported load balancer share: the {@link ILoadBalancer} mark,
- * the rules services reserve, and the security group rules to the clusters they run on.
+ * the rules services reserve, and the security group rules to the clusters they run on. Exported as
+ * the base of `LoadBalancer` and for {@link LoadBalancerBase.isLoadBalancer} (also
+ * `LoadBalancer.isLoadBalancer`); build a `LoadBalancer` or import one with
+ * `LoadBalancer.fromAttributes` rather than extending it.
  */
 export abstract class LoadBalancerBase extends Construct implements ILoadBalancer {
   /** Whether `x` is an {@link ILoadBalancer} (built or imported), by a symbol rather than a class. */

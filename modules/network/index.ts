@@ -4,6 +4,8 @@
  * @module
  */
 export { Network } from "./network";
+export { NetworkBase } from "./network-ref";
+export type { INetwork, NetworkAttributes } from "./network-ref";
 export {
   DEFAULT_AZ_COUNT,
   DEFAULT_FLOW_LOG_RETENTION_DAYS,
@@ -11,10 +13,7 @@ export {
   DEFAULT_SUBNET_NEW_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_ZONE_NAME,
-  NAT_GATEWAY_MODES,
 } from "./props";
 export type { NatGateways, NetworkProps } from "./props";
-export type { INetwork, NetworkAttributes } from "./network-ref";
-export { AWS_REGIONS, defaultAvailabilityZones, isListedRegion, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
+export { AWS_REGIONS, KNOWN_AZ_LETTERS, MAX_AZS } from "./regions";
 export { FLOW_LOG_RETENTION_DAYS_ALLOWED } from "./validation";
-export { FLOW_LOG_ACTIONS } from "./flow-logs";

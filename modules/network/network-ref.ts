@@ -119,7 +119,9 @@ const AZ_NAME_PATTERN = new RegExp(`${REGION_PATTERN.source.replace(/\$$/, "")}[
 
 /**
  * What {@link Network} and an imported network share: the {@link INetwork} mark, and the host DNS
- * user data with the synth-time warning for a `.local` zone no host was configured for.
+ * user data with the synth-time warning for a `.local` zone no host was configured for. Exported as
+ * the base of `Network` and for {@link NetworkBase.isNetwork} (also `Network.isNetwork`); build a
+ * `Network` or import one with `Network.fromAttributes` rather than extending it.
  */
 export abstract class NetworkBase extends Construct implements INetwork {
   /** Whether `x` is an {@link INetwork} (built or imported), by a symbol rather than a class. */

@@ -4,8 +4,10 @@ import type { Fail } from "../shared/validation";
 import { checkImageReference } from "../load-balanced-service/service-config";
 import { checkDerivedNames, DerivedName } from "../load-balanced-service/validation";
 import { EDGE_PROXY_OPTIONS_KEYS, STATIC_IP_ADDRESSES_PROPS_KEYS, STATIC_IP_PROPS_KEYS } from "./keys";
-import { EcsCluster, INSTANCE_TYPE_PATTERN, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
-import { HTTPS_PORT, LoadBalancer } from "../load-balanced-service";
+import { EcsCluster, LOG_RETENTION_DAYS_ALLOWED } from "../ecs-cluster";
+import { INSTANCE_TYPE_PATTERN } from "../ecs-cluster/validation";
+import { LoadBalancer } from "../load-balanced-service";
+import { HTTPS_PORT } from "../load-balanced-service/load-balancer";
 import { Network } from "../network";
 import { StaticIpAddresses } from "./addresses";
 import {

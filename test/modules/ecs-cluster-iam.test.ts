@@ -7,12 +7,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Network } from "../../modules/network";
+import { EcsCluster } from "../../modules/ecs-cluster";
 import {
-  EcsCluster,
   SESSION_MANAGER_INSTANCE_ACTIONS,
   SESSION_MANAGER_STAR_ACTIONS,
   STAR_RESOURCE_ACTIONS,
-} from "../../modules/ecs-cluster";
+} from "../../modules/ecs-cluster/iam";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import {
   describeFindings,

@@ -1,12 +1,12 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import {
-  CPU_UNITS_PER_VCPU,
   DEFAULT_INSTANCE_TYPE,
   EcsCluster,
   INSTANCE_TYPES,
   instanceCapacity,
   OS_MEMORY_OVERHEAD_FRACTION,
 } from "../../modules/ecs-cluster";
+import { CPU_UNITS_PER_VCPU } from "../../modules/ecs-cluster/instance-types";
 import { Network } from "../../modules/network";
 
 describe("instanceCapacity", () => {

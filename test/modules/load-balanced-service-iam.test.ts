@@ -1,17 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import {
-  EcsCluster,
-  STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS,
-} from "../../modules/ecs-cluster";
-import {
-  EXEC_CHANNEL_ACTIONS,
-  LoadBalancedService,
-  LoadBalancer,
-  STAR_RESOURCE_ACTIONS,
-  WorkerService,
-} from "../../modules/load-balanced-service";
+import { EcsCluster } from "../../modules/ecs-cluster";
+import { STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
+import { LoadBalancedService, LoadBalancer, WorkerService } from "../../modules/load-balanced-service";
+import { EXEC_CHANNEL_ACTIONS, STAR_RESOURCE_ACTIONS } from "../../modules/load-balanced-service/iam";
 import { Network } from "../../modules/network";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import {

@@ -33,16 +33,18 @@ import {
   DEFAULT_HEALTH_CHECK_PATH,
   DEFAULT_SSL_POLICY,
   DYNAMIC_HOST_PORT_RANGE,
-  ELB_ACCOUNT_IDS,
-  ELB_LOG_DELIVERY_SERVICE_PRINCIPAL,
   LoadBalancedService,
   LoadBalancedServiceProps,
   LoadBalancer,
   LoadBalancerProps,
-  NO_ROUTE_RESPONSE,
   WorkerService,
   WorkerServiceProps,
 } from "../../modules/load-balanced-service";
+import {
+  ELB_ACCOUNT_IDS,
+  ELB_LOG_DELIVERY_SERVICE_PRINCIPAL,
+} from "../../modules/load-balanced-service/access-logs";
+import { NO_ROUTE_RESPONSE } from "../../modules/load-balanced-service/load-balancer";
 import { Network, NetworkProps } from "../../modules/network";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { shareProvider } from "../support/shared-provider";

@@ -29,11 +29,11 @@ import {
   DEFAULT_FLOW_LOG_RETENTION_DAYS,
   DEFAULT_VPC_CIDR,
   DEFAULT_ZONE_NAME,
-  defaultAvailabilityZones,
   NatGateways,
   Network,
   NetworkProps,
 } from "../../modules/network";
+import { defaultAvailabilityZones } from "../../modules/network/regions";
 import { ValidationError } from "../../modules/shared/validation";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { shareProvider } from "../support/shared-provider";

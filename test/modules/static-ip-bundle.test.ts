@@ -13,7 +13,7 @@ import {
   BUNDLE_FILE_NAME,
   bundleAttacher,
   bundleCacheDir,
-} from "../../modules/static-ip";
+} from "../../modules/static-ip/bundle";
 import { build, resource, SynthJson } from "./static-ip-support";
 
 type BundleModule = typeof import("../../modules/static-ip/bundle");

@@ -21,13 +21,17 @@ import {
   DEFAULT_PROXY_LOG_RETENTION_DAYS,
   DEFAULT_PROXY_MEMORY_LIMIT_MIB,
   DEFAULT_PROXY_MEMORY_RESERVATION_MIB,
-  edgePlacementExpression,
-  healthCheckCommand,
-  PROXY_CAPABILITIES,
-  PROXY_COMMAND,
-  proxyListeners,
-  renderHaproxyConfig,
 } from "../../modules/static-ip";
+import {
+  edgePlacementExpression,
+  PROXY_CAPABILITIES,
+  proxyListeners,
+} from "../../modules/static-ip/edge-proxy";
+import {
+  healthCheckCommand,
+  PROXY_COMMAND,
+  renderHaproxyConfig,
+} from "../../modules/static-ip/haproxy-config";
 import {
   address,
   AZ_A,

@@ -22,10 +22,10 @@ import {
   HaproxyConfigOptions,
   HEALTH_PATH,
   healthCheckCommand,
-  PROXY_CAPABILITIES,
   PROXY_COMMAND,
   renderHaproxyConfig,
-} from "../../modules/static-ip";
+} from "../../modules/static-ip/haproxy-config";
+import { PROXY_CAPABILITIES } from "../../modules/static-ip/edge-proxy";
 import {
   DnsServer,
   Echo,

@@ -23,27 +23,34 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { EcsCluster, STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
+import { EcsCluster } from "../../modules/ecs-cluster";
+import { STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
 import { LoadBalancer } from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
 import {
   DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
   DEFAULT_LAMBDA_LOG_RETENTION_DAYS,
   DEFAULT_RECONCILE_SCHEDULE,
-  DLQ_MESSAGE_RETENTION_SECONDS,
-  EVENT_RETRY_ATTEMPTS,
-  LAMBDA_ASYNC_RETRY_ATTEMPTS,
-  LAMBDA_HANDLER,
-  LAMBDA_RUNTIME,
-  LAUNCH_LIFECYCLE_DETAIL_TYPE,
   LIFECYCLE_HOOK_NAME,
-  lambdaAsyncEventAgeSeconds,
-  lambdaTimeoutSeconds,
-  maximumEventAgeSeconds,
-  STATIC_IP_STAR_RESOURCE_ACTIONS,
   StaticIp,
   StaticIpAddresses,
 } from "../../modules/static-ip";
+import {
+  DLQ_MESSAGE_RETENTION_SECONDS,
+  EVENT_RETRY_ATTEMPTS,
+  LAMBDA_ASYNC_RETRY_ATTEMPTS,
+} from "../../modules/static-ip/props";
+import {
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  LAUNCH_LIFECYCLE_DETAIL_TYPE,
+} from "../../modules/static-ip/static-ip";
+import {
+  lambdaAsyncEventAgeSeconds,
+  lambdaTimeoutSeconds,
+  maximumEventAgeSeconds,
+} from "../../modules/static-ip/validation";
+import { STATIC_IP_STAR_RESOURCE_ACTIONS } from "../../modules/static-ip/iam";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import {
   describeFindings,

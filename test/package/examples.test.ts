@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bundleAttacher, BUNDLE_FILE_NAME } from "../../modules/static-ip";
+import { bundleAttacher, BUNDLE_FILE_NAME } from "../../modules/static-ip/bundle";
 import { awsProviderVersionConstraint } from "../../stacks/aws-provider";
 import { TerraformRun } from "../support/terraform";
 import { validateStacks } from "../support/validate-batch";

@@ -33,7 +33,7 @@ import {
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { GetHostedZoneCommand, ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
+import { STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
 import { ClusterStack, ClusterStackProps } from "../../stacks/cluster-stack";
 import { describeFailures, runCheckov } from "../support/checkov";
 import { describeFindings, IamPolicyDocument, lintIam } from "../support/iam";

@@ -32,12 +32,9 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
-import { STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster";
-import {
-  DEFAULT_SSL_POLICY,
-  DYNAMIC_HOST_PORT_RANGE,
-  STAR_RESOURCE_ACTIONS,
-} from "../../modules/load-balanced-service";
+import { STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
+import { DEFAULT_SSL_POLICY, DYNAMIC_HOST_PORT_RANGE } from "../../modules/load-balanced-service";
+import { STAR_RESOURCE_ACTIONS } from "../../modules/load-balanced-service/iam";
 import { ServiceStack, ServiceStackProps } from "../../stacks/service-stack";
 import { describeFailures, runCheckov } from "../support/checkov";
 import { describeFindings, IamPolicyDocument, IamScan, lintIam, scanIam } from "../support/iam";
