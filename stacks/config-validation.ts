@@ -1,8 +1,7 @@
 import { NatGateways } from "../modules/network";
 import { cidrProblem as cidrShapeProblem } from "../modules/network/cidr";
 import { AWS_REGIONS, isListedRegion, maxAzCount, REGION_PATTERN } from "../modules/network/regions";
-import { KMS_KEY_ARN_PATTERN } from "../modules/load-balanced-service/validation";
-import { Fail, failFor, nearestName } from "../modules/shared/validation";
+import { AWS_ARN_PATTERNS, Fail, failFor, nearestName } from "../modules/shared/validation";
 import { DEFAULT_PROXY_HEALTH_PORT } from "../modules/static-ip/props";
 import { BackendConfig, EnvironmentConfig, ServiceConfig } from "./config-types";
 import { checkEnvironmentShape, STATIC_IP_ADDRESS_MODES } from "./config-schema";
@@ -157,9 +156,10 @@ function validateCapacity(fail: Fail, config: EnvironmentConfig): void {
 function validateLoadBalancer(fail: Fail, config: EnvironmentConfig): void {
   const lb = config.loadBalancer;
   if (lb.certificateArn !== undefined) {
-    // Stricter than the module's ACM_CERTIFICATE_ARN_PATTERN: the certificate must be in this region.
-    const acm = new RegExp(`^arn:aws[a-z-]*:acm:${config.region}:\\d{12}:certificate/[A-Za-z0-9-]+$`);
-    if (!acm.test(lb.certificateArn)) {
+    // The module checks the ARN's shape; across constructs, the certificate must be in the
+    // environment's region (its fourth field), where the load balancer is.
+    const arn = lb.certificateArn;
+    if (AWS_ARN_PATTERNS.acmCertificate.test(arn) && arn.split(":")[3] !== config.region) {
       fail(
         "loadBalancer.certificateArn",
         lb.certificateArn,
@@ -348,7 +348,7 @@ function validateBackend(fail: Fail, backend: BackendConfig, allowUnlistedRegion
       'e.g. "ecs-cdktf"',
     );
   }
-  if (backend.kmsKeyArn !== undefined && !KMS_KEY_ARN_PATTERN.test(backend.kmsKeyArn)) {
+  if (backend.kmsKeyArn !== undefined && !AWS_ARN_PATTERNS.kmsKey.test(backend.kmsKeyArn)) {
     fail(
       "backend.kmsKeyArn",
       backend.kmsKeyArn,

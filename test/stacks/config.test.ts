@@ -314,6 +314,11 @@ describe("an environment is rejected", () => {
       "Environment 'dev': loadBalancer.ingressCidrs (\"1.2.3.4\") must be an IPv4 CIDR block a.b.c.d/n (decimal, no leading zeros); fix the block, e.g. 203.0.113.0/24",
     ],
     [
+      "certificate not an ACM ARN (the module's rule)",
+      (c) => (c.loadBalancer.certificateArn = "arn:aws:iam::123456789012:server-certificate/x"),
+      "Environment 'dev': loadBalancer.certificateArn (\"arn:aws:iam::123456789012:server-certificate/x\") must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); request or import the certificate in ACM, in the load balancer's region, and pass its ARN",
+    ],
+    [
       "certificate elsewhere",
       (c) => (c.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"),
       'loadBalancer.certificateArn ("arn:aws:acm:us-east-1:123456789012:certificate/abc") must be an ACM certificate ARN in eu-west-2',
