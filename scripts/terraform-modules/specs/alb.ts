@@ -16,8 +16,8 @@ import {
 } from "../../../modules/load-balanced-service";
 import { INetwork, Network } from "../../../modules/network";
 import { integerRule, ModuleSpec, ModuleSpecError } from "../spec";
-import { securityGroupIdVariable, vpcIdVariable } from "./shared";
-import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
+import { hclRegex, securityGroupIdVariable, vpcIdVariable } from "./shared";
+import { AWS_ARN_PATTERNS, AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** What LoadBalancer reads of its network, and the adapter variable each comes from. */
 const NETWORK_MEMBERS = {
@@ -174,8 +174,7 @@ export const albSpec: ModuleSpec<LoadBalancerProps, LoadBalancer> = {
         "HTTPS and redirects HTTP to it.",
       rules: [
         {
-          condition:
-            'can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.certificate_arn))',
+          condition: `can(regex("${hclRegex(AWS_ARN_PATTERNS.acmCertificate)}", var.certificate_arn))`,
           errorMessage:
             "certificate_arn (${var.certificate_arn}) must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); request or import the certificate in ACM, in the load balancer's region, and pass its ARN.",
           rejects: [{ certificate_arn: "abc-123" }],

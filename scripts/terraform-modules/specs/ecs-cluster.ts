@@ -13,7 +13,7 @@ import {
 import { Construct } from "constructs";
 import { INetwork, NatGateways, Network } from "../../../modules/network";
 import { integerRule, ModuleSpec } from "../spec";
-import { vpcIdVariable } from "./shared";
+import { optionalArnCondition, vpcIdVariable } from "./shared";
 import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** What EcsCluster reads of its network, and the adapter variable each comes from. */
@@ -116,8 +116,7 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         "let CloudWatch Logs use it. null: CloudWatch Logs' default encryption and the Exec channel's TLS only.",
       rules: [
         {
-          condition:
-            'var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))',
+          condition: optionalArnCondition("kms_key_arn", "kmsKey"),
           errorMessage:
             'kms_key_arn (${coalesce(var.kms_key_arn, "null")}) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); pass the key\'s ARN, not its id or alias.',
           rejects: [{ kms_key_arn: "alias/exec" }],

@@ -26,7 +26,7 @@ import {
 } from "../../../modules/load-balanced-service";
 import { IMAGE_REFERENCE_PATTERN } from "../../../modules/load-balanced-service/image-reference";
 import { integerRule, ModuleSpec, VariableRule } from "../spec";
-import { CLUSTER_ARN_VARIABLE } from "./shared";
+import { CLUSTER_ARN_VARIABLE, optionalArnCondition } from "./shared";
 import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** The adapter variables of `cluster`. */
@@ -292,8 +292,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
         "null: CloudWatch Logs' own encryption.",
       rules: [
         {
-          condition:
-            'var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_kms_key_arn))',
+          condition: optionalArnCondition("log_kms_key_arn", "kmsKey"),
           errorMessage:
             'log_kms_key_arn (${coalesce(var.log_kms_key_arn, "null")}) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); pass the key\'s ARN.',
           rejects: [{ log_kms_key_arn: "alias/logs" }],

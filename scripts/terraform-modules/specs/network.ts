@@ -1,6 +1,7 @@
 /** terraform-aws-network: the Network construct with its inputs as Terraform variables. */
 import { MAX_AZS, Network, NetworkProps } from "../../../modules/network";
 import { ModuleSpec } from "../spec";
+import { optionalArnCondition } from "./shared";
 
 /** Zones the generated module spans: subnets, NAT gateways and route tables exist per zone. */
 export const NETWORK_MODULE_AZ_COUNT = 2;
@@ -200,8 +201,7 @@ export const networkSpec: ModuleSpec<NetworkProps, Network> = {
         "`logs.<region>.amazonaws.com` use it. null: CloudWatch Logs' own encryption at rest.",
       rules: [
         {
-          condition:
-            'var.flow_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.flow_log_kms_key_arn))',
+          condition: optionalArnCondition("flow_log_kms_key_arn", "kmsKey"),
           errorMessage:
             'flow_log_kms_key_arn (${coalesce(var.flow_log_kms_key_arn, "null")}) must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); pass the key\'s ARN, not its id or alias.',
           rejects: [{ flow_log_kms_key_arn: "alias/flow-logs" }],

@@ -1,6 +1,6 @@
 /** Adapter variables several generated modules take, worded once. */
 import type { AdapterVariable, HclValue } from "../spec";
-import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
+import { AWS_ARN_PATTERNS, AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** A string input holding an id or ARN from another module, checked by `regex`. */
 export function referenceVariable(options: {
@@ -69,4 +69,14 @@ export function securityGroupIdVariable(options: {
     regex: AWS_ID_PATTERNS.securityGroup.source,
     must: "a security group id like sg-0123456789abcdef0",
   });
+}
+
+/** A construct's pattern as the body of an HCL string for `regex()` (RE2 reads it the same). */
+export function hclRegex(pattern: RegExp): string {
+  return pattern.source.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
+/** `var.<variable> == null || <the ARN matches AWS_ARN_PATTERNS[kind]>`: an optional ARN's rule. */
+export function optionalArnCondition(variable: string, kind: keyof typeof AWS_ARN_PATTERNS): string {
+  return `var.${variable} == null || can(regex("${hclRegex(AWS_ARN_PATTERNS[kind])}", var.${variable}))`;
 }

@@ -19,7 +19,7 @@ import { LOG_RETENTION_DAYS_ALLOWED } from "../../../modules/ecs-cluster";
 import { SCHEDULE_EXPRESSION_PATTERN, STATIC_IP_NAME_PATTERN } from "../../../modules/static-ip/validation";
 import { INSTANCE_TYPE_PATTERN } from "../../../modules/ecs-cluster/validation";
 import { HclValue, ModuleSpec, VariableRule } from "../spec";
-import { CLUSTER_ARN_VARIABLE, securityGroupIdVariable, vpcIdVariable } from "./shared";
+import { CLUSTER_ARN_VARIABLE, hclRegex, securityGroupIdVariable, vpcIdVariable } from "./shared";
 import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
 /** Zones the generated module has a static IP in (one ENI, edge group and proxy service each). */
@@ -125,11 +125,6 @@ function mapRule(
 }
 
 const RETENTIONS = LOG_RETENTION_DAYS_ALLOWED.join(", ");
-
-/** A construct's pattern as the body of an HCL string for `regex()` (RE2 reads it the same). */
-function hclRegex(pattern: RegExp): string {
-  return pattern.source.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-}
 
 export const staticIpSpec: ModuleSpec<StaticIpProps, StaticIp> = {
   module: "static-ip",
