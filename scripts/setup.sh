@@ -42,6 +42,9 @@ tf_env="$(bash scripts/setup-terraform.sh)"
 # --- HAProxy (the edge proxy's config tests) ------------------------------------------------------
 haproxy_env="$(bash scripts/setup-haproxy.sh)"
 
+# --- the cdktn flavor: Node 22 and its npm packages ----------------------------------------------
+cdktn_env="$(bash scripts/setup-cdktn.sh)"
+
 # --- actionlint (checks .github/workflows: the CI workflow users adopt cannot run here) ----------
 ACTIONLINT_VERSION=v1.7.12
 actionlint_bin="$ECS_CDKTF_CACHE/actionlint/$ACTIONLINT_VERSION/actionlint"
@@ -63,6 +66,7 @@ tmp="$TOOLCHAIN_ENV.tmp"
   echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
   printf '%s\n' "$tf_env"
   printf '%s\n' "$haproxy_env"
+  printf '%s\n' "$cdktn_env"
   echo "export ECS_CDKTF_VENV=\"$tools_venv\""
   echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""
   echo "export ECS_CDKTF_ACTIONLINT=\"$actionlint_bin\""
