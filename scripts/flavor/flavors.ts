@@ -26,6 +26,8 @@ export const FLAVORS = {
     rewrites: [
       ["cdktf", "cdktn"],
       ["@cdktf/provider-aws", "@cdktn/provider-aws"],
+      // A cdktn app imports the library's cdktn package (scripts/flavor/package.ts).
+      ["@ecs-cdktf/modules", "@ecs-cdktf/modules-cdktn"],
     ],
     packageDir: "flavors/cdktn",
   },
