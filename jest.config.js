@@ -5,7 +5,8 @@
  * - `unit`: synth, docs, `terraform validate`, the package; no local AWS (`npm run test:unit`).
  * - `local`: every `*.local.test.ts`, the tests that start a local AWS (moto server) and plan or
  *   apply against it (`npm run test:local`).
- * `npm test` runs both.
+ * and, with ECS_CDKTF_JEST_FLAVOR=cdktn, `unit-cdktn` (below; `npm run test:cdktn`).
+ * `npm test` runs all three.
  */
 const os = require("node:os");
 const path = require("node:path");
@@ -25,12 +26,36 @@ const shared = {
   cacheDirectory: process.env.ECS_CDKTF_JEST_CACHE || path.join(os.homedir(), ".cache", "ecs-cdktf", "jest"),
 };
 
+/**
+ * The cdktn flavor (scripts/flavor/flavors.ts) of the in-process unit tests: the modules' and the
+ * stacks' tests with every cdktf import (theirs and the sources') mapped to flavors/cdktn's cdktn,
+ * @cdktn/provider-aws and constructs. Only with `ECS_CDKTF_JEST_FLAVOR=cdktn`, on Node 22
+ * (`npm run test:cdktn`, and `npm test` side by side). The tests that run a CLI or a package in a
+ * child process are the cdktf lanes' (the cdktn flavor's own are test/flavors/).
+ */
+const FLAVOR_PACKAGES = path.join(__dirname, "flavors", "cdktn", "node_modules");
+const cdktn = {
+  ...shared,
+  displayName: "unit-cdktn",
+  testMatch: ["<rootDir>/test/modules/**/*.test.ts", "<rootDir>/test/stacks/*.test.ts"],
+  testPathIgnorePatterns: [LOCAL, "/test/stacks/cli-errors\\.test\\.ts$"],
+  moduleNameMapper: {
+    "^cdktf$": path.join(FLAVOR_PACKAGES, "cdktn"),
+    "^cdktf/(.*)$": path.join(FLAVOR_PACKAGES, "cdktn", "$1"),
+    "^@cdktf/provider-aws/(.*)$": path.join(FLAVOR_PACKAGES, "@cdktn", "provider-aws", "$1"),
+    "^constructs$": path.join(FLAVOR_PACKAGES, "constructs"),
+  },
+};
+
 module.exports = {
   testTimeout: 60_000,
   // The slowest files first, also in a clone at a new path (test/sequencer.js).
   testSequencer: "<rootDir>/test/sequencer.js",
-  projects: [
-    { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [LOCAL] },
-    { ...shared, displayName: "local", testMatch: ["**/*.local.test.ts"] },
-  ],
+  projects:
+    process.env.ECS_CDKTF_JEST_FLAVOR === "cdktn"
+      ? [cdktn]
+      : [
+          { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [LOCAL] },
+          { ...shared, displayName: "local", testMatch: ["**/*.local.test.ts"] },
+        ],
 };

@@ -3,12 +3,15 @@
 #
 #   bash scripts/test.sh [--lane all|unit|local] [jest args...]
 #
-#   all   (npm test)            setup; then side by side: jest local, jest unit, the checks
-#                               (tsc, eslint, prettier, the API report) and pytest (all)
+#   all   (npm test)            setup; then side by side: jest local, jest unit, jest unit on
+#                               the cdktn flavor, the checks (tsc, eslint, prettier, the API
+#                               report) and pytest (all)
 #   unit  (npm run test:unit)   setup, jest unit (synth, docs, terraform validate, the package),
 #                               pytest src (the Flask service over real HTTP); no local AWS
 #   local (npm run test:local)  setup, jest local (every *.local.test.ts: moto server, plan and
 #                               apply), pytest tools/tests (the moto launcher's fixes)
+#   cdktn (npm run test:cdktn)  setup, jest unit-cdktn: the modules' and stacks' unit tests on the
+#                               cdktn flavor, on Node 22 (jest.config.js; npm test runs it too)
 #
 # Jest arguments (a file, `-t name`) go to each jest phase of the lane; a phase they leave without
 # a test is not counted as a failure then. Ends with the phases and their durations, then one line
@@ -22,7 +25,7 @@ case "${1:-}" in
   --lane) lane="${2:-}"; shift 2 ;;
   --lane=*) lane="${1#--lane=}"; shift ;;
 esac
-case "$lane" in all | unit | local) ;; *) die "unknown lane '$lane': use all, unit or local" ;; esac
+case "$lane" in all | unit | local | cdktn) ;; *) die "unknown lane '$lane': use all, unit, local or cdktn" ;; esac
 filtered=$([ "$#" -gt 0 ] && echo 1 || echo 0)
 
 suite_start=$SECONDS
@@ -94,6 +97,12 @@ static_checks() {
   npx tsx scripts/api/report.ts --check || { echo "api report: run 'npm run api' and review the diff"; return 1; }
 }
 jest_project() { # project [jest args...]
+  if [ "$1" = unit-cdktn ]; then
+    # The cdktn flavor: its project exists only with ECS_CDKTF_JEST_FLAVOR, and cdktn needs Node 22.
+    ECS_CDKTF_JEST_FLAVOR=cdktn "$ECS_CDKTF_NODE22" node_modules/jest/bin/jest.js --ci --selectProjects "$1" \
+      --maxWorkers=2 --json --outputFile="$results/jest-$1.json" $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
+    return
+  fi
   npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
     $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
 }
@@ -106,6 +115,7 @@ case "$lane" in
     # The slowest first, so it is never the one left running alone at the end.
     side_by_side jest-local jest_project local "$@"
     side_by_side jest-unit jest_project unit "$@"
+    side_by_side jest-unit-cdktn jest_project unit-cdktn "$@"
     side_by_side checks static_checks
     [ "$filtered" = 1 ] || side_by_side pytest pytest_run src tools/tests
     wait_side_by_side
@@ -120,6 +130,9 @@ case "$lane" in
     [ "$filtered" = 1 ] || side_by_side pytest pytest_run tools/tests
     jest_phase local "$@"
     [ "$filtered" = 1 ] || wait_side_by_side
+    ;;
+  cdktn)
+    jest_phase unit-cdktn "$@"
     ;;
 esac
 

@@ -17,10 +17,15 @@ export interface Flavor {
   readonly rewrites: ReadonlyArray<readonly [from: string, to: string]>;
   /** Where its packages are installed (its node_modules' parent), relative to the repository. */
   readonly packageDir: string;
+  /**
+   * How its CDK spells hashicorp/aws's source in `required_providers` (both mean
+   * registry.terraform.io/hashicorp/aws: state and plans do not tell them apart).
+   */
+  readonly awsProviderSource: string;
 }
 
 export const FLAVORS = {
-  cdktf: { name: "cdktf", rewrites: [], packageDir: "." },
+  cdktf: { name: "cdktf", rewrites: [], packageDir: ".", awsProviderSource: "aws" },
   cdktn: {
     name: "cdktn",
     rewrites: [
@@ -30,6 +35,7 @@ export const FLAVORS = {
       ["@ecs-cdktf/modules", "@ecs-cdktf/modules-cdktn"],
     ],
     packageDir: "flavors/cdktn",
+    awsProviderSource: "hashicorp/aws",
   },
 } as const satisfies Record<string, Flavor>;
 

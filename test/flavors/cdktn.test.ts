@@ -196,7 +196,10 @@ describe("the cdktn flavor", () => {
       // What differs is the CDK's own name: its version, and how it spells the provider's source
       // (both are registry.terraform.io/hashicorp/aws).
       expect([VERSION_FIELD(cdktf[id]!), VERSION_FIELD(cdktn[id]!)]).toEqual(["0.21.0", "0.24.0"]);
-      expect([PROVIDER_SOURCE(cdktf[id]!), PROVIDER_SOURCE(cdktn[id]!)]).toEqual(["aws", "hashicorp/aws"]);
+      expect([PROVIDER_SOURCE(cdktf[id]!), PROVIDER_SOURCE(cdktn[id]!)]).toEqual([
+        FLAVORS.cdktf.awsProviderSource,
+        FLAVORS.cdktn.awsProviderSource,
+      ]);
       expect(withoutFlavor(cdktn[id]!)).toEqual(withoutFlavor(cdktf[id]!));
     }
     expect(addresses(cdktn["prod-app"]!).length).toBeGreaterThan(80);

@@ -8,6 +8,7 @@ import {
 } from "../../stacks/aws-provider";
 import { NetworkStack } from "../../stacks/network-stack";
 import { typesWithoutLocalEndpoint } from "../support/endpoints";
+import { CURRENT_FLAVOR } from "../support/flavor";
 
 interface SynthJson {
   terraform: { required_providers: { aws: { version: string; source: string } } };
@@ -93,7 +94,8 @@ describe("addAwsProvider", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     addAwsProvider(stack, { region: "eu-west-2", target: { kind: "aws" } });
     expect(synthJson(stack).terraform.required_providers.aws).toEqual({
-      source: "aws",
+      // "aws" on cdktf, "hashicorp/aws" on cdktn: both registry.terraform.io/hashicorp/aws.
+      source: CURRENT_FLAVOR.awsProviderSource,
       version: awsProviderVersionConstraint(),
     });
   });
