@@ -174,12 +174,27 @@ export async function deployEnvironment(
     deployed.add(stack.id);
   }
   const outputs: Record<string, Record<string, unknown>> = {};
-  for (const stack of ctx.app.stacks) outputs[stack.id] = await new Terraform(stack.dir).outputs();
+  for (const stack of ctx.app.stacks) {
+    outputs[stack.id] = declaredOutputs(await new Terraform(stack.dir).outputs());
+  }
   return {
     review: { environment: ctx.config.name, stacks: reviews, gate: deployGate(reviews, ctx) },
     applied,
     outputs,
   };
+}
+
+/** Prefix of the outputs cdktf adds to a stack that another stack reads (cross-stack references). */
+export const CROSS_STACK_OUTPUT_PREFIX = "cross-stack-output-";
+
+/**
+ * A stack's outputs as its author declared them: without cdktf's cross-stack plumbing
+ * (`cross-stack-output-aws_network_interface…`), which only the stacks that read it need.
+ */
+export function declaredOutputs(outputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(outputs).filter(([name]) => !name.startsWith(CROSS_STACK_OUTPUT_PREFIX)),
+  );
 }
 
 function deployGate(
