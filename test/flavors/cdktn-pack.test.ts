@@ -5,13 +5,13 @@
  * (test/package/consumer-app.ts, every module), its imports rewritten as the flavor rewrites the
  * sources, synthesizes with the consumer's own cdktn and passes terraform validate.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FLAVORS, rewriteSource } from "../../scripts/flavor/flavors";
 import { buildFlavorPackage, flavorPackageJson } from "../../scripts/flavor/package";
 import { CONSUMER_MAIN_TS, CONSUMER_STACK } from "../package/consumer-app";
+import { run } from "../support/run";
 import { shareProvider } from "../support/shared-provider";
 import { TerraformRun } from "../support/terraform";
 
@@ -21,24 +21,6 @@ const REPO = path.resolve(__dirname, "..", "..");
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
 const CDKTN = FLAVORS.cdktn;
 const PACKAGE = "@ecs-cdktf/modules-cdktn";
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 300_000,
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${command} ${args.join(" ")} failed in ${cwd}:\n${err.stderr ?? ""}\n${err.stdout ?? err.message}`,
-    );
-  }
-}
 
 const pins = (
   JSON.parse(fs.readFileSync(path.join(REPO, CDKTN.packageDir, "package.json"), "utf8")) as {

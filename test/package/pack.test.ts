@@ -9,7 +9,6 @@
  * the consumer has neither the Lambda's TypeScript source nor esbuild, and the synthesized asset
  * must be that bundle.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,6 +19,7 @@ import {
   CONSUMER_STACK,
   IMPORTED_CLUSTER_ARN,
 } from "./consumer-app";
+import { run } from "../support/run";
 import { shareProvider } from "../support/shared-provider";
 
 // One provider process for the file's terraform commands (test/support/shared-provider.ts).
@@ -48,25 +48,6 @@ interface PackResult {
 }
 
 const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as PackageJson;
-
-/** Runs a command; a failure throws with its output. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 300_000,
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${command} ${args.join(" ")} failed in ${cwd}:\n${err.stderr ?? ""}\n${err.stdout ?? err.message}`,
-    );
-  }
-}
 
 /** The version of `name` the repo tests with (its exact devDependency pin). */
 function pinnedVersion(name: string): string {
