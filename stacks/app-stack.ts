@@ -7,10 +7,10 @@ import {
   LoadBalancer,
 } from "../modules/load-balanced-service";
 import { StaticIp } from "../modules/static-ip";
-import { Fail, failFor } from "../modules/shared/validation";
+import { Fail } from "../modules/shared/validation";
 import { addOutputs, OutputSpecs } from "./outputs";
 import { CONFIG_KEYS } from "./config-schema";
-import { ConfigPaths, pathsUnder, reportUnder } from "./config-paths";
+import { ConfigPaths, environmentFail, pathsUnder, reportUnder } from "./config-paths";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
 import { CapacityConfig, EnvironmentConfig, ServiceConfig } from "./config";
@@ -92,7 +92,7 @@ export class AppStack extends TerraformStack {
     const network = props.foundation.network;
 
     // The modules' errors on what the config sets are reported under the config's paths.
-    this.fail = failFor(`Environment '${config.name}'`);
+    this.fail = environmentFail(config.name);
     const sizes = capacitySizes(config);
     this.cluster = reportUnder(
       this.fail,

@@ -5,7 +5,17 @@
  * the modules' rules.
  * @module
  */
-import { Fail, ValidationError } from "../modules/shared/validation";
+import { Fail, failFor, ValidationError } from "../modules/shared/validation";
+
+/**
+ * The one label of the environment's errors, `Environment '<name>'`, for the config's checks and
+ * for the modules' errors the stacks report: an empty name shows as `""`, a name that is no string
+ * (which the shape check reports) as it prints.
+ */
+export function environmentFail(name: unknown): Fail {
+  const shown = typeof name === "string" ? name || JSON.stringify(name) : String(name);
+  return failFor(`Environment '${shown}'`);
+}
 
 /** Where a construct's props are in the environment config: the prop's name → its config path. */
 export type ConfigPaths = Readonly<Record<string, string>>;

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { NAT_GATEWAY_MODES } from "../modules/network/props";
-import { failFor, unknownKeyFix } from "../modules/shared/validation";
+import { unknownKeyFix } from "../modules/shared/validation";
+import { environmentFail } from "./config-paths";
 import type { EnvironmentConfig, StaticIpAddresses } from "./config-types";
 
 /** Every value of {@link StaticIpAddresses}. */
@@ -243,7 +244,7 @@ export function checkEnvironmentShape(input: unknown): EnvironmentConfig {
   const result = ENVIRONMENT_CONFIG_SCHEMA.safeParse(input);
   if (result.success) return input as EnvironmentConfig;
   const name = valueAt(input, ["name"]);
-  const fail = failFor(`Environment '${typeof name === "string" && name ? name : String(name)}'`);
+  const fail = environmentFail(name);
   const issues = [...result.error.issues].sort(
     (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
   );

@@ -1,7 +1,8 @@
 import { NatGateways } from "../modules/network";
 import { cidrProblem as cidrShapeProblem } from "../modules/network/cidr";
 import { AWS_REGIONS, isListedRegion, maxAzCount, REGION_PATTERN } from "../modules/network/regions";
-import { AWS_ARN_PATTERNS, Fail, failFor, nearestName } from "../modules/shared/validation";
+import { AWS_ARN_PATTERNS, Fail, nearestName } from "../modules/shared/validation";
+import { environmentFail } from "./config-paths";
 import { DEFAULT_PROXY_HEALTH_PORT } from "../modules/static-ip/props";
 import { BackendConfig, EnvironmentConfig, ServiceConfig } from "./config-types";
 import { checkEnvironmentShape, STATIC_IP_ADDRESS_MODES } from "./config-schema";
@@ -73,7 +74,7 @@ function checkRegion(fail: Fail, field: string, region: string, allowUnlisted: b
  */
 export function validateEnvironmentConfig(config: EnvironmentConfig): EnvironmentConfig {
   checkEnvironmentShape(config);
-  const fail = failFor(`Environment '${config.name || JSON.stringify(config.name)}'`);
+  const fail = environmentFail(config.name);
 
   if (!ENV_NAME.test(config.name)) {
     fail(

@@ -5,10 +5,9 @@ import { StaticIpAddresses } from "../modules/static-ip";
 import { addOutputs, networkOutputs } from "./outputs";
 import { addAwsProvider, AwsTarget } from "./aws-provider";
 import { addBackend } from "./backend";
-import { failFor } from "../modules/shared/validation";
 import { availabilityZonesOf, EnvironmentConfig, staticIpAvailabilityZonesOf } from "./config";
 import { CONFIG_KEYS } from "./config-schema";
-import { pathsUnder, reportUnder } from "./config-paths";
+import { environmentFail, pathsUnder, reportUnder } from "./config-paths";
 import { environmentTags } from "./tags";
 
 /** Props of {@link FoundationStack}. */
@@ -55,7 +54,7 @@ export class FoundationStack extends TerraformStack {
     addBackend(this, config.backend, config.name, props.target);
 
     // The modules' errors on what the config sets are reported under the config's paths.
-    const fail = failFor(`Environment '${config.name}'`);
+    const fail = environmentFail(config.name);
     const networkPaths = {
       ...pathsUnder("network", CONFIG_KEYS.network),
       region: "region",
