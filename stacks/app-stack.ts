@@ -248,6 +248,11 @@ export class AppStack extends TerraformStack {
       memoryLimitMiB: s.memoryLimitMiB,
       memoryReservationMiB: s.memoryReservationMiB,
       ...(s.environment ? { environment: { ...s.environment } } : {}),
+      ...(s.containerHealthCheck
+        ? {
+            containerHealthCheck: { ...s.containerHealthCheck, command: [...s.containerHealthCheck.command] },
+          }
+        : {}),
       ...serviceScale(s, config.stopped),
     });
   }

@@ -86,6 +86,15 @@ const serviceSchema = z.strictObject({
   autoScaling: autoScalingSchema.optional(),
   image: imageSchema,
   environment: z.record(z.string(), z.string()).optional(),
+  containerHealthCheck: z
+    .strictObject({
+      command: z.array(z.string()),
+      intervalSeconds: z.int().optional(),
+      timeoutSeconds: z.int().optional(),
+      retries: z.int().optional(),
+      startPeriodSeconds: z.int().optional(),
+    })
+    .optional(),
 });
 
 const staticIpSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import type { NatGateways } from "../modules/network";
+import type { ContainerHealthCheck } from "../modules/load-balanced-service";
 
 /**
  * The typed configuration of one environment: everything the foundation and app stacks build
@@ -211,6 +212,13 @@ export interface ServiceConfig {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The container's own health check (Docker runs it and reports to ECS), as the
+   * LoadBalancedService prop of that name, e.g. `{ command: ["CMD", "python", "/app/healthcheck.py"],
+   * startPeriodSeconds: 10 }` for the Flask service.
+   * @default - none (the load balancer's health check still applies)
+   */
+  readonly containerHealthCheck?: ContainerHealthCheck;
 }
 
 /** How many static public IPs an environment has. */

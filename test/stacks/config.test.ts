@@ -171,6 +171,14 @@ describe("validateEnvironmentConfig accepts", () => {
       (c) => ((c.services[1].pathPatterns = undefined), (c.services[1].hostHeaders = ["api.example.com"])),
     ],
     [
+      "a container health check",
+      (c) =>
+        (c.services[0].containerHealthCheck = {
+          command: ["CMD", "python", "/app/healthcheck.py"],
+          startPeriodSeconds: 10,
+        }),
+    ],
+    [
       "a registry image",
       (c) => (c.services[1].image = { source: "registry", uri: "public.ecr.aws/nginx/nginx:1.27" }),
     ],
@@ -367,6 +375,11 @@ describe("an environment is rejected", () => {
       "no rule condition",
       service0((s) => delete s.pathPatterns),
       'services[0].pathPatterns (undefined) must be set when hostHeaders is not; e.g. ["/api/*"]',
+    ],
+    [
+      "container health check interval",
+      service0((s) => (s.containerHealthCheck = { command: ["CMD", "true"], intervalSeconds: 1 })),
+      "Environment 'dev': services[0].containerHealthCheck.intervalSeconds (1) must be",
     ],
     [
       "four path patterns",
@@ -652,7 +665,7 @@ describe("an environment is rejected", () => {
 describe("the config's shape (the zod schema): unknown keys", () => {
   const valid = (keys: readonly string[]) => [...keys].sort().join(", ");
   const TOP = Object.keys(ENVIRONMENT_CONFIG_SCHEMA.shape);
-  const SERVICE = Object.keys(DEV.services[0]!).concat("hostHeaders", "autoScaling");
+  const SERVICE = Object.keys(DEV.services[0]!).concat("hostHeaders", "autoScaling", "containerHealthCheck");
   it.each<[string, (c: Mutable) => void, string]>([
     [
       "at the top level",
