@@ -233,9 +233,11 @@ describe("edge proxy HAProxy config (real haproxy)", () => {
     });
     const running = startContainerCommand(config, "not-attached");
 
-    const res = await eventually("the health endpoint to answer", () =>
-      get(`http://127.0.0.1:${port}${HEALTH_PATH}`),
-    );
+    // 503 until HAProxy's first check of the backend passes (seconds, under load): wait for 200.
+    const res = await eventually("the health endpoint to answer 200", async () => {
+      const answer = await get(`http://127.0.0.1:${port}${HEALTH_PATH}`);
+      return answer.status === 200 ? answer : undefined;
+    });
 
     expect(res.status).toBe(200);
     expect(running.child.exitCode).toBeNull();
