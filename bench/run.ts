@@ -2,11 +2,12 @@
  * Benchmarks of the toolchain and the app. Prints medians over several runs; never asserts.
  *   synth         `tsx main.ts` (the app cdktf.json runs), deep provider imports
  *   synth-barrel  the same app with the @cdktf/provider-aws barrel preloaded (the baseline)
- *   validate      `terraform validate`, per stack (network; network + cluster)
+ *   validate      `terraform validate`, per stack (the test preset's foundation: the network;
+ *                 with dev's static IP: the network and the static-IP addresses)
  *   plan / apply  per stack, against a fresh local AWS (moto server), from empty state each run
  *   app ...       the whole app (dev: foundation + app stacks): synth, plan, apply, destroy (bench/app.ts)
  *   N svc         synth and plan of the app stack with 1, 5, 10 and 20 services on one load balancer
- *   terraform-gc  validate, plan and `show -json` of the network + cluster stack at Go's default
+ *   terraform-gc  validate, plan and `show -json` of the test preset's foundation (the network) at Go's default
  *                 GOGC (100, the baseline) and at the project's TERRAFORM_GOGC, interleaved in
  *                 one run: wall time and CPU time (user + system, of terraform and the provider)
  *   shared-provider  the same commands with a provider process per command (Terraform's way, the
@@ -19,12 +20,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App } from "cdktf";
-import { TerraformStack } from "cdktf";
-import { ClusterStack } from "../stacks/cluster-stack";
-import { NetworkStack } from "../stacks/network-stack";
+import { DEV } from "../stacks/config";
+import { synthEnvironment, testPreset } from "../test/support/test-environment";
 import { AwsTarget } from "../stacks/aws-provider";
-import { LOCAL_REGION, startLocalAws } from "../test/support/moto";
+import { startLocalAws } from "../test/support/moto";
 import { TERRAFORM_GOGC, terraformEnv } from "../scripts/review/terraform";
 import { processCpuSeconds, startSharedProvider } from "../test/support/shared-provider";
 import { TerraformRun } from "../test/support/terraform";
@@ -115,17 +114,12 @@ interface Variant {
 }
 
 /**
- * validate, plan and `show -json` of the network + cluster stack against `endpoint`, with each
+ * validate, plan and `show -json` of the test preset's foundation (the network) against `endpoint`, with each
  * variant, interleaved (so a slower moment of the machine weighs on every variant alike); prints
  * the medians of the second variant against the first (the baseline).
  */
 function compareTerraform(title: string, endpoint: string, [base, ours]: [Variant, Variant]): void {
-  const stack = new ClusterStack(new App(), "ecs", {
-    environment: "bench",
-    region: LOCAL_REGION,
-    target: { kind: "local", endpoint },
-  });
-  const tf = TerraformRun.synth(stack).init();
+  const tf = synthEnvironment(testPreset(), { kind: "local", endpoint }).foundation.init();
   const commands: Array<[string, string[]]> = [
     ["validate", ["validate", "-no-color"]],
     ["plan", ["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]],
@@ -220,15 +214,13 @@ async function benchToolchain(): Promise<void> {
   const barrel = measure("synth-barrel", () => synthOnce(["--require", "@cdktf/provider-aws"]));
   console.log(`synth speed-up of deep imports over the barrel baseline: ${(barrel / deep).toFixed(2)}x`);
 
-  const stacks: Array<[string, (app: App, target: AwsTarget) => TerraformStack]> = [
+  // Foundation stacks only: an app stack reads its foundation's state, so it is planned and
+  // applied in the whole-app benchmark (bench/app.ts).
+  const stacks: Array<[string, (target: AwsTarget) => TerraformRun]> = [
+    ["foundation", (target) => synthEnvironment(testPreset(), target).foundation],
     [
-      "network",
-      (app, target) =>
-        new NetworkStack(app, "network", { environment: "bench", region: LOCAL_REGION, target }),
-    ],
-    [
-      "net+cluster",
-      (app, target) => new ClusterStack(app, "ecs", { environment: "bench", region: LOCAL_REGION, target }),
+      "foundation+static-ip",
+      (target) => synthEnvironment({ ...testPreset(), staticIp: DEV.staticIp }, target).foundation,
     ],
   ];
   // Each plan and apply run gets a new moto server and a new synth against it (untimed): a fresh
@@ -237,9 +229,7 @@ async function benchToolchain(): Promise<void> {
   for (const [name, build] of stacks) {
     const validateAws = await startLocalAws();
     try {
-      const tf = TerraformRun.synth(
-        build(new App(), { kind: "local", endpoint: validateAws.endpoint }),
-      ).init();
+      const tf = build({ kind: "local", endpoint: validateAws.endpoint }).init();
       measure(`validate ${name}`, () => tf.validate());
     } finally {
       await validateAws.stop();
@@ -249,7 +239,7 @@ async function benchToolchain(): Promise<void> {
       for (let i = 0; i < RUNS; i++) {
         const aws = await startLocalAws();
         try {
-          const tf = TerraformRun.synth(build(new App(), { kind: "local", endpoint: aws.endpoint })).init();
+          const tf = build({ kind: "local", endpoint: aws.endpoint }).init();
           ms.push(timeMs(() => (step === "plan" ? tf.plan() : tf.apply())));
         } finally {
           await aws.stop();

@@ -1,7 +1,5 @@
-import { App } from "cdktf";
-import { NetworkStack } from "../../stacks/network-stack";
 import { checkovSkips, describeFailures, runCheckov } from "../support/checkov";
-import { TerraformRun } from "../support/terraform";
+import { synthEnvironment, testPreset } from "../support/test-environment";
 
 // checkov over the synthesized JSON of every stack of the app (the plan JSON is scanned by the
 // *.local tests, which produce a real plan against the local AWS).
@@ -16,12 +14,14 @@ test("every skipped checkov check has an id and a reason", () => {
   expect(new Set(ids).size).toBe(ids.length);
 });
 
-test("checkov passes on the synthesized network stack", () => {
-  const stack = new NetworkStack(new App(), "network", {
-    environment: "policy",
-    target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
-  });
-  const result = runCheckov(TerraformRun.synth(stack).json, "terraform_json");
-  expect(describeFailures(result)).toBe("");
-  expect(result.passed).toBeGreaterThan(10);
+test("checkov passes on both synthesized stacks of the test preset (network and zone; cluster, HTTPS load balancer with access logs, services)", () => {
+  const env = synthEnvironment(testPreset(), { kind: "local", endpoint: "http://127.0.0.1:4566" });
+  for (const [run, least] of [
+    [env.foundation, 10],
+    [env.app, 60],
+  ] as const) {
+    const result = runCheckov(run.json, "terraform_json");
+    expect(describeFailures(result)).toBe("");
+    expect(result.passed).toBeGreaterThan(least);
+  }
 });

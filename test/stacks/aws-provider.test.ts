@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import {
   addAwsProvider,
   awsProviderVersionConstraint,
@@ -6,8 +6,6 @@ import {
   LOCAL_AWS_SERVICES,
   localS3ControlRouting,
 } from "../../stacks/aws-provider";
-import { NetworkStack } from "../../stacks/network-stack";
-import { typesWithoutLocalEndpoint } from "../support/endpoints";
 import { CURRENT_FLAVOR } from "../support/flavor";
 
 interface SynthJson {
@@ -99,14 +97,4 @@ describe("addAwsProvider", () => {
       version: awsProviderVersionConstraint(),
     });
   });
-});
-
-test("every resource and data source type of the network stack has a local endpoint", () => {
-  const stack = new NetworkStack(new App(), "network", {
-    environment: "t",
-    target: { kind: "local", endpoint: "http://127.0.0.1:4566" },
-  });
-  const json = synthJson(stack);
-  expect(Object.keys(json.resource ?? {}).length).toBeGreaterThan(5);
-  expect(typesWithoutLocalEndpoint(json)).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { addEnvironment, appStackId, foundationStackId } from "../../stacks/envi
 import { AppStack } from "../../stacks/app-stack";
 import { FoundationStack } from "../../stacks/foundation-stack";
 import { typesWithoutLocalEndpoint } from "../support/endpoints";
+import { TEST_IMAGE_TAG, testPreset } from "../support/test-environment";
 import { StackValidation, validateStacks } from "../support/validate-batch";
 import { shareProvider } from "../support/shared-provider";
 
@@ -606,6 +607,81 @@ describe("the stop switch", () => {
   });
 });
 
+describe("the test preset (test/support/test-environment.ts), which the deep emulator tests apply", () => {
+  const s = synth(inTmp(testPreset()));
+  const byName = (type: string, name: string): Block | undefined =>
+    blocks(s.app, type).find((b) => b.name === name);
+  // A task definition's family is `<cluster name>-<service>`, the cluster's name a reference.
+  const family = (service: string): Block | undefined =>
+    blocks(s.app, "aws_ecs_task_definition").find((b) => String(b.family).endsWith(`.name}-${service}`));
+
+  it("puts web (every path) and api (/api/*) on one internet-facing load balancer, every rule on its HTTPS listener", () => {
+    expect(blocks(s.app, "aws_lb")).toEqual([expect.objectContaining({ name: "test-alb", internal: false })]);
+    const rules = blocks(s.app, "aws_lb_listener_rule");
+    expect(rules.map((r) => [r.priority, r.condition]).sort()).toEqual([
+      [100, [{ path_pattern: { values: ["/api/*"] } }]],
+      [1000, [{ path_pattern: { values: ["/*"] } }]],
+    ]);
+    expect(rules.every((r) => /aws_lb_listener\.alb_https_/.test(String(r.listener_arn)))).toBe(true);
+    expect(
+      blocks(s.app, "aws_lb_listener")
+        .map((l) => l.port)
+        .sort(),
+    ).toEqual([443, 80]);
+  });
+
+  it("runs the Flask image from web's repository in both services, /health checked, port 8080, web with its Docker health check and environment", () => {
+    const definitions = blocks(s.app, "aws_ecs_task_definition").map(
+      (td) => (JSON.parse(String(td.container_definitions)) as Record<string, unknown>[])[0]!,
+    );
+    expect(new Set(definitions.map((d) => d.image))).toEqual(
+      new Set([
+        expect.stringMatching(new RegExp(`aws_ecr_repository\\.web_repository_.+:${TEST_IMAGE_TAG}$`)),
+      ]),
+    );
+    expect(definitions).toHaveLength(2);
+    for (const tg of blocks(s.app, "aws_lb_target_group")) {
+      expect(tg).toMatchObject({ port: 8080, health_check: expect.objectContaining({ path: "/health" }) });
+    }
+    const web = JSON.parse(String(family("web")?.container_definitions))[0];
+    expect(web).toMatchObject({
+      healthCheck: { command: ["CMD", "python", "/app/healthcheck.py"], startPeriod: 10 },
+      environment: [
+        { name: "GUNICORN_THREADS", value: "4" },
+        { name: "WEB_CONCURRENCY", value: "2" },
+      ],
+    });
+    const api = JSON.parse(String(family("api")?.container_definitions))[0];
+    expect(api.healthCheck).toBeUndefined();
+  });
+
+  it("auto scales web on CPU and requests; api keeps two tasks", () => {
+    expect(byName("aws_ecs_service", "web")).toMatchObject({
+      desired_count: 2,
+      lifecycle: { ignore_changes: ["desired_count"] },
+    });
+    expect(byName("aws_ecs_service", "api")).toMatchObject({ desired_count: 2 });
+    expect(byName("aws_appautoscaling_policy", "web-request-count-scaling")).toMatchObject({
+      target_tracking_scaling_policy_configuration: expect.objectContaining({ target_value: 1000 }),
+    });
+    expect(blocks(s.app, "aws_appautoscaling_target")).toEqual([
+      expect.objectContaining({ min_capacity: 2, max_capacity: 6 }),
+    ]);
+  });
+
+  it("protects the load balancer from deletion, logs its access and has no static IP", () => {
+    expect(blocks(s.app, "aws_lb")[0]).toMatchObject({
+      enable_deletion_protection: true,
+      access_logs: expect.objectContaining({ enabled: true }),
+    });
+    expect(blocks(s.app, "aws_s3_bucket")).toHaveLength(1);
+    expect(
+      Object.keys(s.app.resource).filter((t) => /lambda|cloudwatch_event|network_interface/.test(t)),
+    ).toEqual([]);
+    expect(blocks(s.foundation, "aws_nat_gateway")).toHaveLength(2);
+  });
+});
+
 describe("terraform validate", () => {
   it.each([
     ["dev", DEV],
@@ -616,6 +692,10 @@ describe("terraform validate", () => {
 
   it("GIVEN the stopped prod preset THEN both stacks pass terraform validate", () => {
     expect(validated("stopped prod")).toEqual(bothValid(PROD));
+  });
+
+  it("GIVEN the test preset (HTTPS, access logs, auto scaling, a container health check) THEN both stacks pass terraform validate", () => {
+    expect(validated("test preset")).toEqual(bothValid(testPreset()));
   });
 });
 
@@ -630,6 +710,7 @@ function validated(label: string): Record<string, StackValidation> {
     prod: synth(inTmp(PROD), LOCAL).outdir,
     "stopped prod": synth(inTmp({ ...PROD, stopped: true }), LOCAL).outdir,
     "addresses none": synth(inTmp({ ...DEV, staticIp: { ...DEV.staticIp, addresses: "none" } })).outdir,
+    "test preset": synth(inTmp(testPreset()), LOCAL).outdir,
   });
   return validation[label]!;
 }

@@ -7,8 +7,8 @@
  * plan JSON shows the resources and the values that flowed through the variables.
  *
  * A plan is all this test runs: applying the same resources to moto is what
- * test/stacks/cluster-stack.local.test.ts and test/stacks/service-stack.local.test.ts do for the
- * constructs these modules are generated from.
+ * test/stacks/environment.local.test.ts does for the constructs these modules are generated from
+ * (the environment stacks of the test preset).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
