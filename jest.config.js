@@ -5,13 +5,21 @@
  * - `unit`: synth, docs, `terraform validate`, the package; no local AWS (`npm run test:unit`).
  * - `local`: every `*.local.test.ts`, the tests that start a local AWS (moto server) and plan or
  *   apply against it (`npm run test:local`).
- * and, with ECS_CDKTF_JEST_FLAVOR=cdktn, `unit-cdktn` (below; `npm run test:cdktn`).
- * `npm test` runs all three.
+ * and, with ECS_CDKTF_JEST_FLAVOR=cdktn, `unit-cdktn` (below; `npm run test:cdktn`) and
+ * `local-cdktn` (one deploy of dev on the cdktn flavor, below). `npm test` runs all four.
  */
 const os = require("node:os");
 const path = require("node:path");
 
 const LOCAL = "\\.local\\.test\\.ts$";
+
+/**
+ * The local test that runs on the cdktn flavor instead (project local-cdktn): the plan review's
+ * applied cases on dev, deployed (foundation and app) by the same deploy as `npm run local`'s from
+ * cdktn's synth, then the static IP's failover drill on it. `npm run local` itself (cdktf) is
+ * test/stacks/local-deploy.local.test.ts, with the same drill.
+ */
+const LOCAL_ON_CDKTN = "/test/review/review-apply\\.local\\.test\\.ts$";
 
 /** What both projects share. */
 const shared = {
@@ -47,15 +55,28 @@ const cdktn = {
   },
 };
 
+/** The local test on the cdktn flavor (LOCAL_ON_CDKTN), on Node 22 like unit-cdktn. */
+const localCdktn = {
+  ...cdktn,
+  displayName: "local-cdktn",
+  testMatch: ["<rootDir>/test/review/review-apply.local.test.ts"],
+  testPathIgnorePatterns: [],
+};
+
 module.exports = {
   testTimeout: 60_000,
   // The slowest files first, also in a clone at a new path (test/sequencer.js).
   testSequencer: "<rootDir>/test/sequencer.js",
   projects:
     process.env.ECS_CDKTF_JEST_FLAVOR === "cdktn"
-      ? [cdktn]
+      ? [cdktn, localCdktn]
       : [
           { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [LOCAL] },
-          { ...shared, displayName: "local", testMatch: ["**/*.local.test.ts"] },
+          {
+            ...shared,
+            displayName: "local",
+            testMatch: ["**/*.local.test.ts"],
+            testPathIgnorePatterns: [LOCAL_ON_CDKTN],
+          },
         ],
 };

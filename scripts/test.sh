@@ -3,13 +3,15 @@
 #
 #   bash scripts/test.sh [--lane all|unit|local] [jest args...]
 #
-#   all   (npm test)            setup; then side by side: jest local, jest unit, jest unit on
-#                               the cdktn flavor, the checks (tsc, eslint, prettier, the API
-#                               report) and pytest (all)
+#   all   (npm test)            setup; then side by side: jest local, jest local on the cdktn
+#                               flavor, jest unit, jest unit on the cdktn flavor, the checks (tsc,
+#                               eslint, prettier, the API report) and pytest (all)
 #   unit  (npm run test:unit)   setup, jest unit (synth, docs, terraform validate, the package),
 #                               pytest src (the Flask service over real HTTP); no local AWS
 #   local (npm run test:local)  setup, jest local (every *.local.test.ts: moto server, plan and
-#                               apply), pytest tools/tests (the moto launcher's fixes)
+#                               apply) and, side by side, jest local-cdktn (one of them, the plan
+#                               review's applied cases and the failover drill, on the cdktn
+#                               flavor: jest.config.js), pytest tools/tests (the moto launcher's fixes)
 #   cdktn (npm run test:cdktn)  setup, jest unit-cdktn: the modules' and stacks' unit tests on the
 #                               cdktn flavor, on Node 22 (jest.config.js; npm test runs it too)
 #
@@ -102,10 +104,10 @@ static_checks() {
   npx tsx scripts/api/report.ts --check || { echo "api report: run 'npm run api' and review the diff"; return 1; }
 }
 jest_project() { # project [jest args...]
-  if [ "$1" = unit-cdktn ]; then
-    # The cdktn flavor: its project exists only with ECS_CDKTF_JEST_FLAVOR, and cdktn needs Node 22.
+  if [ "$1" = unit-cdktn ] || [ "$1" = local-cdktn ]; then
+    # The cdktn flavor: its projects exist only with ECS_CDKTF_JEST_FLAVOR, and cdktn needs Node 22.
     ECS_CDKTF_JEST_FLAVOR=cdktn "$ECS_CDKTF_NODE22" node_modules/jest/bin/jest.js --ci --selectProjects "$1" \
-      --maxWorkers=2 --json --outputFile="$results/jest-$1.json" $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
+      --maxWorkers="$([ "$1" = local-cdktn ] && echo 1 || echo 2)" --json --outputFile="$results/jest-$1.json" $([ "$filtered" = 1 ] && echo --passWithNoTests) "${@:2}"
     return
   fi
   npx jest --ci --selectProjects "$1" --maxWorkers="$(workers "$1")" --json --outputFile="$results/jest-$1.json" \
@@ -119,6 +121,7 @@ case "$lane" in
   all)
     # The slowest first, so it is never the one left running alone at the end.
     side_by_side jest-local jest_project local "$@"
+    side_by_side jest-local-cdktn jest_project local-cdktn "$@"
     FILL=1 side_by_side jest-unit jest_project unit "$@"
     FILL=1 side_by_side jest-unit-cdktn jest_project unit-cdktn "$@"
     FILL=1 side_by_side checks static_checks
@@ -133,8 +136,9 @@ case "$lane" in
     ;;
   local)
     [ "$filtered" = 1 ] || side_by_side pytest pytest_run tools/tests
+    side_by_side jest-local-cdktn jest_project local-cdktn "$@"
     jest_phase local "$@"
-    [ "$filtered" = 1 ] || wait_side_by_side
+    wait_side_by_side
     ;;
   cdktn)
     jest_phase unit-cdktn "$@"

@@ -24,6 +24,8 @@ export interface DeployedDev {
   readonly outdir: string;
   /** The config that was deployed: dev, with web auto-scaled 1 to 2 tasks. */
   readonly base: EnvironmentConfig;
+  /** The declared outputs of the first deploy, by stack id. */
+  readonly outputs: DeployResult["outputs"];
   /** Synthesizes `config` (and `extra` additions) into the shared outdir. */
   synth(
     config: EnvironmentConfig,
@@ -45,6 +47,7 @@ export function deployedDev(): DeployedDev {
   let stateDir = "";
   let outdir = "";
   let base: EnvironmentConfig | undefined;
+  let outputs: DeployResult["outputs"] = {};
   let stopProvider: (() => Promise<void>) | undefined;
 
   const synth: DeployedDev["synth"] = (config, extra) => {
@@ -88,6 +91,7 @@ export function deployedDev(): DeployedDev {
     };
     const first = await deploy(base);
     expect(first.applied).toEqual(["dev-foundation", "dev-app"]);
+    outputs = first.outputs;
   });
 
   afterAll(async () => {
@@ -107,6 +111,9 @@ export function deployedDev(): DeployedDev {
     },
     get base() {
       return base!;
+    },
+    get outputs() {
+      return outputs;
     },
     synth,
     review,

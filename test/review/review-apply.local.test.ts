@@ -11,6 +11,8 @@ import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { EnvironmentStacks } from "../../stacks/environment";
 import { SENSITIVE } from "../../scripts/review/analyze";
 import { renderJson, renderMarkdown, renderText } from "../../scripts/review/render";
+import { describeFailoverDrill, DrillWorld, drillWorld, StaticIpOutputs } from "../support/failover-drill";
+import { CURRENT_FLAVOR } from "../support/flavor";
 import { localClientConfig } from "../support/moto";
 import { boto3Call } from "../stacks/boto3";
 import { deployedDev, stack } from "./deployed-dev";
@@ -18,6 +20,13 @@ import { deployedDev, stack } from "./deployed-dev";
 // The plan review's cases that apply a change to the deployed dev preset (deployed-dev.ts): drift
 // made outside Terraform, a sensitive value planned, applied and drifted, and the stop switch.
 // Each case leaves the deployment as it found it. The plan-only cases are in review.local.test.ts.
+// Then the static IP's failover drill (test/support/failover-drill.ts) on the same deployment.
+//
+// The suite runs this file on the cdktn flavor (jest.config.js, project local-cdktn): the dev
+// environment is synthesized by cdktn's App and @cdktn/provider-aws (every cdktf import mapped),
+// then reviewed, gated and applied, foundation and app, by the same deploy as `npm run local`'s,
+// and drilled. The review itself reads Terraform's plans, which do not depend on the flavor (the
+// two flavors synthesize the same JSON: test/flavors/cdktn.test.ts).
 //
 // What moto cannot show, and how this file deals with it:
 // - Application Auto Scaling does not act on a scalable target's new range (AWS brings the
@@ -176,5 +185,38 @@ describe("plan review on real plans of our stacks, with changes applied", () => 
     expect(await webTarget()).toMatchObject({ MinCapacity: 1, MaxCapacity: 2 });
     expect(zoneAndEips(foundationState())).toEqual(before);
     for (const c of [autoscaling, ecs, aas]) c.destroy();
+  });
+
+  test("the deployed stacks were synthesized by the flavor this process loads (cdktn in the suite's local-cdktn project)", () => {
+    expect(CURRENT_FLAVOR.name).toBe(process.env.ECS_CDKTF_JEST_FLAVOR || "cdktf");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require("cdktf/package.json") as { name: string; version: string };
+    expect(loaded.name).toBe(CURRENT_FLAVOR.name);
+    for (const id of ["dev-foundation", "dev-app"]) {
+      const json = JSON.parse(fs.readFileSync(path.join(dev.outdir, "stacks", id, "cdk.tf.json"), "utf8"));
+      expect(json["//"].metadata).toMatchObject({ stackName: id, version: loaded.version });
+      expect(json.terraform.required_providers.aws.source).toBe(CURRENT_FLAVOR.awsProviderSource);
+    }
+  });
+
+  describe(`the static IP's failover drill on this deployment (synthesized by ${CURRENT_FLAVOR.name})`, () => {
+    let world: DrillWorld;
+    let ec2: EC2Client;
+    let autoscaling: AutoScalingClient;
+    beforeAll(async () => {
+      ec2 = new EC2Client(localClientConfig(dev.aws));
+      autoscaling = new AutoScalingClient(localClientConfig(dev.aws));
+      const outputs = { foundation: dev.outputs["dev-foundation"], app: dev.outputs["dev-app"] };
+      world = await drillWorld(
+        dev.aws,
+        { ec2, autoscaling },
+        outputs as unknown as StaticIpOutputs,
+        "eu-west-2a",
+      );
+    });
+    afterAll(() => {
+      for (const c of [ec2, autoscaling]) c?.destroy();
+    });
+    describeFailoverDrill(() => world);
   });
 });
