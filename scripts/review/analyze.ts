@@ -50,6 +50,11 @@ export interface ResourceEntry {
   readonly reason?: string;
   /** What puts it in a group (IAM, security group, exposure, encryption). */
   readonly why?: readonly string[];
+  /**
+   * The construct path that made it (the synthesized JSON's `//.metadata.path`), e.g.
+   * `dev-app/cluster/instance-sg`; absent when the synthesized JSON does not say.
+   */
+  readonly construct?: string;
   /** The attributes that change (updates, replacements and drift). */
   readonly attributes: readonly AttributeChange[];
 }
@@ -106,8 +111,23 @@ export interface StackReview {
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   readonly drift: readonly ResourceEntry[];
   readonly outputs: readonly OutputEntry[];
+  /**
+   * The changes grouped by the construct that made them (the resource's construct path without
+   * its last segment, e.g. `dev-app/cluster`), constructs in path order.
+   */
+  readonly constructs: readonly ConstructChanges[];
   readonly checkov?: CheckovOutcome;
 }
+
+/** The changes one construct made. */
+export interface ConstructChanges {
+  /** The construct's path, e.g. `dev-app/cluster`; `(unknown)` for resources with no path. */
+  readonly construct: string;
+  readonly changes: ReadonlyArray<{ readonly address: string; readonly action: Action }>;
+}
+
+/** Construct paths by resource address, from a stack's synthesized JSON (`constructPathsOf`). */
+export type ConstructPaths = Readonly<Record<string, string>>;
 
 /** The gate's verdict. */
 export interface Gate {
@@ -314,16 +334,19 @@ export function protectionOf(rc: ResourceChange, protection: Protection): string
 function entryOf(
   rc: ResourceChange,
   protection: Protection,
+  constructs: ConstructPaths,
 ): ResourceEntry & { before: unknown; after: unknown } {
   const action = actionOf(rc.change.actions);
   const { before, after } = maskedValues(rc.change);
   const attributes = action === "update" || action === "replace" ? changedAttributes(rc.change) : [];
   const destructive = action === "delete" || action === "replace";
   const label = destructive ? protectionOf(rc, protection) : undefined;
+  const construct = constructs[rc.address.replace(/\[[^\]]*\]$/, "")];
   return {
     address: rc.address,
     type: rc.type,
     action,
+    ...(construct ? { construct } : {}),
     ...(label ? { protected: label } : {}),
     ...(action === "replace" ? { forcedBy: (rc.change.replace_paths ?? []).map(formatPath) } : {}),
     ...(rc.action_reason ? { reason: rc.action_reason } : {}),
@@ -338,6 +361,7 @@ function strip(e: ResourceEntry & { before: unknown; after: unknown }, why?: str
     address: e.address,
     type: e.type,
     action: e.action,
+    ...(e.construct ? { construct: e.construct } : {}),
     ...(e.protected ? { protected: e.protected } : {}),
     ...(e.forcedBy ? { forcedBy: e.forcedBy } : {}),
     ...(e.reason ? { reason: e.reason } : {}),
@@ -350,8 +374,27 @@ function zeroCounts(): Record<Action, number> {
   return { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0 };
 }
 
-/** Reviews one stack's plan. */
-export function analyzePlan(stack: string, plan: PlanJson, protection: Protection = {}): StackReview {
+/** The changes grouped by the construct that made them (see {@link StackReview.constructs}). */
+export function byConstruct(changes: readonly ResourceEntry[]): ConstructChanges[] {
+  const groups = new Map<string, { address: string; action: Action }[]>();
+  for (const e of changes) {
+    const construct = e.construct ? e.construct.split("/").slice(0, -1).join("/") : "(unknown)";
+    if (!groups.has(construct)) groups.set(construct, []);
+    groups.get(construct)!.push({ address: e.address, action: e.action });
+  }
+  return [...groups.keys()].sort().map((construct) => ({ construct, changes: groups.get(construct)! }));
+}
+
+/**
+ * Reviews one stack's plan. `constructs` names each resource's construct path
+ * ({@link constructPathsOf} of the stack's synthesized JSON).
+ */
+export function analyzePlan(
+  stack: string,
+  plan: PlanJson,
+  protection: Protection = {},
+  constructs: ConstructPaths = {},
+): StackReview {
   const counts = zeroCounts();
   const changes: ResourceEntry[] = [];
   const destructive: ResourceEntry[] = [];
@@ -362,7 +405,7 @@ export function analyzePlan(stack: string, plan: PlanJson, protection: Protectio
     encryption: [] as ResourceEntry[],
   };
   for (const rc of plan.resource_changes ?? []) {
-    const e = entryOf(rc, protection);
+    const e = entryOf(rc, protection, constructs);
     counts[e.action] += 1;
     if (e.action === "no-op" || e.action === "read") continue;
     changes.push(strip(e));
@@ -375,11 +418,21 @@ export function analyzePlan(stack: string, plan: PlanJson, protection: Protectio
     if (encryption.length) groups.encryption.push(strip(e, encryption));
   }
   destructive.sort((a, b) => Number(Boolean(b.protected)) - Number(Boolean(a.protected)));
-  const drift = relevantDrift(plan, protection);
+  const drift = relevantDrift(plan, protection, constructs);
   const outputs = Object.entries(plan.output_changes ?? {})
     .map(([name, change]) => ({ name, action: actionOf(change.actions), ...maskedValues(change) }))
     .filter((o) => o.action !== "no-op");
-  return { stack, status: "planned", counts, destructive, groups, changes, drift, outputs };
+  return {
+    stack,
+    status: "planned",
+    counts,
+    destructive,
+    groups,
+    changes,
+    drift,
+    outputs,
+    constructs: byConstruct(changes),
+  };
 }
 
 /** null, "", [] or {}: a refresh turning one into another is a provider's normalization, not drift. */
@@ -401,11 +454,11 @@ function under(path: string, prefix: string): boolean {
  * read back as [], computed attributes filled in); no change follows from those, so they are left
  * out. A resource deleted outside Terraform always counts.
  */
-function relevantDrift(plan: PlanJson, protection: Protection): ResourceEntry[] {
+function relevantDrift(plan: PlanJson, protection: Protection, constructs: ConstructPaths): ResourceEntry[] {
   const relevant = plan.relevant_attributes ?? [];
   const planned = new Map((plan.resource_changes ?? []).map((rc) => [rc.address, rc.change]));
   return (plan.resource_drift ?? []).flatMap((rc) => {
-    const entry = strip(entryOf(rc, protection));
+    const entry = strip(entryOf(rc, protection, constructs));
     if (entry.action === "delete") return [entry];
     const prefixes = relevant.filter((r) => r.resource === rc.address).map((r) => formatPath(r.attribute));
     const change = planned.get(rc.address);
@@ -437,6 +490,7 @@ export function unplannedStack(
     changes: [],
     drift: [],
     outputs: [],
+    constructs: [],
   };
 }
 
@@ -487,4 +541,22 @@ export function preventDestroyAddresses(synthesized: {
       .filter(([, block]) => block.lifecycle?.prevent_destroy === true)
       .map(([name]) => `${type}.${name}`),
   );
+}
+
+/**
+ * Each resource's construct path by address (`aws_vpc.network_vpc_4E8F0223` →
+ * `dev-foundation/network/vpc`), from a stack's synthesized JSON: cdktf writes it to every
+ * resource's `//.metadata.path`.
+ */
+export function constructPathsOf(synthesized: {
+  resource?: Record<string, Record<string, { "//"?: { metadata?: { path?: string } } }>>;
+}): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const [type, byName] of Object.entries(synthesized.resource ?? {})) {
+    for (const [name, block] of Object.entries(byName)) {
+      const path = block["//"]?.metadata?.path;
+      if (path) paths[`${type}.${name}`] = path;
+    }
+  }
+  return paths;
 }

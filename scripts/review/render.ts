@@ -46,6 +46,7 @@ function entryHead(stack: string, e: ResourceEntry): string {
 
 function entrySub(e: ResourceEntry, withAttributes: boolean): string[] {
   const sub: string[] = [];
+  if (e.construct) sub.push(`construct: ${e.construct}`);
   if (e.forcedBy) sub.push(`forced by: ${e.forcedBy.length ? e.forcedBy.join(", ") : "(not reported)"}`);
   if (e.reason) sub.push(`reason: ${e.reason}`);
   if (e.why) sub.push(`why: ${e.why.join("; ")}`);
@@ -87,7 +88,7 @@ function sectionsOf(review: Review): Section[] {
       items: review.stacks.flatMap((s) =>
         s.drift.map((e) => ({
           head: `${e.action} ${s.stack}: ${e.address}`,
-          sub: e.attributes.map(showAttribute),
+          sub: [...(e.construct ? [`construct: ${e.construct}`] : []), ...e.attributes.map(showAttribute)],
         })),
       ),
       empty: "none",
@@ -98,9 +99,19 @@ function sectionsOf(review: Review): Section[] {
         s.changes
           .filter((e) => e.action === "update")
           .filter((e) => !isGrouped(s, e))
-          .map((e) => ({ head: entryHead(s.stack, e), sub: e.attributes.map(showAttribute) })),
+          .map((e) => ({ head: entryHead(s.stack, e), sub: entrySub(e, true) })),
       ),
       empty: "no other updates",
+    },
+    {
+      title: "Changes by construct",
+      items: review.stacks.flatMap((s) =>
+        s.constructs.map((c) => ({
+          head: `${c.construct}: ${constructCounts(c.changes)}`,
+          sub: c.changes.map((x) => `${x.action} ${x.address}`),
+        })),
+      ),
+      empty: "no change",
     },
     {
       title: "Outputs",
@@ -123,6 +134,14 @@ function sectionsOf(review: Review): Section[] {
       empty: "not run",
     },
   ];
+}
+
+/** `2 update, 1 replace`: a construct's changes by action, in the order of {@link ACTIONS}. */
+function constructCounts(changes: ReadonlyArray<{ readonly action: string }>): string {
+  return ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([a, n]) => `${n} ${a}`)
+    .join(", ");
 }
 
 function isGrouped(s: StackReview, e: ResourceEntry): boolean {

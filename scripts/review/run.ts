@@ -8,6 +8,7 @@ import {
   analyzePlan,
   evaluateGate,
   Gate,
+  constructPathsOf,
   preventDestroyAddresses,
   Protection,
   Review,
@@ -81,7 +82,7 @@ async function planOnly(
   say(ctx, `planning ${stack.id}`);
   let review: StackReview;
   try {
-    review = analyzePlan(stack.id, await tf.plan(), protectionOf(ctx, stack));
+    review = analyzePlan(stack.id, await tf.plan(), protectionOf(ctx, stack), constructPathsOf(stack.json));
   } catch (e) {
     if (!(e instanceof TerraformError)) throw e;
     const detail = e.stderr.replace(/\s+/g, " ").trim().slice(0, 600);

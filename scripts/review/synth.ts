@@ -19,7 +19,10 @@ export interface SynthesizedStack {
   readonly dependencies: readonly string[];
   /** Its synthesized Terraform JSON. */
   readonly json: {
-    resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
+    resource?: Record<
+      string,
+      Record<string, { lifecycle?: { prevent_destroy?: boolean }; "//"?: { metadata?: { path?: string } } }>
+    >;
   };
 }
 

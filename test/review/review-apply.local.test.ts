@@ -67,7 +67,7 @@ describe("plan review on real plans of our stacks, with changes applied", () => 
       }),
     ]);
     expect(renderText(r)).toMatch(
-      /== Drift[^=]*update dev-foundation: aws_vpc\.\S+\n\s+tags\.owner: null → "console-user"/,
+      /== Drift[^=]*update dev-foundation: aws_vpc\.\S+\n\s+construct: dev-foundation\/network\/vpc\n\s+tags\.owner: null → "console-user"/,
     );
     // The provider's normalizations after a refresh (null read back as [] and the like) are not drift.
     expect(stack(r, "dev-app").drift).toEqual([]);

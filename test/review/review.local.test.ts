@@ -39,7 +39,29 @@ describe("plan review on real plans of our stacks", () => {
       expect(s.counts.replace + s.counts.delete).toBe(0);
       expect(s.destructive).toEqual([]);
     }
+    // Every change names the construct that made it, and the changes group by construct.
+    for (const id of ["dev-foundation", "dev-app"]) {
+      const s = stack(r, id);
+      for (const c of s.changes) expect(c.construct).toMatch(new RegExp(`^${id}/[^/]+/`));
+      expect(s.constructs.flatMap((g) => g.changes.map((c) => c.address)).sort()).toEqual(
+        s.changes.map((c) => c.address).sort(),
+      );
+      for (const g of s.constructs) {
+        for (const c of g.changes) {
+          expect(s.changes.find((x) => x.address === c.address)!.construct).toMatch(
+            new RegExp(`^${g.construct}/[^/]+$`),
+          );
+        }
+      }
+    }
+    expect(stack(r, "dev-app").constructs.map((g) => g.construct)).toEqual(
+      expect.arrayContaining(["dev-app/alb", "dev-app/cluster", "dev-app/web"]),
+    );
     const vpc = stack(r, "dev-foundation").changes.find((c) => c.type === "aws_vpc")!;
+    expect(vpc.construct).toBe("dev-foundation/network/vpc");
+    expect(renderText(r)).toMatch(
+      /== Changes by construct\n(.*\n)* {2}- dev-foundation\/network: \d+ update\n/,
+    );
     expect(vpc.attributes).toEqual(
       expect.arrayContaining([{ path: "tags_all.team", before: null, after: "platform" }]),
     );
@@ -56,9 +78,19 @@ describe("plan review on real plans of our stacks", () => {
         type: "aws_route53_zone",
         action: "replace",
         forcedBy: ["name"],
+        reason: "replace_because_cannot_update",
+        construct: "dev-foundation/network/zone",
         protected: expect.stringContaining("Route 53 zone"),
       }),
     ]);
+    expect(f.constructs).toEqual(
+      expect.arrayContaining([
+        {
+          construct: "dev-foundation/network",
+          changes: expect.arrayContaining([{ address: f.destructive[0]!.address, action: "replace" }]),
+        },
+      ]),
+    );
     expect(r.gate.passed).toBe(false);
     const zoneFailure = r.gate.failures.find((x) => x.includes("aws_route53_zone"));
     expect(zoneFailure).toMatch(
@@ -69,11 +101,15 @@ describe("plan review on real plans of our stacks", () => {
     expect(text.indexOf("== Deletes and replacements")).toBeLessThan(text.indexOf("== IAM"));
     expect(text).toMatch(/replace dev-foundation: aws_route53_zone\.\S+ \[PROTECTED: Route 53 zone/);
     expect(text).toContain("forced by: name");
+    expect(text).toContain("construct: dev-foundation/network/zone");
+    expect(text).toContain("reason: replace_because_cannot_update");
     expect(text).toContain("GATE: FAILED");
     const markdown = renderMarkdown(r);
     expect(markdown).toContain("## Plan review: `dev` — ❌ gate failed");
     expect(markdown).toMatch(/\| `dev-foundation` \| 0 \| \d+ \| 1 \| 0 \|/);
     expect(markdown.indexOf("### Deletes and replacements")).toBeLessThan(markdown.indexOf("### IAM"));
+    expect(markdown).toContain("### Changes by construct");
+    expect(markdown).toContain("- dev-foundation/network: ");
     expect(JSON.parse(renderJson(r))).toEqual(JSON.parse(JSON.stringify(r)));
 
     // The same real plan with the override: the gate lets the zone through, and says so.
