@@ -1,9 +1,11 @@
 /**
  * The plan review and the local deploy, from the command line (run with tsx).
  *
- *   review  [--env E] [--format text|markdown|json] [--out FILE] [--allow-destroy-protected]
- *           [--synthesized DIR | --outdir DIR]
+ *   review  [--env E] [--format text|markdown|json] [--out FILE] [--comments-dir DIR]
+ *           [--allow-destroy-protected] [--synthesized DIR | --outdir DIR]
  *     synthesizes the environment, plans every stack, prints the review; exit 1 when the gate fails.
+ *     --comments-dir writes the Markdown review as pull-request comments, 1.md, 2.md, …, each
+ *     within GitHub's comment limit (render.ts, markdownComments).
  *   deploy  [--env E] [--allow-destroy-protected] [--strict] [--outputs-file FILE] [--outdir DIR]
  *     plan, review, gate and apply the reviewed plan, stack by stack; prints the review and outputs.
  *     Checkov's findings are reported; --strict makes them block as in `review`.
@@ -17,7 +19,7 @@ import * as path from "node:path";
 import { loadEnvironmentConfig, selectEnvironmentName } from "../../stacks/config";
 import { validationErrorLine } from "../../stacks/errors";
 import { Review } from "./analyze";
-import { FORMATS, Format, render, renderText } from "./render";
+import { FORMATS, Format, markdownComments, render, renderText } from "./render";
 import { deployEnvironment, destroyEnvironment, reviewEnvironment } from "./run";
 import { readSynthesized, REPO_ROOT, synthesize, SynthesizedApp } from "./synth";
 
@@ -30,6 +32,7 @@ export interface CliOptions {
   readonly env?: string;
   readonly format: Format;
   readonly out?: string;
+  readonly commentsDir?: string;
   readonly allowDestroyProtected: boolean;
   readonly strict: boolean;
   readonly includeFoundation: boolean;
@@ -45,11 +48,19 @@ export class UsageError extends Error {}
 export class HelpRequested extends Error {}
 
 const FLAGS = ["--allow-destroy-protected", "--strict", "--include-foundation"];
-const VALUED = ["--env", "--format", "--out", "--synthesized", "--outdir", "--outputs-file"];
+const VALUED = [
+  "--env",
+  "--format",
+  "--out",
+  "--comments-dir",
+  "--synthesized",
+  "--outdir",
+  "--outputs-file",
+];
 
 /** The command line, for --help and usage errors. */
 export const USAGE = `usage: npm run review -- [review] [--env dev|prod] [--format text|markdown|json] [--out FILE]
-                        [--allow-destroy-protected] [--synthesized DIR | --outdir DIR]
+                        [--comments-dir DIR] [--allow-destroy-protected] [--synthesized DIR | --outdir DIR]
        tsx scripts/review/cli.ts deploy [--env E] [--allow-destroy-protected] [--strict] [--outputs-file FILE] [--outdir DIR]
        tsx scripts/review/cli.ts destroy [--env E] [--include-foundation] [--outdir DIR]`;
 
@@ -86,11 +97,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (values["--synthesized"] && command !== "review")
     throw new UsageError("--synthesized works with review only");
+  if (values["--comments-dir"] && command !== "review")
+    throw new UsageError("--comments-dir works with review only");
   return {
     command,
     ...(values["--env"] !== undefined ? { env: values["--env"] } : {}),
     format,
     ...(values["--out"] !== undefined ? { out: values["--out"] } : {}),
+    ...(values["--comments-dir"] !== undefined ? { commentsDir: values["--comments-dir"] } : {}),
     allowDestroyProtected: flags.has("--allow-destroy-protected"),
     strict: flags.has("--strict"),
     includeFoundation: flags.has("--include-foundation"),
@@ -176,6 +190,18 @@ function emit(review: Review, options: CliOptions): void {
   if (options.out) fs.writeFileSync(options.out, text);
   // The terminal gets the readable text too when the report itself goes to a file in another format.
   if (options.out && options.format !== "text") process.stderr.write(renderText(review));
+  if (options.commentsDir) writeComments(review, options.commentsDir);
+}
+
+/** The Markdown review as comments `1.md`, `2.md`, … in `dir` (emptied of earlier ones first). */
+export function writeComments(review: Review, dir: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir).filter((f) => /^\d+\.md$/.test(f))) fs.rmSync(path.join(dir, f));
+  return markdownComments(review).map((body, i) => {
+    const file = path.join(dir, `${i + 1}.md`);
+    fs.writeFileSync(file, body);
+    return file;
+  });
 }
 
 if (require.main === module) {

@@ -179,8 +179,22 @@ function md(text: string): string {
   return text.replace(/([|`*_<>])/g, "\\$1");
 }
 
-/** Markdown, for a pull-request comment. */
+/** Markdown, for a pull-request comment (longer than a comment takes: {@link markdownComments}). */
 export function renderMarkdown(review: Review): string {
+  const { head, sections } = markdownBlocks(review);
+  const out = [...head];
+  for (const section of sections) {
+    out.push("", `### ${section.title}`);
+    for (const item of section.items) out.push(...item);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** The Markdown review's lines: the head (title, counts, gate), and per section its items' lines. */
+function markdownBlocks(review: Review): {
+  head: string[];
+  sections: { title: string; items: string[][] }[];
+} {
   const g = review.gate;
   const out: string[] = [
     `## Plan review: \`${review.environment}\` — ${g.passed ? "✅ gate passed" : "❌ gate failed"}`,
@@ -201,15 +215,82 @@ export function renderMarkdown(review: Review): string {
     for (const f of g.failures) out.push(`- ❌ ${md(f)}`);
     for (const a of g.allowed) out.push(`- ⚠️ ${md(a)}`);
   }
-  for (const section of sectionsOf(review)) {
-    out.push("", `### ${section.title}`);
-    if (section.items.length === 0) out.push(`_${section.empty}_`);
+  const sections = sectionsOf(review).map((section) => ({
+    title: section.title,
+    items:
+      section.items.length === 0
+        ? [[`_${section.empty}_`]]
+        : section.items.map((item) => [`- ${md(item.head)}`, ...item.sub.map((line) => `  - ${md(line)}`)]),
+  }));
+  return { head: out, sections };
+}
+
+/** GitHub's limit on a pull-request comment's body, in characters. */
+export const COMMENT_LIMIT = 65_536;
+
+/** Room kept in each comment for what the workflow adds (its marker line). */
+export const COMMENT_RESERVE = 256;
+
+/**
+ * The Markdown review as pull-request comments of at most `limit` characters each: the whole
+ * {@link renderMarkdown} when it fits, else split between section items (a section that goes on
+ * in the next comment says "continued"), each comment headed "part k of n", the first saying why.
+ * An item longer than a comment by itself keeps as many of its lines as fit and says how many it
+ * leaves out (the JSON review has them all).
+ */
+export function markdownComments(review: Review, limit = COMMENT_LIMIT - COMMENT_RESERVE): string[] {
+  const whole = renderMarkdown(review);
+  if (whole.length <= limit) return [whole];
+  const { head, sections } = markdownBlocks(review);
+  // Room for the "part k of n" title and the note, written once the count is known.
+  const budget = limit - 400;
+  const parts: string[][] = [[...head]];
+  const size = (lines: readonly string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+  for (const section of sections) {
+    let current = parts[parts.length - 1]!;
+    const heading = ["", `### ${section.title}`];
+    if (size(current) + size(heading) + size(section.items[0] ?? []) > budget) {
+      current = [];
+      parts.push(current);
+    }
+    current.push(...heading);
     for (const item of section.items) {
-      out.push(`- ${md(item.head)}`);
-      for (const line of item.sub) out.push(`  - ${md(line)}`);
+      if (size(current) + size(item) > budget) {
+        current = ["", `### ${section.title} (continued)`];
+        parts.push(current);
+      }
+      current.push(...fitted(item, budget - size(current)));
     }
   }
-  return `${out.join("\n")}\n`;
+  const title = `## Plan review: \`${review.environment}\` — ${review.gate.passed ? "✅ gate passed" : "❌ gate failed"}`;
+  return parts.map((lines, i) => {
+    const top =
+      i === 0
+        ? [
+            `${title} (part 1 of ${parts.length})`,
+            "",
+            `_Split into ${parts.length} comments: the review is longer than GitHub's ${COMMENT_LIMIT.toLocaleString("en")}-character comment limit._`,
+          ]
+        : [`${title} (part ${i + 1} of ${parts.length})`];
+    return `${[...top, ...(i === 0 ? lines.slice(1) : lines)].join("\n")}\n`;
+  });
+}
+
+/** An item cut to `room` characters: its first lines, then how many it leaves out. */
+function fitted(item: readonly string[], room: number): string[] {
+  if (item.reduce((n, l) => n + l.length + 1, 0) <= room) return [...item];
+  let used = 0;
+  const kept: string[] = [];
+  for (const [i, line] of item.entries()) {
+    const rest = item.length - i;
+    if (used + line.length + 1 > room - 80) {
+      kept.push(`  - … ${rest} more line${rest === 1 ? "" : "s"} (see the JSON review: --format json)`);
+      return kept;
+    }
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept;
 }
 
 /** JSON: the review itself. */

@@ -2,7 +2,14 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluateGate, Review } from "../../scripts/review/analyze";
-import { renderJson, renderMarkdown, renderText } from "../../scripts/review/render";
+import {
+  COMMENT_LIMIT,
+  COMMENT_RESERVE,
+  markdownComments,
+  renderJson,
+  renderMarkdown,
+  renderText,
+} from "../../scripts/review/render";
 import { deployedDev, nonCheckovFailures, stack } from "./deployed-dev";
 
 // The plan review on real plans: each case synthesizes our stacks (the dev preset, changed the
@@ -31,8 +38,14 @@ describe("plan review on real plans of our stacks", () => {
     expect(checkov.passed).toBeGreaterThan(50);
   });
 
-  test("GIVEN a tag change THEN updates in place, no delete, and no protected failure in the gate", async () => {
-    const r = await dev.review({ ...dev.base, tags: { team: "platform" } });
+  test("GIVEN a tag change THEN updates in place, no delete, no protected failure in the gate; its Markdown, longer than a comment, splits within GitHub's limit", async () => {
+    // 24 tags on every resource: a real plan whose review is longer than one PR comment (12 made
+    // a 59,623-character review, under GitHub's limit).
+    const tags = Object.fromEntries([
+      ["team", "platform"],
+      ...Array.from({ length: 23 }, (_, i) => [`cost-allocation-key-${i}`, `a-cost-centre-value-${i}`]),
+    ]);
+    const r = await dev.review({ ...dev.base, tags });
     for (const id of ["dev-foundation", "dev-app"]) {
       const s = stack(r, id);
       expect(s.counts.update).toBeGreaterThan(0);
@@ -66,6 +79,24 @@ describe("plan review on real plans of our stacks", () => {
       expect.arrayContaining([{ path: "tags_all.team", before: null, after: "platform" }]),
     );
     expect(nonCheckovFailures(r)).toEqual([]);
+    const whole = renderMarkdown(r);
+    expect(whole.length).toBeGreaterThan(COMMENT_LIMIT);
+    const parts = markdownComments(r);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [i, part] of parts.entries()) {
+      expect(part.length).toBeLessThanOrEqual(COMMENT_LIMIT - COMMENT_RESERVE);
+      expect(part.split("\n")[0]).toMatch(
+        new RegExp(`^## Plan review: \`dev\` — .* \\(part ${i + 1} of ${parts.length}\\)$`),
+      );
+    }
+    // Every change is in the comments as often as in the whole review.
+    const count = (text: string, needle: string) => text.split(needle).length - 1;
+    for (const s of r.stacks) {
+      for (const c of s.changes) {
+        const needle = `${c.action} ${s.stack}: ${c.address}`.replace(/_/g, "\\_");
+        expect([c.address, count(parts.join(""), needle)]).toEqual([c.address, count(whole, needle)]);
+      }
+    }
     // Whatever else the gate reports comes from checkov (see the checkov case below).
     expect(r.gate.passed).toBe(r.stacks.every((s) => (s.checkov?.findings ?? []).length === 0));
   });

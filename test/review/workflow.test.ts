@@ -62,13 +62,17 @@ describe(".github/workflows/plan-review.yml", () => {
       .replace(/\)$/, "")
       .split(" ")
       .map((a) =>
-        a.replace(/"\$ENVIRONMENT"/, "prod").replace(/"\$RUNNER_TEMP\/review.md"/, "/tmp/review.md"),
+        a
+          .replace(/"\$ENVIRONMENT"/, "prod")
+          .replace(/"\$RUNNER_TEMP\/review.md"/, "/tmp/review.md")
+          .replace(/"\$RUNNER_TEMP\/review-comments"/, "/tmp/review-comments"),
       );
     expect(parseArgs([...args, "--allow-destroy-protected"])).toMatchObject({
       command: "review",
       env: "prod",
       format: "markdown",
       out: "/tmp/review.md",
+      commentsDir: "/tmp/review-comments",
       allowDestroyProtected: true,
     });
     expect(text).toContain("node --import tsx scripts/review/cli.ts");
@@ -91,7 +95,76 @@ describe("the review CLI's arguments", () => {
       "--synthesized (review an app synthesized already) and --outdir",
     ],
     [["deploy", "--synthesized", "a"], "--synthesized works with review only"],
+    [["deploy", "--comments-dir", "a"], "--comments-dir works with review only"],
   ])("rejects %j", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+/** GitHub's REST calls the comment step makes, recorded; the comments a pull request holds. */
+function fakeGitHub(existing: { id: number; body: string; bot?: boolean }[]) {
+  const calls: string[] = [];
+  const rest = {
+    issues: {
+      listComments: "listComments",
+      createComment: async (a: { body: string }) => void calls.push(`create ${a.body.split("\n")[0]}`),
+      updateComment: async (a: { comment_id: number; body: string }) =>
+        void calls.push(`update ${a.comment_id} ${a.body.split("\n")[0]}`),
+      deleteComment: async (a: { comment_id: number }) => void calls.push(`delete ${a.comment_id}`),
+    },
+  };
+  const github = {
+    rest,
+    paginate: async () =>
+      existing.map((c) => ({ id: c.id, body: c.body, user: { type: c.bot === false ? "User" : "Bot" } })),
+  };
+  return { github, calls };
+}
+
+describe("the workflow's comment step (its script run here against a recording GitHub API: no GitHub is reachable)", () => {
+  const workflow = fs.readFileSync(WORKFLOW, "utf8");
+  const step = workflow.slice(workflow.indexOf("- name: Comment"), workflow.indexOf("- name: Gate"));
+  const script = step
+    .slice(step.indexOf("script: |") + "script: |".length)
+    .split("\n")
+    .map((l) => l.replace(/^ {12}/, ""))
+    .join("\n");
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+    ...args: string[]
+  ) => (...values: unknown[]) => Promise<void>;
+
+  async function runStep(parts: number, existing: { id: number; body: string; bot?: boolean }[]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-comments-"));
+    for (let i = 1; i <= parts; i++) fs.writeFileSync(path.join(dir, `${i}.md`), `part ${i}\n`);
+    const { github, calls } = fakeGitHub(existing);
+    const context = { repo: { owner: "o", repo: "r" }, payload: { pull_request: { number: 7 } } };
+    const env = { ENVIRONMENT: "prod", COMMENTS_DIR: dir };
+    await new AsyncFunction("require", "github", "context", "process", script)(require, github, context, {
+      env,
+    });
+    return calls;
+  }
+
+  it("GIVEN no comment yet THEN it creates one per part, marked with the environment and the part", async () => {
+    expect(await runStep(2, [])).toEqual([
+      "create <!-- plan-review:prod:1 -->",
+      "create <!-- plan-review:prod:2 -->",
+    ]);
+  });
+
+  it("GIVEN its own comments THEN a push updates them in place and deletes the parts a shorter review no longer needs", async () => {
+    const calls = await runStep(1, [
+      { id: 11, body: "<!-- plan-review:prod:1 -->\nold" },
+      { id: 12, body: "<!-- plan-review:prod:2 -->\nold" },
+      { id: 13, body: "<!-- plan-review:dev:1 -->\nother environment" },
+      { id: 14, body: "<!-- plan-review:prod:1 -->\na person's quote", bot: false },
+    ]);
+    expect(calls).toEqual(["update 11 <!-- plan-review:prod:1 -->", "delete 12"]);
+  });
+
+  it("GIVEN a comment of the single-comment marker (before the split) THEN it is updated as part 1", async () => {
+    expect(await runStep(1, [{ id: 21, body: "<!-- plan-review:prod -->\nold" }])).toEqual([
+      "update 21 <!-- plan-review:prod:1 -->",
+    ]);
   });
 });
