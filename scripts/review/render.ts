@@ -181,7 +181,11 @@ function md(text: string): string {
 
 /** Markdown, for a pull-request comment (longer than a comment takes: {@link markdownComments}). */
 export function renderMarkdown(review: Review): string {
-  const { head, sections } = markdownBlocks(review);
+  return joinBlocks(markdownBlocks(review));
+}
+
+/** The Markdown document of {@link markdownBlocks}' lines. */
+function joinBlocks({ head, sections }: ReturnType<typeof markdownBlocks>): string {
   const out = [...head];
   for (const section of sections) {
     out.push("", `### ${section.title}`);
@@ -239,9 +243,10 @@ export const COMMENT_RESERVE = 256;
  * leaves out (the JSON review has them all).
  */
 export function markdownComments(review: Review, limit = COMMENT_LIMIT - COMMENT_RESERVE): string[] {
-  const whole = renderMarkdown(review);
+  const blocks = markdownBlocks(review);
+  const whole = joinBlocks(blocks);
   if (whole.length <= limit) return [whole];
-  const { head, sections } = markdownBlocks(review);
+  const { head, sections } = blocks;
   // Room for the "part k of n" title and the note, written once the count is known.
   const budget = limit - 400;
   const parts: string[][] = [[...head]];

@@ -510,7 +510,6 @@ describe("the environment stacks (test preset) applied to the local AWS", () => 
       capacity_provider_name: of("aws_ecs_capacity_provider", "cluster_default_", "name"),
       asg_arn: of("aws_autoscaling_group", "cluster_default_", "arn"),
       security_group_id: of("aws_security_group", "cluster_", "id"),
-      cluster_security_group_id: of("aws_security_group", "cluster_", "id"),
       instance_role_arn: of("aws_iam_role", "cluster_instance-role_", "arn"),
       instance_profile_name: of("aws_iam_instance_profile", "cluster_", "name"),
       launch_template_id: of("aws_launch_template", "cluster_default_", "id"),
@@ -861,11 +860,11 @@ describe("the environment stacks (test preset) applied to the local AWS", () => 
   test("THEN instances accept the dynamic host ports from the ALB's group only; the ALB reaches nothing else", async () => {
     const groups = await ec2.send(
       new DescribeSecurityGroupsCommand({
-        GroupIds: [ids.alb_security_group_id, ids.cluster_security_group_id],
+        GroupIds: [ids.alb_security_group_id, ids.security_group_id],
       }),
     );
     const alb = groups.SecurityGroups?.find((g) => g.GroupId === ids.alb_security_group_id);
-    const instances = groups.SecurityGroups?.find((g) => g.GroupId === ids.cluster_security_group_id);
+    const instances = groups.SecurityGroups?.find((g) => g.GroupId === ids.security_group_id);
     const rules = (permissions: IpPermission[] | undefined): string[] =>
       (permissions ?? [])
         .map(
@@ -878,12 +877,12 @@ describe("the environment stacks (test preset) applied to the local AWS", () => 
         .sort();
     const range = `${DYNAMIC_HOST_PORT_RANGE.from}-${DYNAMIC_HOST_PORT_RANGE.to}`;
     expect(rules(alb?.IpPermissions)).toEqual(["tcp 443-443 0.0.0.0/0", "tcp 80-80 0.0.0.0/0"]);
-    expect(rules(alb?.IpPermissionsEgress)).toEqual([`tcp ${range} ${ids.cluster_security_group_id}`]);
+    expect(rules(alb?.IpPermissionsEgress)).toEqual([`tcp ${range} ${ids.security_group_id}`]);
     expect(rules(instances?.IpPermissions)).toEqual([`tcp ${range} ${ids.alb_security_group_id}`]);
     // Rules that reference a group keep their descriptions (a moto fix; without it, drift).
     const described = await ec2.send(
       new DescribeSecurityGroupRulesCommand({
-        Filters: [{ Name: "group-id", Values: [ids.alb_security_group_id, ids.cluster_security_group_id] }],
+        Filters: [{ Name: "group-id", Values: [ids.alb_security_group_id, ids.security_group_id] }],
       }),
     );
     const referencing = (described.SecurityGroupRules ?? [])
