@@ -7,6 +7,18 @@ set -euo pipefail
 cd "$REPO_ROOT"
 mkdir -p "$ECS_CDKTF_CACHE"
 
+# One setup at a time per cache. A second one started meanwhile (`npm test` while `npm run local`
+# sets up a cold machine) waits for the first: run side by side, the second removed and recopied
+# the provider's build directory under the first one's `go build`, and both builds failed.
+if [ -z "${ECS_CDKTF_SETUP_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  exec 9>"$ECS_CDKTF_CACHE/setup.lock"
+  if ! flock -n 9; then
+    log "another setup is using $ECS_CDKTF_CACHE: waiting for it to end"
+    flock 9
+  fi
+  export ECS_CDKTF_SETUP_LOCKED=1
+fi
+
 # --- npm (lockfile only) ----------------------------------------------------------------------
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [ -f node_modules/.ecs-cdktf-lock-hash ] && [ "$(cat node_modules/.ecs-cdktf-lock-hash)" = "$lock_hash" ]; then
