@@ -3,13 +3,46 @@
  * every stack's review (and checkov's findings) to the gate's verdict. No I/O here; `run.ts` runs
  * Terraform and checkov, `render.ts` prints.
  */
+import { costDelta, CostDelta } from "../cost/estimate";
+import { MissingPriceError, PriceTable } from "../cost/prices";
 import { Change, PlanJson, ResourceChange, SensitiveMask } from "./plan-json";
 
-/** What a change does to a resource. */
-export type Action = "create" | "update" | "replace" | "delete" | "read" | "no-op";
+/**
+ * What a change does to a resource. `forget`: a `removed` block with `destroy = false` takes it out
+ * of the state and leaves the object itself in AWS (Terraform 1.7 and later).
+ */
+export type Action = "create" | "update" | "replace" | "delete" | "forget" | "read" | "no-op";
 
 /** Every {@link Action}, in the order the review counts them. */
-export const ACTIONS: readonly Action[] = ["create", "update", "replace", "delete", "read", "no-op"];
+export const ACTIONS: readonly Action[] = [
+  "create",
+  "update",
+  "replace",
+  "delete",
+  "forget",
+  "read",
+  "no-op",
+];
+
+/**
+ * What Terraform's `action_reason` codes mean (the plan JSON's documented values), for readers.
+ * See https://developer.hashicorp.com/terraform/internals/json-format ("action_reason").
+ */
+export const ACTION_REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: "the object is tainted (a create or an apply failed part way)",
+  replace_because_cannot_update: "an attribute that cannot change in place changes (see forced by)",
+  replace_by_request: "replacement was asked for (-replace)",
+  replace_by_triggers: "a replace_triggered_by reference changed",
+  delete_because_no_resource_config: "its resource is no longer in the configuration",
+  delete_because_no_module: "its module is no longer in the configuration",
+  delete_because_wrong_repetition: "count or for_each was added or removed",
+  delete_because_count_index: "its count index is past the new count",
+  delete_because_each_key: "its for_each key is no longer in the map",
+  delete_because_no_move_target: "a moved block points at an address that is not in the configuration",
+  read_because_config_unknown: "the data source's arguments are known only after apply",
+  read_because_dependency_pending: "a resource it depends on has pending changes",
+  read_because_check_nested: "a check block reads it",
+};
 
 /** Shown instead of a sensitive value. */
 export const SENSITIVE = "(sensitive)";
@@ -46,8 +79,12 @@ export interface ResourceEntry {
   readonly protected?: string;
   /** For a replacement: the attributes that force it (`replace_paths`). */
   readonly forcedBy?: readonly string[];
-  /** Terraform's reason for the action, e.g. `replace_because_cannot_update`. */
+  /** Terraform's reason for the action, e.g. `replace_because_cannot_update` ({@link ACTION_REASONS}). */
   readonly reason?: string;
+  /** The address it had in the state, when a `moved` block moves it (`previous_address`). */
+  readonly movedFrom?: string;
+  /** The id it is imported by, when an `import` block brings it into the state. */
+  readonly importId?: string;
   /** What puts it in a group (IAM, security group, exposure, encryption). */
   readonly why?: readonly string[];
   /**
@@ -106,8 +143,14 @@ export interface StackReview {
   /** Deletes and replacements, protected ones first. */
   readonly destructive: readonly ResourceEntry[];
   readonly groups: Groups;
-  /** Every resource that changes (no no-ops), in plan order. */
+  /** Every resource that changes (no no-ops, no reads; forgotten ones too), in plan order. */
   readonly changes: readonly ResourceEntry[];
+  /**
+   * What changes in the state only, or besides the resource: resources moved to a new address
+   * (`moved`), imported (`import`), or forgotten (`removed` with `destroy = false`), in plan order;
+   * with their action (a moved resource may also update, an imported one too).
+   */
+  readonly state: readonly ResourceEntry[];
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   readonly drift: readonly ResourceEntry[];
   readonly outputs: readonly OutputEntry[];
@@ -117,6 +160,16 @@ export interface StackReview {
    */
   readonly constructs: readonly ConstructChanges[];
   readonly checkov?: CheckovOutcome;
+  /** What the plan changes in the stack's monthly estimate (fixed charges; scripts/cost). */
+  readonly cost?: CostDelta;
+  /** Why there is no cost delta, when prices were asked for and one is missing. */
+  readonly costNote?: string;
+}
+
+/** The prices a review estimates its plans' cost delta at. */
+export interface Pricing {
+  readonly region: string;
+  readonly table: PriceTable;
 }
 
 /** The changes one construct made. */
@@ -149,7 +202,14 @@ export interface Review {
 export function actionOf(actions: readonly string[]): Action {
   if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
   const [first] = actions;
-  if (first === "create" || first === "update" || first === "delete" || first === "read") return first;
+  if (
+    first === "create" ||
+    first === "update" ||
+    first === "delete" ||
+    first === "forget" ||
+    first === "read"
+  )
+    return first;
   return "no-op";
 }
 
@@ -350,6 +410,8 @@ function entryOf(
     ...(label ? { protected: label } : {}),
     ...(action === "replace" ? { forcedBy: (rc.change.replace_paths ?? []).map(formatPath) } : {}),
     ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+    ...(rc.previous_address && rc.previous_address !== rc.address ? { movedFrom: rc.previous_address } : {}),
+    ...(rc.change.importing ? { importId: rc.change.importing.id ?? UNKNOWN } : {}),
     attributes,
     before,
     after,
@@ -365,13 +427,15 @@ function strip(e: ResourceEntry & { before: unknown; after: unknown }, why?: str
     ...(e.protected ? { protected: e.protected } : {}),
     ...(e.forcedBy ? { forcedBy: e.forcedBy } : {}),
     ...(e.reason ? { reason: e.reason } : {}),
+    ...(e.movedFrom ? { movedFrom: e.movedFrom } : {}),
+    ...(e.importId ? { importId: e.importId } : {}),
     attributes: e.attributes,
   };
   return why ? { ...rest, why } : rest;
 }
 
 function zeroCounts(): Record<Action, number> {
-  return { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0 };
+  return { create: 0, update: 0, replace: 0, delete: 0, forget: 0, read: 0, "no-op": 0 };
 }
 
 /** The changes grouped by the construct that made them (see {@link StackReview.constructs}). */
@@ -387,16 +451,19 @@ export function byConstruct(changes: readonly ResourceEntry[]): ConstructChanges
 
 /**
  * Reviews one stack's plan. `constructs` names each resource's construct path
- * ({@link constructPathsOf} of the stack's synthesized JSON).
+ * ({@link constructPathsOf} of the stack's synthesized JSON); with `pricing`, the review carries
+ * the plan's cost delta.
  */
 export function analyzePlan(
   stack: string,
   plan: PlanJson,
   protection: Protection = {},
   constructs: ConstructPaths = {},
+  pricing?: Pricing,
 ): StackReview {
   const counts = zeroCounts();
   const changes: ResourceEntry[] = [];
+  const state: ResourceEntry[] = [];
   const destructive: ResourceEntry[] = [];
   const groups = {
     iam: [] as ResourceEntry[],
@@ -407,6 +474,7 @@ export function analyzePlan(
   for (const rc of plan.resource_changes ?? []) {
     const e = entryOf(rc, protection, constructs);
     counts[e.action] += 1;
+    if (e.movedFrom || e.importId || e.action === "forget") state.push(strip(e));
     if (e.action === "no-op" || e.action === "read") continue;
     changes.push(strip(e));
     if (e.action === "delete" || e.action === "replace") destructive.push(strip(e));
@@ -429,10 +497,22 @@ export function analyzePlan(
     destructive,
     groups,
     changes,
+    state,
     drift,
     outputs,
     constructs: byConstruct(changes),
+    ...(pricing ? costOf(plan, pricing) : {}),
   };
+}
+
+/** The plan's cost delta, or why there is none (a price the table lacks). */
+function costOf(plan: PlanJson, pricing: Pricing): { cost: CostDelta } | { costNote: string } {
+  try {
+    return { cost: costDelta(plan, pricing.region, pricing.table) };
+  } catch (e) {
+    if (e instanceof MissingPriceError) return { costNote: e.message };
+    throw e;
+  }
 }
 
 /** null, "", [] or {}: a refresh turning one into another is a provider's normalization, not drift. */
@@ -488,6 +568,7 @@ export function unplannedStack(
     destructive: [],
     groups: { iam: [], securityGroups: [], publicExposure: [], encryption: [] },
     changes: [],
+    state: [],
     drift: [],
     outputs: [],
     constructs: [],

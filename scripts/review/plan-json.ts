@@ -11,7 +11,7 @@ export type UnknownMask = SensitiveMask;
 
 /** One planned (or drifted) change of one resource instance. */
 export interface Change {
-  /** `["no-op"]`, `["create"]`, `["read"]`, `["update"]`, `["delete"]`, or a replacement: `["delete", "create"]` / `["create", "delete"]`. */
+  /** `["no-op"]`, `["create"]`, `["read"]`, `["update"]`, `["delete"]`, `["forget"]`, or a replacement: `["delete", "create"]` / `["create", "delete"]`. */
   readonly actions: readonly string[];
   readonly before: unknown;
   readonly after: unknown;
@@ -20,6 +20,8 @@ export interface Change {
   readonly after_sensitive?: SensitiveMask;
   /** Attribute paths that force the replacement, each a list of keys and indexes. */
   readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
+  /** Present when an `import` block imports the resource (Terraform 1.5 and later). */
+  readonly importing?: { readonly id?: string; readonly identity?: unknown };
 }
 
 /** One entry of `resource_changes` or `resource_drift`. */

@@ -2,7 +2,8 @@
  * Prints a {@link Review}: readable terminal text, Markdown for a pull-request comment, or JSON.
  * Pure: strings in, strings out. Values are already masked by the analysis.
  */
-import { ACTIONS, AttributeChange, Review, ResourceEntry, StackReview } from "./analyze";
+import { signedUsd, usd } from "../cost/estimate";
+import { ACTION_REASONS, ACTIONS, AttributeChange, Review, ResourceEntry, StackReview } from "./analyze";
 
 /** Output formats of the review. */
 export const FORMATS = ["text", "markdown", "json"] as const;
@@ -26,9 +27,10 @@ function showAttribute(a: AttributeChange): string {
 export function countsLine(s: StackReview): string {
   if (s.status !== "planned") return `${s.status}: ${s.note ?? ""}`;
   const c = s.counts;
-  const changed = c.create + c.update + c.replace + c.delete;
-  if (changed === 0) return `no changes (${c["no-op"]} unchanged)`;
-  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete (${c["no-op"]} unchanged)`;
+  const changed = c.create + c.update + c.replace + c.delete + c.forget;
+  if (changed === 0 && s.state.length === 0) return `no changes (${c["no-op"]} unchanged)`;
+  const forget = c.forget ? `, ${c.forget} to forget` : "";
+  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${forget} (${c["no-op"]} unchanged)`;
 }
 
 interface Section {
@@ -48,10 +50,29 @@ function entrySub(e: ResourceEntry, withAttributes: boolean): string[] {
   const sub: string[] = [];
   if (e.construct) sub.push(`construct: ${e.construct}`);
   if (e.forcedBy) sub.push(`forced by: ${e.forcedBy.length ? e.forcedBy.join(", ") : "(not reported)"}`);
-  if (e.reason) sub.push(`reason: ${e.reason}`);
+  if (e.reason) sub.push(`reason: ${reasonText(e.reason)}`);
+  if (e.movedFrom) sub.push(`moved from: ${e.movedFrom}`);
+  if (e.importId) sub.push(`imported by id: ${e.importId}`);
   if (e.why) sub.push(`why: ${e.why.join("; ")}`);
   if (withAttributes) sub.push(...e.attributes.map(showAttribute));
   return sub;
+}
+
+/** `replace_because_cannot_update (an attribute that cannot change in place changes …)`. */
+export function reasonText(reason: string): string {
+  const meaning = ACTION_REASONS[reason];
+  return meaning ? `${reason} (${meaning})` : reason;
+}
+
+/** What a state-only entry does: `moved`, `imported`, `forgotten`, with its planned action. */
+function stateHead(stack: string, e: ResourceEntry): string {
+  const what = [
+    ...(e.movedFrom ? ["moved"] : []),
+    ...(e.importId ? ["imported"] : []),
+    ...(e.action === "forget" ? ["forgotten (removed from the state; the object stays in AWS)"] : []),
+  ].join(", ");
+  const then = e.action === "no-op" || e.action === "forget" ? "" : `, then ${e.action}`;
+  return `${what}${then} ${stack}: ${e.address}`;
 }
 
 function grouped(
@@ -83,6 +104,16 @@ function sectionsOf(review: Review): Section[] {
       empty: "no change",
     },
     { title: "Encryption", items: grouped(review, (s) => s.groups.encryption, false), empty: "no change" },
+    {
+      title: "Moved, imported and forgotten",
+      items: review.stacks.flatMap((s) =>
+        s.state.map((e) => ({
+          head: stateHead(s.stack, e),
+          sub: entrySub(e, e.action === "update"),
+        })),
+      ),
+      empty: "none",
+    },
     {
       title: "Drift (changed outside Terraform since the last apply)",
       items: review.stacks.flatMap((s) =>
@@ -124,6 +155,23 @@ function sectionsOf(review: Review): Section[] {
       empty: "no change",
     },
     {
+      title: "Cost (monthly estimate of fixed charges, scripts/cost)",
+      items: review.stacks
+        .filter((s) => s.cost || s.costNote)
+        .map((s) =>
+          s.cost
+            ? {
+                head: `${s.stack}: ${usd(s.cost.before)} → ${usd(s.cost.after)} (${signedUsd(s.cost.delta)} a month)`,
+                sub: s.cost.lines.map(
+                  (l) =>
+                    `${l.kind}: ${l.quantityBefore} → ${l.quantityAfter} ${l.quantityUnit}, ${usd(l.before)} → ${usd(l.after)} (${signedUsd(l.after - l.before)})`,
+                ),
+              }
+            : { head: `${s.stack}: no estimate`, sub: [s.costNote!] },
+        ),
+      empty: "not estimated",
+    },
+    {
       title: "Checkov (plan JSON)",
       items: review.stacks
         .filter((s) => s.checkov)
@@ -155,6 +203,8 @@ function isGrouped(s: StackReview, e: ResourceEntry): boolean {
 export function renderText(review: Review): string {
   const out: string[] = [`Plan review: environment ${review.environment}`, ""];
   for (const s of review.stacks) out.push(`  ${s.stack}: ${countsLine(s)}`);
+  const cost = costLine(review);
+  if (cost) out.push(`  ${cost}`);
   for (const section of sectionsOf(review)) {
     out.push("", `== ${section.title}`);
     if (section.items.length === 0) out.push(`  ${section.empty}`);
@@ -165,6 +215,19 @@ export function renderText(review: Review): string {
   }
   out.push("", gateText(review));
   return `${out.join("\n")}\n`;
+}
+
+/** `monthly estimate (fixed charges): $103.84 → $138.30 (+$34.46)`, over the stacks with an estimate. */
+export function costLine(review: Review): string | undefined {
+  const priced = review.stacks.filter((s) => s.cost);
+  if (priced.length === 0) return undefined;
+  const before = priced.reduce((n, s) => n + s.cost!.before, 0);
+  const after = priced.reduce((n, s) => n + s.cost!.after, 0);
+  const missing = review.stacks.length - priced.length;
+  return (
+    `monthly estimate (fixed charges): ${usd(before)} → ${usd(after)} (${signedUsd(after - before)})` +
+    (missing ? `, ${missing} stack${missing === 1 ? "" : "s"} not estimated` : "")
+  );
 }
 
 function gateText(review: Review): string {
@@ -214,6 +277,8 @@ function markdownBlocks(review: Review): {
           .join(" | ")} | ${md(s.status === "planned" ? "planned" : `${s.status}: ${s.note ?? ""}`)} |`,
     ),
   ];
+  const cost = costLine(review);
+  if (cost) out.push("", `**${md(cost.charAt(0).toUpperCase() + cost.slice(1))}**`);
   if (g.failures.length || g.allowed.length) {
     out.push("", "### Gate");
     for (const f of g.failures) out.push(`- ❌ ${md(f)}`);

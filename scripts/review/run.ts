@@ -15,6 +15,7 @@ import {
   StackReview,
   unplannedStack,
 } from "./analyze";
+import { loadPriceTable } from "../cost/prices";
 import { runCheckovOnPlan, runCheckovOnPlans } from "./checkov";
 import { SynthesizedApp, SynthesizedStack } from "./synth";
 import { Terraform, TerraformError } from "./terraform";
@@ -82,7 +83,10 @@ async function planOnly(
   say(ctx, `planning ${stack.id}`);
   let review: StackReview;
   try {
-    review = analyzePlan(stack.id, await tf.plan(), protectionOf(ctx, stack), constructPathsOf(stack.json));
+    review = analyzePlan(stack.id, await tf.plan(), protectionOf(ctx, stack), constructPathsOf(stack.json), {
+      region: ctx.config.region,
+      table: loadPriceTable(),
+    });
   } catch (e) {
     if (!(e instanceof TerraformError)) throw e;
     const detail = e.stderr.replace(/\s+/g, " ").trim().slice(0, 600);
@@ -164,7 +168,8 @@ export async function deployEnvironment(
         outputs: {},
       };
     }
-    const changes = review.changes.length + review.outputs.length;
+    // A move or an import that changes nothing else is still a change of the state to apply.
+    const changes = review.changes.length + review.state.length + review.outputs.length;
     if (changes > 0) {
       say(ctx, `applying ${stack.id}'s reviewed plan`);
       await new Terraform(stack.dir).applyPlan({ echo: true });

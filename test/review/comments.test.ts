@@ -30,10 +30,11 @@ function stackWith(n: number, attributes: number, prefix = "r"): StackReview {
   return {
     stack: "dev-app",
     status: "planned",
-    counts: { create: 0, update: n, replace: 0, delete: 0, read: 0, "no-op": 3 },
+    counts: { create: 0, update: n, replace: 0, delete: 0, forget: 0, read: 0, "no-op": 3 },
     destructive: [],
     groups: { iam: [], securityGroups: changes, publicExposure: [], encryption: [] },
     changes,
+    state: [],
     drift: [],
     outputs: [],
     constructs: byConstruct(changes),

@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CloudWatchLogsClient, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { TerraformResource } from "cdktf";
 import { evaluateGate, Review } from "../../scripts/review/analyze";
 import {
   COMMENT_LIMIT,
@@ -10,6 +13,7 @@ import {
   renderMarkdown,
   renderText,
 } from "../../scripts/review/render";
+import { localClientConfig } from "../support/moto";
 import { deployedDev, nonCheckovFailures, stack } from "./deployed-dev";
 
 // The plan review on real plans: each case synthesizes our stacks (the dev preset, changed the
@@ -170,6 +174,112 @@ describe("plan review on real plans of our stacks", () => {
     expect(nonCheckovFailures(r)).toEqual([
       expect.stringMatching(/^dev-foundation: aws_eip\.\S+ would be deleted \(protected: Elastic IP/),
     ]);
+  });
+
+  test("GIVEN a moved, an imported, a forgotten and a removed resource THEN the review lists each with what Terraform says of it", async () => {
+    // A log group made outside Terraform, for the import block to bring in.
+    const logs = new CloudWatchLogsClient(localClientConfig(dev.aws));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "review-imported" }));
+    let moved = "";
+    let forgotten = "";
+    let removed = "";
+    const r = await dev.review(dev.base, (stacks) => {
+      const web = stacks.app.node.findChild("web");
+      const policy = web.node.findChild("repository-lifecycle") as TerraformResource;
+      moved = `${policy.terraformResourceType}.${stacks.app.getLogicalId(policy)}`;
+      policy.overrideLogicalId("web_repository_lifecycle_renamed");
+      policy.moveFromId(moved);
+      const staticIp = stacks.app.node.findChild("static-ip");
+      const pick = (id: string) => {
+        const resource = staticIp.node.findChild(id) as TerraformResource;
+        const address = `${resource.terraformResourceType}.${stacks.app.getLogicalId(resource)}`;
+        staticIp.node.tryRemoveChild(id);
+        return address;
+      };
+      forgotten = pick("reconcile-target");
+      removed = pick("reconcile-permission");
+      stacks.app.addOverride("removed", [{ from: forgotten, lifecycle: { destroy: false } }]);
+      new CloudwatchLogGroup(stacks.app, "imported-logs", { name: "review-imported" }).importFrom(
+        "review-imported",
+      );
+    });
+    const app = stack(r, "dev-app");
+    expect([app.status, app.note]).toEqual(["planned", undefined]);
+    const byAddress = (address: string) => app.state.find((e) => e.address === address);
+    expect(byAddress("aws_ecr_lifecycle_policy.web_repository_lifecycle_renamed")).toEqual(
+      expect.objectContaining({
+        action: "no-op",
+        movedFrom: moved,
+        construct: "dev-app/web/repository-lifecycle",
+      }),
+    );
+    expect(byAddress(forgotten)).toEqual(expect.objectContaining({ action: "forget" }));
+    const imported = app.state.find((e) => e.type === "aws_cloudwatch_log_group")!;
+    expect(imported).toEqual(
+      expect.objectContaining({ importId: "review-imported", construct: "dev-app/imported-logs" }),
+    );
+    expect(app.state.map((e) => e.address).sort()).toEqual(
+      [imported.address, forgotten, "aws_ecr_lifecycle_policy.web_repository_lifecycle_renamed"].sort(),
+    );
+    expect(app.counts.forget).toBe(1);
+    // Removed from the configuration without a removed block: deleted, and the reason says why.
+    expect(app.destructive).toEqual([
+      expect.objectContaining({
+        address: removed,
+        action: "delete",
+        reason: "delete_because_no_resource_config",
+      }),
+    ]);
+    const text = renderText(r);
+    expect(text).toContain(`moved dev-app: aws_ecr_lifecycle_policy.web_repository_lifecycle_renamed`);
+    expect(text).toContain(`moved from: ${moved}`);
+    expect(text).toMatch(
+      new RegExp(`imported(, then update)? dev-app: ${imported.address.replace(/\./g, "\\.")}`),
+    );
+    expect(text).toContain("imported by id: review-imported");
+    expect(text).toContain(
+      `forgotten (removed from the state; the object stays in AWS) dev-app: ${forgotten}`,
+    );
+    expect(text).toContain(
+      "reason: delete_because_no_resource_config (its resource is no longer in the configuration)",
+    );
+    expect(text).toMatch(/dev-app: \d+ to create, \d+ to update, 0 to replace, 1 to delete, 1 to forget/);
+    expect(renderMarkdown(r)).toContain("### Moved, imported and forgotten");
+  });
+
+  test("GIVEN a larger instance type and a NAT gateway per AZ THEN the review prints each stack's monthly cost delta", async () => {
+    // Worked out by hand at the table's eu-west-2 prices (test/cost/estimate.test.ts checks them):
+    // the default group's one instance goes from t3.small ($0.0236/h) to t3.medium ($0.0472/h);
+    // a second NAT gateway ($0.05/h) brings its Elastic IP ($0.005/h).
+    const r = await dev.review({
+      ...dev.base,
+      network: { ...dev.base.network, natGateways: "per-az" },
+      capacity: { ...dev.base.capacity, instanceType: "t3.medium" },
+    });
+    const app = stack(r, "dev-app").cost!;
+    expect(app.lines.map((l) => [l.key, l.quantityBefore, l.quantityAfter])).toEqual([
+      ["ec2:t3.medium", 0, 1],
+      ["ec2:t3.small", 2, 1],
+    ]);
+    expect(app.delta).toBeCloseTo(730 * (0.0472 - 0.0236), 6); // +17.228
+    const foundation = stack(r, "dev-foundation").cost!;
+    expect(foundation.lines.map((l) => [l.key, l.quantityBefore, l.quantityAfter])).toEqual([
+      ["nat-gateway", 1, 2],
+      ["public-ipv4", 2, 3],
+    ]);
+    expect(foundation.delta).toBeCloseTo(730 * 0.05 + 730 * 0.005, 6); // +40.15
+    // What is deployed costs what `npm run cost -- --env dev` says of dev ($103.84), plus the two
+    // alarms of the target tracking policy that the deployed base adds to web ($0.20).
+    expect(foundation.before + app.before).toBeCloseTo(
+      36.5 + 34.456 + 19.3158 + 7.3 + 5.568 + 0.5 + 0.2 + 0.2,
+      6,
+    );
+    const text = renderText(r);
+    expect(text).toContain("monthly estimate (fixed charges): $104.04 → $161.42 (+$57.38)");
+    expect(text).toContain("dev-foundation: $44.30 → $84.45 (+$40.15 a month)");
+    expect(text).toContain("NAT gateways: 1 → 2 gateways, $36.50 → $73.00 (+$36.50)");
+    expect(text).toContain("EC2 t3.medium (Linux, on-demand): 0 → 1 instances, $0.00 → $34.46 (+$34.46)");
+    expect(renderMarkdown(r)).toContain("**Monthly estimate (fixed charges): $104.04 → $161.42 (+$57.38)**");
   });
 
   test("GIVEN a replacement Terraform refuses (prevent_destroy) THEN the stack is refused and the gate fails even with the override", async () => {
