@@ -67,7 +67,9 @@ export function validateStacks(
     env: terraformEnv(),
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
-    timeout: 5 * 60_000,
+    // A guard against a hung Terraform, not a time limit: on a slower 2-core machine, under the whole
+    // suite's side-by-side phases, this batch took over 5 minutes (2026-12-06, fresh-clone CI).
+    timeout: 20 * 60_000,
   });
   recordTiming(args, run.dir, started);
   if (child.error) throw child.error;
