@@ -5,6 +5,7 @@
  */
 import { costDelta, CostDelta } from "../cost/estimate";
 import { MissingPriceError, PriceTable } from "../cost/prices";
+import { downtimeWarningOf } from "./ecs-service";
 import { Change, PlanJson, ResourceChange, SensitiveMask } from "./plan-json";
 
 /**
@@ -129,6 +130,21 @@ export interface CheckovOutcome {
   readonly skippedChecks: readonly string[];
 }
 
+/**
+ * A replacement that takes a service down: ECS deletes the old service (draining and stopping its
+ * tasks) before Terraform creates the new one, so nothing serves in between.
+ */
+export interface DowntimeWarning {
+  readonly address: string;
+  readonly type: string;
+  /** The attributes that force the replacement (`replace_paths`), as in {@link ResourceEntry.forcedBy}. */
+  readonly forcedBy: readonly string[];
+  /** What happens, in one line. */
+  readonly message: string;
+  /** How to make the same change without downtime. */
+  readonly withoutDowntime: readonly string[];
+}
+
 /** The review of one stack. */
 export interface StackReview {
   readonly stack: string;
@@ -139,9 +155,16 @@ export interface StackReview {
   readonly status: "planned" | "not-planned" | "refused" | "error";
   /** Why it was not planned, or the error. */
   readonly note?: string;
+  /**
+   * For a plan that failed with an error the review knows (`explainPlanError` of ecs-service.ts):
+   * what it means and the fix, line by line.
+   */
+  readonly explanation?: readonly string[];
   readonly counts: Readonly<Record<Action, number>>;
   /** Deletes and replacements, protected ones first. */
   readonly destructive: readonly ResourceEntry[];
+  /** Replacements that take a service down (replaced ECS services), in plan order. */
+  readonly warnings: readonly DowntimeWarning[];
   readonly groups: Groups;
   /** Every resource that changes (no no-ops, no reads; forgotten ones too), in plan order. */
   readonly changes: readonly ResourceEntry[];
@@ -189,6 +212,11 @@ export interface Gate {
   readonly failures: readonly string[];
   /** What it let through on purpose (protected changes allowed by the override flag). */
   readonly allowed: readonly string[];
+  /**
+   * What it lets through but wants read before the apply: one line per replaced ECS service (its
+   * downtime). Not a failure: the service comes back, unlike a protected resource.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** The whole review of one environment. */
@@ -465,6 +493,7 @@ export function analyzePlan(
   const changes: ResourceEntry[] = [];
   const state: ResourceEntry[] = [];
   const destructive: ResourceEntry[] = [];
+  const warnings: DowntimeWarning[] = [];
   const groups = {
     iam: [] as ResourceEntry[],
     securityGroups: [] as ResourceEntry[],
@@ -478,6 +507,8 @@ export function analyzePlan(
     if (e.action === "no-op" || e.action === "read") continue;
     changes.push(strip(e));
     if (e.action === "delete" || e.action === "replace") destructive.push(strip(e));
+    const warning = downtimeWarningOf(strip(e), rc.change.actions);
+    if (warning) warnings.push(warning);
     if (IAM.test(rc.type)) groups.iam.push(strip(e));
     if (SECURITY_GROUP.test(rc.type)) groups.securityGroups.push(strip(e));
     const exposure = exposureReasons(rc.type, e.before, e.after);
@@ -495,6 +526,7 @@ export function analyzePlan(
     status: "planned",
     counts,
     destructive,
+    warnings,
     groups,
     changes,
     state,
@@ -559,13 +591,16 @@ export function unplannedStack(
   stack: string,
   status: "not-planned" | "refused" | "error",
   note: string,
+  explanation?: readonly string[],
 ): StackReview {
   return {
     stack,
     status,
     note,
+    ...(explanation?.length ? { explanation } : {}),
     counts: zeroCounts(),
     destructive: [],
+    warnings: [],
     groups: { iam: [], securityGroups: [], publicExposure: [], encryption: [] },
     changes: [],
     state: [],
@@ -584,10 +619,14 @@ export interface GateOptions {
 /**
  * The gate: it fails when a protected resource would be deleted or replaced (unless allowed on
  * purpose), when Terraform refused or failed to plan a stack, or when checkov failed on a plan.
+ * A replaced ECS service is a warning, not a failure: like any other unprotected replacement it
+ * comes back (with downtime in between, which the warning says), and protection is kept for what
+ * cannot be had back.
  */
 export function evaluateGate(stacks: readonly StackReview[], options: GateOptions): Gate {
   const failures: string[] = [];
   const allowed: string[] = [];
+  const warnings: string[] = [];
   for (const s of stacks) {
     if (s.status === "refused") {
       failures.push(
@@ -595,7 +634,11 @@ export function evaluateGate(stacks: readonly StackReview[], options: GateOption
           "change the configuration that sets it first)",
       );
     }
-    if (s.status === "error") failures.push(`${s.stack}: the plan failed: ${s.note}`);
+    if (s.status === "error") {
+      // An explained error's last line is its fix (`fix: …`).
+      const fix = s.explanation?.length ? ` (${s.explanation[s.explanation.length - 1]})` : "";
+      failures.push(`${s.stack}: the plan failed: ${s.note}${fix}`);
+    }
     for (const e of s.destructive.filter((d) => d.protected)) {
       const what = `${s.stack}: ${e.address} would be ${e.action === "replace" ? "replaced" : "deleted"} (protected: ${e.protected})`;
       if (options.allowDestroyProtected) allowed.push(`${what}; allowed by --allow-destroy-protected`);
@@ -604,8 +647,9 @@ export function evaluateGate(stacks: readonly StackReview[], options: GateOption
     for (const f of s.checkov?.findings ?? []) {
       failures.push(`${s.stack}: checkov ${f.id} failed on ${f.resource}: ${f.name}`);
     }
+    for (const w of s.warnings) warnings.push(`${s.stack}: ${w.address}: ${w.message}`);
   }
-  return { passed: failures.length === 0, failures, allowed };
+  return { passed: failures.length === 0, failures, allowed, warnings };
 }
 
 /** The review of an environment: its stacks and the gate over them. */

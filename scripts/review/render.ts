@@ -3,7 +3,15 @@
  * Pure: strings in, strings out. Values are already masked by the analysis.
  */
 import { signedUsd, usd } from "../cost/estimate";
-import { ACTION_REASONS, ACTIONS, AttributeChange, Review, ResourceEntry, StackReview } from "./analyze";
+import {
+  ACTION_REASONS,
+  ACTIONS,
+  AttributeChange,
+  DowntimeWarning,
+  Review,
+  ResourceEntry,
+  StackReview,
+} from "./analyze";
 
 /** Output formats of the review. */
 export const FORMATS = ["text", "markdown", "json"] as const;
@@ -46,8 +54,12 @@ function entryHead(stack: string, e: ResourceEntry): string {
   return `${e.action} ${stack}: ${e.address}${marks}`;
 }
 
-function entrySub(e: ResourceEntry, withAttributes: boolean): string[] {
+function entrySub(e: ResourceEntry, withAttributes: boolean, warning?: DowntimeWarning): string[] {
   const sub: string[] = [];
+  if (warning) {
+    sub.push(`WARNING: ${warning.message}`);
+    sub.push(...warning.withoutDowntime.map((w) => `without downtime: ${w}`));
+  }
   if (e.construct) sub.push(`construct: ${e.construct}`);
   if (e.forcedBy) sub.push(`forced by: ${e.forcedBy.length ? e.forcedBy.join(", ") : "(not reported)"}`);
   if (e.reason) sub.push(`reason: ${reasonText(e.reason)}`);
@@ -81,12 +93,24 @@ function grouped(
   withAttributes: boolean,
 ) {
   return review.stacks.flatMap((s) =>
-    pick(s).map((e) => ({ head: entryHead(s.stack, e), sub: entrySub(e, withAttributes) })),
+    pick(s).map((e) => ({ head: entryHead(s.stack, e), sub: entrySub(e, withAttributes, warningOf(s, e)) })),
   );
+}
+
+/** The downtime warning of a destructive entry, when it has one. */
+function warningOf(s: StackReview, e: ResourceEntry): DowntimeWarning | undefined {
+  return e.action === "replace" ? s.warnings.find((w) => w.address === e.address) : undefined;
 }
 
 function sectionsOf(review: Review): Section[] {
   return [
+    {
+      title: "Plan errors",
+      items: review.stacks
+        .filter((s) => s.status === "refused" || s.status === "error")
+        .map((s) => ({ head: `${s.stack}: ${s.status}: ${s.note ?? ""}`, sub: s.explanation ?? [] })),
+      empty: "none",
+    },
     {
       title: "Deletes and replacements",
       items: grouped(review, (s) => s.destructive, true),
@@ -205,6 +229,7 @@ export function renderText(review: Review): string {
   for (const s of review.stacks) out.push(`  ${s.stack}: ${countsLine(s)}`);
   const cost = costLine(review);
   if (cost) out.push(`  ${cost}`);
+  for (const w of review.gate.warnings) out.push(`  ! WARNING ${w}`);
   for (const section of sectionsOf(review)) {
     out.push("", `== ${section.title}`);
     if (section.items.length === 0) out.push(`  ${section.empty}`);
@@ -235,6 +260,7 @@ function gateText(review: Review): string {
   const lines = [g.passed ? "GATE: PASSED" : "GATE: FAILED"];
   for (const f of g.failures) lines.push(`  ✗ ${f}`);
   for (const a of g.allowed) lines.push(`  ! ${a}`);
+  for (const w of g.warnings) lines.push(`  ! WARNING ${w}`);
   return lines.join("\n");
 }
 
@@ -279,10 +305,11 @@ function markdownBlocks(review: Review): {
   ];
   const cost = costLine(review);
   if (cost) out.push("", `**${md(cost.charAt(0).toUpperCase() + cost.slice(1))}**`);
-  if (g.failures.length || g.allowed.length) {
+  if (g.failures.length || g.allowed.length || g.warnings.length) {
     out.push("", "### Gate");
     for (const f of g.failures) out.push(`- ❌ ${md(f)}`);
     for (const a of g.allowed) out.push(`- ⚠️ ${md(a)}`);
+    for (const w of g.warnings) out.push(`- ⚠️ **Downtime**: ${md(w)}`);
   }
   const sections = sectionsOf(review).map((section) => ({
     title: section.title,

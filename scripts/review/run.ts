@@ -17,6 +17,7 @@ import {
 } from "./analyze";
 import { loadPriceTable } from "../cost/prices";
 import { runCheckovOnPlan, runCheckovOnPlans } from "./checkov";
+import { explainPlanError } from "./ecs-service";
 import { SynthesizedApp, SynthesizedStack } from "./synth";
 import { Terraform, TerraformError } from "./terraform";
 
@@ -89,11 +90,21 @@ async function planOnly(
     });
   } catch (e) {
     if (!(e instanceof TerraformError)) throw e;
-    const detail = e.stderr.replace(/\s+/g, " ").trim().slice(0, 600);
-    const refused = /prevent_destroy/.test(e.stderr);
-    return unplannedStack(stack.id, refused ? "refused" : "error", detail || e.message);
+    return failedPlan(stack.id, e);
   }
   return review;
+}
+
+/**
+ * The review of a stack whose plan failed: Terraform's error as the note (refused when it is
+ * `prevent_destroy`'s), and for an error the review knows (`explainPlanError`), what it means and
+ * the fix.
+ */
+export function failedPlan(stackId: string, e: TerraformError): StackReview {
+  const detail = e.stderr.replace(/\s+/g, " ").trim().slice(0, 600);
+  const refused = /prevent_destroy/.test(e.stderr);
+  const known = explainPlanError(e.stderr);
+  return unplannedStack(stackId, refused ? "refused" : "error", detail || e.message, known?.lines);
 }
 
 /** Whether a stack has anything in its state (after `terraform init` in its directory). */

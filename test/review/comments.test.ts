@@ -32,6 +32,7 @@ function stackWith(n: number, attributes: number, prefix = "r"): StackReview {
     status: "planned",
     counts: { create: 0, update: n, replace: 0, delete: 0, forget: 0, read: 0, "no-op": 3 },
     destructive: [],
+    warnings: [],
     groups: { iam: [], securityGroups: changes, publicExposure: [], encryption: [] },
     changes,
     state: [],
