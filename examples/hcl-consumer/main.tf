@@ -153,6 +153,29 @@ module "web" {
   tags                     = { Team = "platform" }
 }
 
+# A second service with a blue/green deployment: a new revision takes requests carrying
+# X-Test-Traffic: true (the test rule, before the service's own) before production traffic moves.
+module "api" {
+  source = "../../dist/terraform/terraform-aws-ecs-service-blue-green"
+
+  service_name             = "api"
+  image                    = "public.ecr.aws/docker/library/nginx:1.27"
+  readonly_root_filesystem = false
+  container_port           = 80
+  health_check_path        = "/"
+  rule_priority            = 50
+  path_patterns            = ["/api/*"]
+  test_rule_priority       = 40
+  bake_time_minutes        = 15
+  deployment_alarm_names   = ["api-5xx"]
+  cluster_name             = module.cluster.service_cluster_name
+  cluster_arn              = module.cluster.cluster_arn
+  capacity_provider_name   = module.cluster.capacity_provider_name
+  vpc_id                   = module.alb.vpc_id
+  listener_arn             = module.alb.https_listener_arn
+  tags                     = { Team = "platform" }
+}
+
 module "static_ip" {
   source = "../../dist/terraform/terraform-aws-static-ip"
 

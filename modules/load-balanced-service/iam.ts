@@ -38,6 +38,29 @@ export const EXEC_LOG_ACTIONS: readonly string[] = [
   "logs:PutLogEvents",
 ];
 
+/** The service principal ECS itself (not its tasks) assumes infrastructure roles as. */
+export const ECS_SERVICE_PRINCIPAL = "ecs.amazonaws.com";
+
+/** What ECS reads of the load balancer during a blue/green, canary or linear deployment. */
+export const ELB_DESCRIBE_ACTIONS: readonly string[] = [
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+];
+/** Registers the new revision's tasks in a target group (resource: the service's two groups). */
+export const TARGET_REGISTRATION_ACTIONS: readonly string[] = [
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeregisterTargets",
+];
+/** Moves traffic by rewriting a rule's weights (resource: the service's production and test rules). */
+export const RULE_MODIFY_ACTIONS: readonly string[] = ["elasticloadbalancing:ModifyRule"];
+/** Runs a deployment lifecycle hook (resource: the hooks' functions). */
+export const LAMBDA_INVOKE_ACTIONS: readonly string[] = ["lambda:InvokeFunction"];
+
+const ELB_DESCRIBE_REASON =
+  "deployment role of a blue/green, canary or linear service: ELB's Describe actions support no resource types";
+
 /**
  * Every action the module's roles hold on `Resource: "*"`, and why: AWS supports no narrower
  * resource for them. The IAM lint allows `"*"` for these actions and nothing else.
@@ -53,7 +76,40 @@ export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
     "task role with enableExecuteCommand: ECS Exec's control channel; ssmmessages has no resource types",
   "ssmmessages:OpenDataChannel":
     "task role with enableExecuteCommand: an ECS Exec session's data channel; ssmmessages has no resource types",
+  "elasticloadbalancing:DescribeListeners": ELB_DESCRIBE_REASON,
+  "elasticloadbalancing:DescribeRules": ELB_DESCRIBE_REASON,
+  "elasticloadbalancing:DescribeTargetGroups": ELB_DESCRIBE_REASON,
+  "elasticloadbalancing:DescribeTargetHealth": ELB_DESCRIBE_REASON,
 };
+
+/** What the deployment role of a traffic-shifting service is scoped to. */
+export interface DeploymentRoleScope {
+  /** The service's primary and alternate target groups. */
+  readonly targetGroupArns: readonly string[];
+  /** The service's production and test listener rules. */
+  readonly listenerRuleArns: readonly string[];
+  /** The lifecycle hooks' Lambda functions. */
+  readonly functionArns: readonly string[];
+}
+
+/**
+ * The statements of the role ECS assumes to shift a service's traffic (AWS's
+ * AmazonECSInfrastructureRolePolicyForLoadBalancers, narrowed to this service's target groups and
+ * rules) and to invoke its lifecycle hooks.
+ */
+export function deploymentRoleStatements(scope: DeploymentRoleScope): PolicyStatementJson[] {
+  return [
+    { Sid: "ReadLoadBalancer", Effect: "Allow", Action: [...ELB_DESCRIBE_ACTIONS], Resource: "*" },
+    ...allowOn("RegisterTargets", TARGET_REGISTRATION_ACTIONS, scope.targetGroupArns),
+    ...allowOn("ShiftTraffic", RULE_MODIFY_ACTIONS, scope.listenerRuleArns),
+    ...allowOn("InvokeLifecycleHooks", LAMBDA_INVOKE_ACTIONS, scope.functionArns),
+  ];
+}
+
+/** The trust policy of the deployment role: ECS itself, as AWS documents for infrastructure roles. */
+export function ecsInfrastructureAssumeRolePolicy(): string {
+  return serviceAssumeRolePolicy("EcsAssumeInfrastructureRole", ECS_SERVICE_PRINCIPAL);
+}
 
 /**
  * A trust policy for ECS tasks. With a guard, only ECS in that account may assume the role (the

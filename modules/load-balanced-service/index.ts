@@ -8,11 +8,23 @@ export { LoadBalancer } from "./load-balancer";
 export type { RuleConflict, RuleReservation } from "./load-balancer";
 export { LoadBalancerBase } from "./load-balancer-ref";
 export type { ILoadBalancer, LoadBalancerAttributes, ServiceListenerRef } from "./load-balancer-ref";
-export { LoadBalancedService } from "./load-balanced-service";
+export { LoadBalancedService, MAX_SHIFTING_TARGET_GROUP_NAME_LENGTH } from "./load-balanced-service";
+export { DEPLOYMENT_STRATEGIES } from "./deployment-config";
 export { WorkerService } from "./worker-service";
 export { ContainerService } from "./container-service";
 export {
+  CANARY_PERCENT_RANGE,
   DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
+  DEFAULT_BAKE_TIME_MINUTES,
+  DEFAULT_CANARY_BAKE_TIME_MINUTES,
+  DEFAULT_CANARY_PERCENT,
+  DEFAULT_LINEAR_STEP_BAKE_TIME_MINUTES,
+  DEFAULT_LINEAR_STEP_PERCENT,
+  DEFAULT_TEST_HEADER_VALUES,
+  DEPLOYMENT_LIFECYCLE_STAGES,
+  LINEAR_STEP_PERCENT_RANGE,
+  MAX_BAKE_TIME_MINUTES,
+  MAX_DEPLOYMENT_ALARMS,
   DEFAULT_CONTAINER_NAME,
   DEFAULT_CONTAINER_PORT,
   DEFAULT_CPU_UNITS,
@@ -50,11 +62,17 @@ export type {
   ContainerHealthCheck,
   ContainerServiceProps,
   ContainerVolume,
+  DeploymentAlarmsOptions,
+  DeploymentLifecycleHook,
+  DeploymentLifecycleStage,
+  DeploymentOptions,
+  DeploymentStrategyType,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,
   PlacementConstraint,
   PlacementStrategy,
+  TestListenerOptions,
   WorkerServiceProps,
 } from "./props";
 export type { GrantCondition } from "./iam";

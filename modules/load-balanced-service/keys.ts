@@ -5,11 +5,15 @@ import type {
   ContainerHealthCheck,
   ContainerServiceProps,
   ContainerVolume,
+  DeploymentAlarmsOptions,
+  DeploymentLifecycleHook,
+  DeploymentOptions,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,
   PlacementConstraint,
   PlacementStrategy,
+  TestListenerOptions,
   WorkerServiceProps,
 } from "./props";
 
@@ -63,6 +67,10 @@ const CONTAINER_SERVICE_PROPS = {
   desiredCount: true,
   deploymentMaximumPercent: true,
   deploymentMinimumHealthyPercent: true,
+  deployment: true,
+  deploymentAlarms: true,
+  imageOwner: true,
+  forceNewDeployment: true,
   capacityProviderStrategy: true,
   placementStrategies: true,
   placementConstraints: true,
@@ -149,3 +157,36 @@ export const PLACEMENT_CONSTRAINT_KEYS: Readonly<Record<PlacementConstraint["typ
   memberOf: keysOf<Extract<PlacementConstraint, { type: "memberOf" }>>()({ type: true, expression: true }),
   distinctInstance: keysOf<Extract<PlacementConstraint, { type: "distinctInstance" }>>()({ type: true }),
 };
+
+/** Keys of {@link DeploymentOptions}. */
+export const DEPLOYMENT_OPTIONS_KEYS = keysOf<DeploymentOptions>()({
+  strategy: true,
+  bakeTimeMinutes: true,
+  canaryPercent: true,
+  canaryBakeTimeMinutes: true,
+  linearStepPercent: true,
+  linearStepBakeTimeMinutes: true,
+  testListener: true,
+  lifecycleHooks: true,
+});
+
+/** Keys of {@link TestListenerOptions}. */
+export const TEST_LISTENER_OPTIONS_KEYS = keysOf<TestListenerOptions>()({
+  port: true,
+  headerName: true,
+  headerValues: true,
+  rulePriority: true,
+});
+
+/** Keys of {@link DeploymentLifecycleHook}. */
+export const DEPLOYMENT_LIFECYCLE_HOOK_KEYS = keysOf<DeploymentLifecycleHook>()({
+  functionArn: true,
+  stages: true,
+  details: true,
+});
+
+/** Keys of {@link DeploymentAlarmsOptions}. */
+export const DEPLOYMENT_ALARMS_OPTIONS_KEYS = keysOf<DeploymentAlarmsOptions>()({
+  alarmNames: true,
+  rollback: true,
+});

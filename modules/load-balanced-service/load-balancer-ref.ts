@@ -1,5 +1,6 @@
 import { Fn, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { IClusterInstances } from "../ecs-cluster";
 import {
@@ -13,6 +14,16 @@ import {
 } from "../shared/validation";
 import { DYNAMIC_HOST_PORT_RANGE } from "./props";
 
+/** What the listeners answer when no service's rule matches. */
+export const NO_ROUTE_RESPONSE = {
+  contentType: "application/json",
+  messageBody: '{"error":{"status":404,"name":"Not Found","message":"no service is routed here"}}',
+  statusCode: "404",
+} as const;
+
+/** Ports a load balancer serves production traffic on: HTTP and HTTPS. */
+export const PRODUCTION_LISTENER_PORTS: readonly number[] = [80, 443];
+
 /** Marks every {@link ILoadBalancer} this library made, also across copies of the package. */
 const LOAD_BALANCER_SYMBOL = Symbol.for("@ecs-cdktf/modules/load-balanced-service.ILoadBalancer");
 
@@ -25,6 +36,12 @@ export interface RuleReservation {
   readonly hostHeaders: readonly string[];
   /** Path patterns; empty for any path. */
   readonly pathPatterns: readonly string[];
+  /**
+   * A request header the rule also matches (a blue/green test rule); rules with a header never
+   * clash on paths with rules without one.
+   * @default - none
+   */
+  readonly httpHeader?: string;
 }
 
 /** A conflict {@link ILoadBalancer.findRuleConflict} found. */
@@ -86,6 +103,11 @@ export interface ILoadBalancer extends IConstruct {
    * the instances' security group from this one, egress from this one to theirs. Idempotent.
    */
   allowTrafficTo(cluster: IClusterInstances): void;
+  /**
+   * ARN of the test listener on `port` (blue/green, canary and linear test traffic), created on
+   * first use with a JSON 404 default; every service naming the same port shares it.
+   */
+  testListenerArn(port: number): string;
 }
 
 const literal = (value: unknown): boolean => !Token.isUnresolved(value);
@@ -128,6 +150,7 @@ export abstract class LoadBalancerBase extends Construct implements ILoadBalance
   protected abstract readonly managesClusterRules: boolean;
   private readonly rules: RuleReservation[] = [];
   private readonly clustersAllowed = new Set<string>();
+  private readonly testListeners = new Map<number, string>();
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -149,9 +172,10 @@ export abstract class LoadBalancerBase extends Construct implements ILoadBalance
         return { field: "rulePriority", value: rule.priority, holder: held.owner };
       }
     }
-    const key = (hosts: readonly string[]): string => [...hosts].sort().join(",");
+    const key = (r: Omit<RuleReservation, "owner">): string =>
+      `${[...r.hostHeaders].sort().join(",")}|${r.httpHeader ?? ""}`;
     for (const held of this.rules) {
-      if (key(held.hostHeaders) !== key(rule.hostHeaders)) continue;
+      if (key(held) !== key(rule)) continue;
       const heldPaths = held.pathPatterns.length === 0 ? ["/*"] : held.pathPatterns;
       const paths = rule.pathPatterns.length === 0 ? ["/*"] : rule.pathPatterns;
       const same = paths.find((path) => literal(path) && heldPaths.includes(path));
@@ -195,6 +219,40 @@ export abstract class LoadBalancerBase extends Construct implements ILoadBalance
       tags: this.tagsFor(`egress-${cluster.node.id}`),
     });
   }
+
+  /**
+   * ARN of the test listener on `port`, created on first use: HTTPS with the load balancer's
+   * certificate when it has one it knows of, else HTTP; a JSON 404 for requests no test rule takes.
+   */
+  public testListenerArn(port: number): string {
+    const known = this.testListeners.get(port);
+    if (known !== undefined) return known;
+    const https = this.testListenerCertificateArn;
+    const listener = new LbListener(this, `test-listener-${port}`, {
+      loadBalancerArn: this.arn,
+      port,
+      protocol: https === undefined ? "HTTP" : "HTTPS",
+      ...(https === undefined ? {} : { certificateArn: https, sslPolicy: this.testListenerSslPolicy }),
+      defaultAction: [{ type: "fixed-response", fixedResponse: { ...NO_ROUTE_RESPONSE } }],
+      tags: this.tagsFor(`test-${port}`),
+    });
+    this.allowTestTraffic(port);
+    this.testListeners.set(port, listener.arn);
+    return listener.arn;
+  }
+
+  /** The certificate a test listener serves HTTPS with; undefined for HTTP. */
+  protected get testListenerCertificateArn(): string | undefined {
+    return undefined;
+  }
+
+  /** The TLS policy of an HTTPS test listener. */
+  protected get testListenerSslPolicy(): string | undefined {
+    return undefined;
+  }
+
+  /** Lets the clients that reach production reach the test listener on `port` (when managed here). */
+  protected abstract allowTestTraffic(port: number): void;
 
   /** Tags of a resource the construct adds, with the Name `<name>-<suffix>`. */
   protected abstract tagsFor(suffix: string): Record<string, string>;
@@ -315,7 +373,11 @@ export class ImportedLoadBalancer extends LoadBalancerBase {
 
   /** The given loadBalancerArn; fails when it was not. */
   public get arn(): string {
-    return this.given("loadBalancerArn", "arn", "request-count auto scaling reads it");
+    return this.given(
+      "loadBalancerArn",
+      "arn",
+      "request-count auto scaling and a blue/green test listener on a port of its own read it",
+    );
   }
 
   /** The suffix of {@link arn} (`app/<name>/<id>`), as CloudWatch metrics name it. */
@@ -354,6 +416,12 @@ export class ImportedLoadBalancer extends LoadBalancerBase {
     }
     return value;
   }
+
+  /**
+   * No rule: the imported load balancer's security group is managed where it is defined; open the
+   * test port there (see README, "Deployments").
+   */
+  protected allowTestTraffic(): void {}
 
   /** Only the Name tag, `<load balancer id>-<suffix>`. */
   protected tagsFor(suffix: string): Record<string, string> {

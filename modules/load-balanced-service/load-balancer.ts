@@ -11,6 +11,7 @@ import {
   ImportedLoadBalancer,
   LoadBalancerAttributes,
   LoadBalancerBase,
+  NO_ROUTE_RESPONSE,
   ServiceListenerRef,
 } from "./load-balancer-ref";
 import { createAccessLogsBucket } from "./access-logs";
@@ -22,14 +23,7 @@ export const HTTP_PORT = 80;
 /** HTTPS listener port. */
 export const HTTPS_PORT = 443;
 
-/** What the listeners answer when no service's rule matches. */
-export const NO_ROUTE_RESPONSE = {
-  contentType: "application/json",
-  messageBody: '{"error":{"status":404,"name":"Not Found","message":"no service is routed here"}}',
-  statusCode: "404",
-} as const;
-
-export { describeRuleConflict } from "./load-balancer-ref";
+export { describeRuleConflict, NO_ROUTE_RESPONSE } from "./load-balancer-ref";
 export type { RuleConflict, RuleReservation } from "./load-balancer-ref";
 
 /** `internal` or `internet-facing`; for a token flag, Terraform's conditional. */
@@ -127,36 +121,7 @@ export class LoadBalancer extends LoadBalancerBase {
     });
     this.securityGroupId = this.securityGroup.id;
     const ports = config.certificateArn === undefined ? [HTTP_PORT] : [HTTP_PORT, HTTPS_PORT];
-    if (!literal(config.ingressCidrs)) {
-      // A token list (a Terraform variable): one rule per block and port, by for_each.
-      for (const port of ports) {
-        const cidrs = TerraformIterator.fromList(config.ingressCidrs);
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
-          forEach: cidrs,
-          securityGroupId: this.securityGroupId,
-          description: `Clients in ${Token.asString(cidrs.value)} on ${port}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: Token.asString(cidrs.value),
-          tags: this.tagsFor(`ingress-${port}`),
-        });
-      }
-    }
-    (literal(config.ingressCidrs) ? config.ingressCidrs : []).forEach((cidr, i) => {
-      const slug = literal(cidr) ? cidr.replace(/[./]/g, "-") : `${i}`;
-      for (const port of ports) {
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${slug}`, {
-          securityGroupId: this.securityGroupId,
-          description: `Clients in ${literal(cidr) ? cidr : "a given block"} on ${port}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: cidr,
-          tags: this.tagsFor(`ingress-${port}`),
-        });
-      }
-    });
+    for (const port of ports) this.allowIngress(port);
 
     const accessLogs = config.enableAccessLogs
       ? createAccessLogsBucket(this, {
@@ -235,6 +200,51 @@ export class LoadBalancer extends LoadBalancerBase {
     if (config.webAclArn !== undefined) {
       new Wafv2WebAclAssociation(this, "web-acl", { resourceArn: this.arn, webAclArn: config.webAclArn });
     }
+  }
+
+  /** Ingress on `port` from each of `ingressCidrs` (by for_each for a token list). */
+  private allowIngress(port: number): void {
+    const config = this.config;
+    if (!literal(config.ingressCidrs)) {
+      // A token list (a Terraform variable): one rule per block and port, by for_each.
+      const cidrs = TerraformIterator.fromList(config.ingressCidrs);
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
+        forEach: cidrs,
+        securityGroupId: this.securityGroupId,
+        description: `Clients in ${Token.asString(cidrs.value)} on ${port}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: Token.asString(cidrs.value),
+        tags: this.tagsFor(`ingress-${port}`),
+      });
+      return;
+    }
+    config.ingressCidrs.forEach((cidr, i) => {
+      const slug = literal(cidr) ? cidr.replace(/[./]/g, "-") : `${i}`;
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}-${slug}`, {
+        securityGroupId: this.securityGroupId,
+        description: `Clients in ${literal(cidr) ? cidr : "a given block"} on ${port}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: cidr,
+        tags: this.tagsFor(`ingress-${port}`),
+      });
+    });
+  }
+
+  /** The clients of the production listeners reach a test listener too. */
+  protected allowTestTraffic(port: number): void {
+    this.allowIngress(port);
+  }
+
+  protected override get testListenerCertificateArn(): string | undefined {
+    return this.config.certificateArn;
+  }
+
+  protected override get testListenerSslPolicy(): string | undefined {
+    return this.config.sslPolicy;
   }
 
   protected tagsFor(suffix: string): Record<string, string> {

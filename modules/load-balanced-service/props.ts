@@ -67,6 +67,41 @@ export const DEFAULT_DEPLOYMENT_MAXIMUM_PERCENT = 200;
 /** Default lower limit of healthy tasks during a deployment, percent of the desired count. */
 export const DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT = 50;
 
+/** Default share of tasks a canary deployment moves first, percent. */
+export const DEFAULT_CANARY_PERCENT = 10;
+/** Default minutes a canary deployment waits with the canary share before moving the rest. */
+export const DEFAULT_CANARY_BAKE_TIME_MINUTES = 5;
+/** Default share of tasks each step of a linear deployment moves, percent (four steps). */
+export const DEFAULT_LINEAR_STEP_PERCENT = 25;
+/** Default minutes a linear deployment waits after each step. */
+export const DEFAULT_LINEAR_STEP_BAKE_TIME_MINUTES = 5;
+/**
+ * Default minutes a blue/green, canary or linear deployment keeps the old (blue) revision after all
+ * traffic has moved, so that a rollback is instant.
+ */
+export const DEFAULT_BAKE_TIME_MINUTES = 10;
+/** Most minutes of any bake time ECS accepts (a day). */
+export const MAX_BAKE_TIME_MINUTES = 1440;
+/** The range of a canary share ECS accepts, percent. */
+export const CANARY_PERCENT_RANGE = { min: 0.1, max: 100 } as const;
+/** The range of a linear step ECS accepts, percent. */
+export const LINEAR_STEP_PERCENT_RANGE = { min: 3, max: 100 } as const;
+/** Most CloudWatch alarms a service's deployment watches (ECS's limit). */
+export const MAX_DEPLOYMENT_ALARMS = 10;
+/** Values of the test header rule when `testListener.headerValues` is not given. */
+export const DEFAULT_TEST_HEADER_VALUES: readonly string[] = ["true"];
+
+/** The deployment lifecycle stages ECS can invoke a hook at, in the order a deployment runs them. */
+export const DEPLOYMENT_LIFECYCLE_STAGES = [
+  "RECONCILE_SERVICE",
+  "PRE_SCALE_UP",
+  "POST_SCALE_UP",
+  "TEST_TRAFFIC_SHIFT",
+  "POST_TEST_TRAFFIC_SHIFT",
+  "PRODUCTION_TRAFFIC_SHIFT",
+  "POST_PRODUCTION_TRAFFIC_SHIFT",
+] as const;
+
 /** Default placement: spread over AZs first, then pack by memory on the fewest instances. */
 export const DEFAULT_PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = [
   { type: "spread", field: "attribute:ecs.availability-zone" },
@@ -519,6 +554,39 @@ export interface ContainerServiceProps {
   readonly deploymentMinimumHealthyPercent?: number;
 
   /**
+   * How ECS replaces the tasks with a new revision's: rolling (the default), or, for a
+   * {@link LoadBalancedService}, blue/green, canary or linear traffic shifting between two target
+   * groups. See {@link DeploymentOptions}.
+   * @default - rolling, with the circuit breaker rolling back a failed deployment
+   */
+  readonly deployment?: DeploymentOptions;
+
+  /**
+   * CloudWatch alarms that fail a deployment while they are in ALARM (and roll it back), beside
+   * the circuit breaker.
+   * @default - none: the circuit breaker alone
+   */
+  readonly deploymentAlarms?: DeploymentAlarmsOptions;
+
+  /**
+   * Who deploys new images: `terraform` (the image tag in the task definition, changed by the next
+   * apply), or `ci`, where Terraform creates the service and its first task definition and then
+   * ignores the service's task definition, so that a pipeline registering new revisions and
+   * updating the service (see README, "Image deploys owned by CI") is not rolled back by the next
+   * apply.
+   * @default "terraform"
+   */
+  readonly imageOwner?: "terraform" | "ci";
+
+  /**
+   * Starts a new deployment on every update Terraform makes to the service. hashicorp/aws refuses
+   * to change `capacityProviderStrategy` of an existing service without it; set it for that apply
+   * (see README, "Changing the capacity provider strategy").
+   * @default false
+   */
+  readonly forceNewDeployment?: boolean;
+
+  /**
    * Capacity provider strategy of the service (1 to 20 entries): each provider once, at least one
    * with a weight above 0, at most one with a base.
    * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy)
@@ -552,6 +620,137 @@ export interface ContainerServiceProps {
    * @default - none
    */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A deployment strategy: see {@link DeploymentOptions.strategy}. */
+export type DeploymentStrategyType = "rolling" | "blueGreen" | "canary" | "linear";
+
+/** A stage of a deployment a lifecycle hook runs at. */
+export type DeploymentLifecycleStage = (typeof DEPLOYMENT_LIFECYCLE_STAGES)[number];
+
+/**
+ * A Lambda function ECS invokes at deployment stages; it answers whether the deployment goes on
+ * (`SUCCEEDED`), waits (`IN_PROGRESS`) or rolls back (`FAILED`).
+ */
+export interface DeploymentLifecycleHook {
+  /** ARN of the Lambda function (`arn:<partition>:lambda:<region>:<account>:function:<name>`). */
+  readonly functionArn: string;
+  /** Stages it runs at (1 or more, each once): see {@link DEPLOYMENT_LIFECYCLE_STAGES}. */
+  readonly stages: DeploymentLifecycleStage[];
+  /**
+   * Details ECS passes to the function with each invocation, as JSON.
+   * @default - none
+   */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Where test traffic reaches the new (green) revision before production traffic does: a listener
+ * of its own on `port` (shared by every service that names the same port), or a rule on the
+ * production listener matching a request header.
+ */
+export interface TestListenerOptions {
+  /**
+   * Port of the test listener (1 to 65535; not a port the load balancer serves production on,
+   * 80 or 443). Created on the load balancer once, with the production listener's ingress CIDRs;
+   * the service's test rule on it has the service's priority and conditions.
+   * @default - none: give `port` or `headerName`
+   */
+  readonly port?: number;
+  /**
+   * Name of the request header whose `headerValues` send a request on the production listener to
+   * the new revision (letters, digits and `-`, at most 40 characters), e.g. `X-Test-Traffic`.
+   * @default - none: give `port` or `headerName`
+   */
+  readonly headerName?: string;
+  /**
+   * Values of `headerName` that select the new revision (1 to 5, `*` and `?` wildcards).
+   * @default DEFAULT_TEST_HEADER_VALUES (["true"])
+   */
+  readonly headerValues?: string[];
+  /**
+   * Priority of the header rule on the production listener (1 to 50000), below (before) the
+   * service's `rulePriority` and unique on the load balancer. Only with `headerName`.
+   * @default - none: required with `headerName`
+   */
+  readonly rulePriority?: number;
+}
+
+/**
+ * How ECS deploys a new revision of the service.
+ *
+ * - `rolling`: tasks are replaced in batches within `deploymentMinimumHealthyPercent` and
+ *   `deploymentMaximumPercent`; the circuit breaker rolls a failed deployment back.
+ * - `blueGreen`: the new revision starts beside the old one behind a second (alternate) target
+ *   group; test traffic reaches it first, then all production traffic moves at once, and the old
+ *   revision stays for `bakeTimeMinutes`.
+ * - `canary`: `canaryPercent` of production traffic moves first, the rest after
+ *   `canaryBakeTimeMinutes`.
+ * - `linear`: production traffic moves in steps of `linearStepPercent`, `linearStepBakeTimeMinutes`
+ *   apart.
+ *
+ * The last three need a load balancer (a {@link LoadBalancedService}). ECS moves traffic by
+ * rewriting the weights of the service's listener rules, through a role this module creates and
+ * scopes to those rules and the two target groups; Terraform ignores the rules' actions after
+ * creation so that it never moves traffic back.
+ */
+export interface DeploymentOptions {
+  /**
+   * `rolling`, `blueGreen`, `canary` or `linear`; the last three need a load balancer.
+   * @default "rolling"
+   */
+  readonly strategy?: DeploymentStrategyType;
+  /**
+   * Minutes the old revision is kept after production traffic has moved (0 to 1440); not for
+   * rolling.
+   * @default DEFAULT_BAKE_TIME_MINUTES (10)
+   */
+  readonly bakeTimeMinutes?: number;
+  /**
+   * Share of production traffic the canary takes first, percent (0.1 to 100); canary only.
+   * @default DEFAULT_CANARY_PERCENT (10)
+   */
+  readonly canaryPercent?: number;
+  /**
+   * Minutes between the canary share and the rest (0 to 1440); canary only.
+   * @default DEFAULT_CANARY_BAKE_TIME_MINUTES (5)
+   */
+  readonly canaryBakeTimeMinutes?: number;
+  /**
+   * Share of production traffic each step moves, percent (3 to 100); linear only.
+   * @default DEFAULT_LINEAR_STEP_PERCENT (25)
+   */
+  readonly linearStepPercent?: number;
+  /**
+   * Minutes between steps (0 to 1440); linear only.
+   * @default DEFAULT_LINEAR_STEP_BAKE_TIME_MINUTES (5)
+   */
+  readonly linearStepBakeTimeMinutes?: number;
+  /**
+   * Where test traffic reaches the new revision; not for rolling.
+   * @default - none: no test traffic before production traffic moves
+   */
+  readonly testListener?: TestListenerOptions;
+  /**
+   * Lambda functions ECS runs at deployment stages (at most 10); not for rolling. The role ECS
+   * uses may invoke exactly these functions.
+   * @default - none
+   */
+  readonly lifecycleHooks?: DeploymentLifecycleHook[];
+}
+
+/** Alarms that fail a deployment: see {@link ContainerServiceProps.deploymentAlarms}. */
+export interface DeploymentAlarmsOptions {
+  /**
+   * Names of CloudWatch alarms (1 to 10, each once, 1 to 255 characters) in the service's region
+   * and account.
+   */
+  readonly alarmNames: string[];
+  /**
+   * Roll back to the last completed deployment when an alarm fails it.
+   * @default true
+   */
+  readonly rollback?: boolean;
 }
 
 /** Props of {@link WorkerService}: a service without a load balancer (queue consumers and the like). */

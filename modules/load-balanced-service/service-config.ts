@@ -20,6 +20,12 @@ import {
   PlacementStrategy,
 } from "./props";
 import { AWS_ARN_PATTERNS, checkConstruct, checkKnownKeys } from "../shared/validation";
+import {
+  DeploymentAlarmsConfig,
+  DeploymentConfig,
+  resolveDeploymentAlarms,
+  resolveDeploymentConfig,
+} from "./deployment-config";
 import { imageReferenceProblem } from "./image-reference";
 import {
   CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS,
@@ -126,6 +132,10 @@ export interface ContainerServiceConfig {
   readonly desiredCount: number;
   readonly deploymentMaximumPercent: number;
   readonly deploymentMinimumHealthyPercent: number;
+  readonly deployment: DeploymentConfig;
+  readonly deploymentAlarms: DeploymentAlarmsConfig | undefined;
+  readonly imageOwner: "terraform" | "ci";
+  readonly forceNewDeployment: boolean;
   /** Undefined: the cluster's default capacity provider, weight 1. */
   readonly capacityProviderStrategy: CapacityProviderStrategyItem[] | undefined;
   readonly placementStrategies: PlacementStrategy[];
@@ -144,6 +154,7 @@ export function resolveContainerServiceConfig(
   id: string,
   props: ContainerServiceProps,
   autoScaling: LoadBalancedAutoScalingOptions | undefined,
+  hasLoadBalancer: boolean,
 ): ContainerServiceConfig {
   checkConstruct(fail, "cluster", props.cluster, EcsCluster.isEcsCluster, "EcsCluster");
   checkNestedKeys(fail, props);
@@ -316,6 +327,21 @@ export function resolveContainerServiceConfig(
   const resolvedAutoScaling = autoScaling && resolveAutoScaling(fail, autoScaling);
   const desiredCount = resolveDesiredCount(fail, props.desiredCount, resolvedAutoScaling);
   const { deploymentMaximumPercent, deploymentMinimumHealthyPercent } = resolveDeployment(fail, props);
+  const deployment = resolveDeploymentConfig(fail, props, hasLoadBalancer);
+  const deploymentAlarms = resolveDeploymentAlarms(fail, props.deploymentAlarms);
+  const imageOwner = props.imageOwner ?? "terraform";
+  if (imageOwner !== "terraform" && imageOwner !== "ci") {
+    fail("imageOwner", imageOwner, 'be "terraform" or "ci"', 'e.g. "ci" when a pipeline deploys images');
+  }
+  const forceNewDeployment = props.forceNewDeployment ?? false;
+  if (typeof forceNewDeployment !== "boolean" && literal(forceNewDeployment)) {
+    fail(
+      "forceNewDeployment",
+      forceNewDeployment,
+      "be true or false",
+      "e.g. true for the apply that changes capacityProviderStrategy",
+    );
+  }
 
   const capacityProviderStrategy =
     props.capacityProviderStrategy && resolveCapacityProviderStrategy(fail, props.capacityProviderStrategy);
@@ -362,6 +388,10 @@ export function resolveContainerServiceConfig(
     desiredCount,
     deploymentMaximumPercent,
     deploymentMinimumHealthyPercent,
+    deployment,
+    deploymentAlarms,
+    imageOwner,
+    forceNewDeployment,
     capacityProviderStrategy,
     placementStrategies,
     placementConstraints,

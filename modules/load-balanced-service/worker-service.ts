@@ -27,7 +27,7 @@ export class WorkerService extends ContainerService {
     // targetRequestsPerTarget first: it has its own message (it needs a load balancer).
     checkWorkerAutoScaling(fail, props.autoScaling);
     checkKnownKeys(fail, "autoScaling", props.autoScaling, AUTO_SCALING_OPTIONS_KEYS);
-    const config = resolveContainerServiceConfig(fail, id, props, props.autoScaling);
+    const config = resolveContainerServiceConfig(fail, id, props, props.autoScaling, false);
     this.containerName = config.containerName;
 
     this.workload = createWorkload(this, props.cluster, config, fail);

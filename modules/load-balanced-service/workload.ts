@@ -1,4 +1,4 @@
-import { dependable, Fn, ITerraformDependable, Token } from "cdktf";
+import { dependable, Fn, ITerraformDependable, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -21,8 +21,9 @@ import {
   executionRoleStatements,
   TaskRoleGrants,
 } from "./iam";
+import { ECS_DEPLOYMENT_STRATEGY } from "./deployment-config";
 import { ContainerServiceConfig } from "./service-config";
-import { Fail, withTags } from "./validation";
+import { Fail, literal, withTags } from "./validation";
 
 /** How a load-balanced service attaches its tasks to a target group. */
 export interface WorkloadLoadBalancing {
@@ -38,6 +39,14 @@ export interface WorkloadLoadBalancing {
    * What the ECS service waits for: ECS rejects a target group that no listener (rule) uses yet.
    */
   readonly dependsOn: ITerraformDependable[];
+  /** With a blue/green, canary or linear deployment: what ECS shifts traffic with. */
+  readonly shifting?: {
+    readonly alternateTargetGroupArn: string;
+    readonly productionListenerRuleArn: string;
+    readonly testListenerRuleArn: string | undefined;
+    /** The deployment role: moves the rules, registers targets, invokes the lifecycle hooks. */
+    readonly roleArn: string;
+  };
 }
 
 /** The resources of one service, shared by every service kind. */
@@ -196,6 +205,37 @@ export function createWorkload(
   });
 
   const autoScaling = config.autoScaling;
+  const shifting = config.deployment.strategy === "rolling" ? undefined : config.deployment;
+  const shiftingLb = loadBalancing?.shifting;
+  // resolveContainerServiceConfig refuses a traffic-shifting deployment without a load balancer.
+  const deploymentConfiguration = shifting &&
+    shiftingLb && {
+      strategy: ECS_DEPLOYMENT_STRATEGY[shifting.strategy],
+      bakeTimeInMinutes: `${shifting.bakeTimeMinutes}`,
+      canaryConfiguration: shifting.canary && {
+        canaryPercent: shifting.canary.percent,
+        canaryBakeTimeInMinutes: `${shifting.canary.bakeTimeMinutes}`,
+      },
+      linearConfiguration: shifting.linear && {
+        stepPercent: shifting.linear.stepPercent,
+        stepBakeTimeInMinutes: `${shifting.linear.stepBakeTimeMinutes}`,
+      },
+      lifecycleHook:
+        shifting.lifecycleHooks.length > 0
+          ? shifting.lifecycleHooks.map((hook) => ({
+              hookTargetArn: hook.functionArn,
+              roleArn: shiftingLb.roleArn,
+              lifecycleStages: hook.stages,
+              hookDetails: hook.details,
+            }))
+          : undefined,
+    };
+  const ignoreChanges = [
+    // Auto scaling owns the desired count once it exists.
+    ...(autoScaling ? ["desired_count"] : []),
+    // A pipeline deploys new task definition revisions (imageOwner "ci").
+    ...(config.imageOwner === "ci" ? ["task_definition"] : []),
+  ];
   const service = new EcsService(scope, "service", {
     name,
     cluster: cluster.clusterArn,
@@ -204,6 +244,16 @@ export function createWorkload(
     deploymentMaximumPercent: config.deploymentMaximumPercent,
     deploymentMinimumHealthyPercent: config.deploymentMinimumHealthyPercent,
     deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentConfiguration,
+    alarms: config.deploymentAlarms && {
+      alarmNames: config.deploymentAlarms.alarmNames,
+      // A token list (a generated module's variable) may be empty: the alarms are off then.
+      enable: literal(config.deploymentAlarms.alarmNames)
+        ? true
+        : Token.asAny(Op.gte(Fn.lengthOf(config.deploymentAlarms.alarmNames), 1)),
+      rollback: config.deploymentAlarms.rollback,
+    },
+    forceNewDeployment: config.forceNewDeployment || undefined,
     // Explicit even for the cluster's default: AWS reports the strategy it used, and the provider
     // would otherwise plan to remove it on every run (which it refuses without a new deployment).
     capacityProviderStrategy: (
@@ -223,6 +273,12 @@ export function createWorkload(
         targetGroupArn: loadBalancing.targetGroupArn,
         containerName: config.containerName,
         containerPort: loadBalancing.containerPort,
+        advancedConfiguration: shiftingLb && {
+          alternateTargetGroupArn: shiftingLb.alternateTargetGroupArn,
+          productionListenerRule: shiftingLb.productionListenerRuleArn,
+          testListenerRule: shiftingLb.testListenerRuleArn,
+          roleArn: shiftingLb.roleArn,
+        },
       },
     ],
     healthCheckGracePeriodSeconds: loadBalancing?.healthCheckGracePeriodSeconds,
@@ -239,8 +295,7 @@ export function createWorkload(
       ...(taskRoleGrants.resource ? [taskRoleGrants.resource] : []),
       ...(loadBalancing?.dependsOn ?? []),
     ],
-    // Auto scaling owns the desired count once it exists.
-    lifecycle: autoScaling ? { ignoreChanges: ["desired_count"] } : undefined,
+    lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
   });
 
   let scalableTarget: AppautoscalingTarget | undefined;

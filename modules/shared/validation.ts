@@ -167,6 +167,8 @@ export const AWS_ARN_PATTERNS = {
   acmCertificate: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
   ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/\S+$/,
   logGroup: /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:\S+$/,
+  lambdaFunction:
+    /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/,
 } as const;
 
 /** What each of {@link AWS_ID_PATTERNS} is, for messages, and an example. */

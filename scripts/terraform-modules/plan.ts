@@ -132,9 +132,11 @@ export function planModule(spec: AnyModuleSpec, reader: PropsReader, root: strin
     if (d.as === "variable") {
       variables.push(variableOf(prop, d, fail));
     } else if (d.as === "adapter") {
-      if (prop.kind !== "construct") {
+      // A construct, or an object shape (`other`) that `create` assembles from several variables;
+      // a plain value is a variable of its own.
+      if (prop.kind !== "construct" && prop.kind !== "other") {
         fail(
-          `prop ${prop.name} (${prop.typeText}) is marked adapter but is no construct`,
+          `prop ${prop.name} (${prop.typeText}) is marked adapter but is neither a construct nor an object`,
           "make it a variable",
         );
       }

@@ -75,8 +75,9 @@ export interface FixedDisposition {
 
 /**
  * A construct-typed prop (e.g. `network: INetwork`) that `create` builds from adapter variables with
- * the construct's import (`Network.fromAttributes`):
- * a construct cannot cross a Terraform module boundary, its attributes can.
+ * the construct's import (`Network.fromAttributes`): a construct cannot cross a Terraform module
+ * boundary, its attributes can. Or an object prop (e.g. `deploymentAlarms`) that `create` assembles
+ * from several adapter variables.
  */
 export interface AdapterDisposition {
   readonly as: "adapter";

@@ -47,6 +47,10 @@ describe("module READMEs", () => {
       "PlacementStrategy",
       "AutoScalingOptions",
       "LoadBalancedAutoScalingOptions",
+      "DeploymentOptions",
+      "TestListenerOptions",
+      "DeploymentLifecycleHook",
+      "DeploymentAlarmsOptions",
     ]);
   });
 
@@ -61,9 +65,12 @@ describe("module READMEs", () => {
     expect(exported).toEqual([
       "AutoScalingOptions",
       "ContainerServiceProps",
+      "DeploymentAlarmsOptions",
+      "DeploymentOptions",
       "LoadBalancedAutoScalingOptions",
       "LoadBalancedServiceProps",
       "LoadBalancerProps",
+      "TestListenerOptions",
       "WorkerServiceProps",
     ]);
     const documented = results.find((r) => r.file === "modules/load-balanced-service/README.md")!.interfaces;
@@ -83,7 +90,8 @@ describe("module READMEs", () => {
     expect(out).toContain(
       "ok: modules/load-balanced-service/README.md (LoadBalancerProps, LoadBalancerAttributes, ContainerServiceProps, " +
         "LoadBalancedServiceProps, WorkerServiceProps, ContainerVolume, ContainerHealthCheck, " +
-        "CapacityProviderStrategyItem, PlacementStrategy, AutoScalingOptions, LoadBalancedAutoScalingOptions)",
+        "CapacityProviderStrategyItem, PlacementStrategy, AutoScalingOptions, LoadBalancedAutoScalingOptions, " +
+        "DeploymentOptions, TestListenerOptions, DeploymentLifecycleHook, DeploymentAlarmsOptions)",
     );
   });
 });

@@ -50,6 +50,21 @@ function servicesStack(options: { enableExecuteCommand?: boolean } = {}): string
     imageRepositoryArn: "arn:aws:ecr:eu-west-2:123456789012:repository/shared/api",
   });
   new WorkerService(stack, "worker", { cluster, image: "public.ecr.aws/docker/library/busybox:1.36" });
+  // A blue/green service: its deployment role holds ELB's Describe actions on "*".
+  new LoadBalancedService(stack, "green", {
+    cluster,
+    loadBalancer: lb,
+    rulePriority: 20,
+    pathPatterns: ["/green/*"],
+    image: "public.ecr.aws/docker/library/nginx:1.27",
+    deployment: {
+      strategy: "blueGreen",
+      testListener: { port: 9000 },
+      lifecycleHooks: [
+        { functionArn: "arn:aws:lambda:eu-west-2:123456789012:function:smoke", stages: ["POST_SCALE_UP"] },
+      ],
+    },
+  });
   return Testing.synth(stack);
 }
 
@@ -64,7 +79,7 @@ function withoutLifecyclePolicies(scan: IamScan): IamScan {
 
 /** The part of a scan this module created (not the network's or the cluster's). */
 function moduleOnly(scan: IamScan): IamScan {
-  const ours = (location: string): boolean => /\.(alb|web|api|worker)_/.test(location);
+  const ours = (location: string): boolean => /\.(alb|web|api|worker|green)_/.test(location);
   return withoutLifecyclePolicies({
     policies: scan.policies.filter((p) => ours(p.location)),
     managedPolicies: scan.managedPolicies.filter((m) => ours(m.location)),
@@ -81,12 +96,17 @@ describe("LoadBalancedService IAM", () => {
     const locations = scan.policies.map((p) => `${p.kind} ${p.location.replace(/_[0-9A-F]{8}/, "")}`).sort();
     expect(locations).toEqual([
       "identity aws_iam_role_policy.api_execution-policy.policy",
+      "identity aws_iam_role_policy.green_deployment-policy.policy",
+      "identity aws_iam_role_policy.green_execution-policy.policy",
       "identity aws_iam_role_policy.web_execution-policy.policy",
       "identity aws_iam_role_policy.web_task-policy.policy",
       "identity aws_iam_role_policy.worker_execution-policy.policy",
       "resource aws_s3_bucket_policy.alb_access-logs-policy.policy",
       "trust aws_iam_role.api_execution-role.assume_role_policy",
       "trust aws_iam_role.api_task-role.assume_role_policy",
+      "trust aws_iam_role.green_deployment-role.assume_role_policy",
+      "trust aws_iam_role.green_execution-role.assume_role_policy",
+      "trust aws_iam_role.green_task-role.assume_role_policy",
       "trust aws_iam_role.web_execution-role.assume_role_policy",
       "trust aws_iam_role.web_task-role.assume_role_policy",
       "trust aws_iam_role.worker_execution-role.assume_role_policy",
@@ -129,7 +149,7 @@ describe("LoadBalancedService IAM", () => {
     }
   });
 
-  it('without ECS Exec, the only Resource "*" action is the ECR token of the services that pull from ECR', () => {
+  it("without ECS Exec, the only Resource \"*\" actions are the ECR token of the services that pull from ECR and ELB's Describe actions of the blue/green service's deployment role", () => {
     const plain = moduleOnly(scanIam(servicesStack()));
     expect(lintIam(plain, { allowedStarResourceActions: STAR_RESOURCE_ACTIONS })).toEqual([]);
     const starred = plain.policies.flatMap((p) =>
@@ -137,7 +157,11 @@ describe("LoadBalancedService IAM", () => {
         .filter((s) => s.Effect === "Allow" && asList(s.Resource).includes("*"))
         .map((s) => `${p.location.split(".")[1].split("_")[0]} ${asList(s.Action).join(",")}`),
     );
-    expect(starred.sort()).toEqual(["api ecr:GetAuthorizationToken", "web ecr:GetAuthorizationToken"]);
+    expect(starred.sort()).toEqual([
+      "api ecr:GetAuthorizationToken",
+      "green elasticloadbalancing:DescribeListeners,elasticloadbalancing:DescribeRules,elasticloadbalancing:DescribeTargetGroups,elasticloadbalancing:DescribeTargetHealth",
+      "web ecr:GetAuthorizationToken",
+    ]);
     expect(
       unusedStarResourceActions(plain, { allowedStarResourceActions: STAR_RESOURCE_ACTIONS }).sort(),
     ).toEqual([...EXEC_CHANNEL_ACTIONS].sort());

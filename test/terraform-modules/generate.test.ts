@@ -93,6 +93,7 @@ describe("dist/terraform", () => {
       path.join(DIST_DIR, "terraform-aws-ecs-cluster"),
       path.join(DIST_DIR, "terraform-aws-alb"),
       path.join(DIST_DIR, "terraform-aws-ecs-service"),
+      path.join(DIST_DIR, "terraform-aws-ecs-service-blue-green"),
       path.join(DIST_DIR, "terraform-aws-static-ip"),
     ]);
     for (const m of modules)
@@ -118,6 +119,7 @@ describe("dist/terraform", () => {
         "ok: dist/terraform/terraform-aws-ecs-cluster",
         "ok: dist/terraform/terraform-aws-alb",
         "ok: dist/terraform/terraform-aws-ecs-service",
+        "ok: dist/terraform/terraform-aws-ecs-service-blue-green",
         "ok: dist/terraform/terraform-aws-static-ip",
         "",
       ].join("\n"),
@@ -129,7 +131,10 @@ describe("dist/terraform", () => {
       cwd: REPO,
       encoding: "utf8",
     });
-    expect(out).toBe("ok: dist/terraform/terraform-aws-alb\nok: dist/terraform/terraform-aws-ecs-service\n");
+    expect(out).toBe(
+      "ok: dist/terraform/terraform-aws-alb\nok: dist/terraform/terraform-aws-ecs-service\n" +
+        "ok: dist/terraform/terraform-aws-ecs-service-blue-green\n",
+    );
   });
 
   it("GIVEN every published module THEN each has a spec (generated as one Terraform module or more)", () => {
@@ -140,7 +145,7 @@ describe("dist/terraform", () => {
     const withoutStaticIp = SPECS.filter((s) => s.module !== "static-ip");
     expect(unknownModulesMessage(["static-ip"], withoutStaticIp)).toBe(
       "no Terraform module spec for static-ip (static-ip: published on npm, but its props are not yet mapped to " +
-        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service",
+        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green",
     );
     expect(unknownModulesMessage(["static-ip", "alb"], SPECS)).toBeUndefined();
   });
@@ -153,7 +158,7 @@ describe("dist/terraform", () => {
         stdio: ["ignore", "pipe", "pipe"],
       });
     expect(run).toThrow(
-      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, static-ip/,
+      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, static-ip/,
     );
   });
 });
@@ -163,6 +168,7 @@ describe.each<[string, string[]]>([
   ["terraform-aws-ecs-cluster", []],
   ["terraform-aws-alb", []],
   ["terraform-aws-ecs-service", []],
+  ["terraform-aws-ecs-service-blue-green", []],
   ["terraform-aws-static-ip", ["attacher-code.zip"]],
 ])("%s", (name, archives) => {
   const module = () => byName(name);

@@ -232,6 +232,36 @@ describe("examples/hcl-consumer", () => {
     );
     expect(typeCounts(plan, "module.web")).toEqual(service);
     expect(service).toMatchObject({ aws_ecs_service: 1, aws_lb_target_group: 1, aws_lb_listener_rule: 1 });
+    // The ecs-service-blue-green module: what one blue/green LoadBalancedService adds.
+    const blueGreen = minus(
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        new LoadBalancedService(s, "api", {
+          cluster: f.cluster,
+          loadBalancer: f.alb,
+          image: "public.ecr.aws/docker/library/nginx:1.27",
+          rulePriority: 50,
+          pathPatterns: ["/api/*"],
+          deployment: {
+            strategy: "blueGreen",
+            testListener: { headerName: "X-Test-Traffic", rulePriority: 40 },
+          },
+          deploymentAlarms: { alarmNames: ["api-5xx"] },
+        });
+      }),
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        f.alb.allowTrafficTo(f.cluster);
+      }),
+    );
+    expect(typeCounts(plan, "module.api")).toEqual(blueGreen);
+    expect(blueGreen).toMatchObject({
+      aws_ecs_service: 1,
+      aws_lb_target_group: 2,
+      aws_lb_listener_rule: 2,
+      aws_iam_role: 3,
+      aws_iam_role_policy: 2,
+    });
     // The static-ip module: what one StaticIp adds, its edge capacities included.
     const staticIp = minus(
       synthesizedCounts((s) => {
@@ -428,6 +458,36 @@ describe("examples/hcl-consumer", () => {
         options: expect.objectContaining({ "awslogs-group": "/ecs/dev-apps/web" }),
       }),
     });
+  });
+
+  it("plans the blue/green service: strategy, bake time, alarms, the header test rule before its own, both rules weighted", () => {
+    const service = changesOf(plan, "module.api", "aws_ecs_service")[0].change;
+    expect(service.after).toMatchObject({
+      name: "api",
+      deployment_configuration: [
+        expect.objectContaining({ strategy: "BLUE_GREEN", bake_time_in_minutes: "15" }),
+      ],
+      alarms: [{ alarm_names: ["api-5xx"], enable: true, rollback: true }],
+    });
+    // The web module's alarms: none given, so alarm rollback is off.
+    expect(changesOf(plan, "module.web", "aws_ecs_service")[0].change.after).toMatchObject({
+      alarms: [{ alarm_names: [], enable: false, rollback: true }],
+    });
+    const rules = changesOf(plan, "module.api", "aws_lb_listener_rule").map((rc) => rc.change.after);
+    expect(rules.map((r) => r.priority).sort()).toEqual([40, 50]);
+    const test = rules.find((r) => r.priority === 40)!;
+    expect(test.condition).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          http_header: [expect.objectContaining({ http_header_name: "X-Test-Traffic", values: ["true"] })],
+        }),
+      ]),
+    );
+    for (const rule of rules) {
+      const forward = (rule.action as { forward: { target_group: { weight: number }[] }[] }[])[0]!
+        .forward[0]!;
+      expect(forward.target_group.map((g) => g.weight).sort()).toEqual([0, 100]);
+    }
   });
 
   it("wires the network, the cluster and the load balancer into the static IPs, and the edge groups back into the cluster", () => {

@@ -16,16 +16,18 @@ import {
   DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS,
   DEFAULT_HEALTHY_THRESHOLD_COUNT,
   DEFAULT_UNHEALTHY_THRESHOLD_COUNT,
+  DeploymentAlarmsOptions,
   LoadBalancedService,
   ILoadBalancer,
   LoadBalancedServiceProps,
   LoadBalancer,
   MAX_CPU_UNITS,
+  MAX_DEPLOYMENT_ALARMS,
   MIN_CONTAINER_MEMORY_MIB,
   MIN_CPU_UNITS,
 } from "../../../modules/load-balanced-service";
 import { IMAGE_REFERENCE_PATTERN } from "../../../modules/load-balanced-service/image-reference";
-import { integerRule, ModuleSpec, VariableRule } from "../spec";
+import { AdapterVariable, integerRule, ModuleSpec, VariableRule } from "../spec";
 import { CLUSTER_ARN_VARIABLE, optionalArnCondition } from "./shared";
 import { AWS_ID_PATTERNS } from "../../../modules/shared/validation";
 
@@ -46,7 +48,7 @@ const LOAD_BALANCER_MEMBERS = { vpcId: "vpc_id", serviceListeners: "listener_arn
  * from that association. Its name is a variable (no literal to derive names from) and its instance
  * types are unknown here, so the construct skips those checks.
  */
-function clusterFromVariables(
+export function clusterFromVariables(
   scope: Construct,
   vars: Readonly<Record<string, TerraformVariable>>,
 ): IEcsCluster {
@@ -65,7 +67,7 @@ function clusterFromVariables(
  * (`manageClusterRules: false`). Rule conflicts between services are the caller's to avoid across
  * module calls (AWS refuses a priority used twice on a listener).
  */
-function loadBalancerFromVariables(
+export function loadBalancerFromVariables(
   scope: Construct,
   vars: Readonly<Record<string, TerraformVariable>>,
 ): ILoadBalancer {
@@ -77,7 +79,7 @@ function loadBalancerFromVariables(
 }
 
 /** `<variable> (<value>) must <must>; <fix>.` for a pattern every value of a string must match. */
-function patternRule(
+export function patternRule(
   variable: string,
   regex: string,
   must: string,
@@ -99,6 +101,56 @@ const CODE = "[1-5][0-9][0-9]";
 /** Why a prop is fixed: it is a list or map the construct writes entry by entry at synth time. */
 const fixedEntries = (what: string): string =>
   `The construct writes ${what} entry by entry at synth time; the module has none. Use the construct for them.`;
+
+/** Why a rule on an adapter variable is only the module's: the construct gets it as a token. */
+const tokenOnly = (prop: string): { hclOnly: string } => ({
+  hclOnly: `the module passes it to the construct's ${prop} as a variable (a token), which the construct checks only as a literal (test/modules/load-balanced-service-deployments.test.ts)`,
+});
+
+/** The `deploymentAlarms` prop's adapter variables. */
+export const DEPLOYMENT_ALARM_VARIABLES: Readonly<Record<string, AdapterVariable>> = {
+  deployment_alarm_names: {
+    type: "list(string)",
+    default: [],
+    description:
+      "CloudWatch alarms (at most 10, in the service's region) that fail a deployment while in ALARM; " +
+      "[]: no alarm rollback, the circuit breaker alone.",
+    rules: [
+      {
+        condition: `length(var.deployment_alarm_names) <= ${MAX_DEPLOYMENT_ALARMS} && length(distinct(var.deployment_alarm_names)) == length(var.deployment_alarm_names)`,
+        errorMessage: `deployment_alarm_names (\${jsonencode(var.deployment_alarm_names)}) must name at most ${MAX_DEPLOYMENT_ALARMS} alarms, each once; drop some or the duplicate.`,
+        rejects: [
+          { deployment_alarm_names: Array.from({ length: MAX_DEPLOYMENT_ALARMS + 1 }, (_, i) => `a${i}`) },
+          { deployment_alarm_names: ["web-5xx", "web-5xx"] },
+        ],
+        synth: tokenOnly("deploymentAlarms.alarmNames"),
+      },
+      {
+        condition: "alltrue([for n in var.deployment_alarm_names : length(n) >= 1 && length(n) <= 255])",
+        errorMessage:
+          "deployment_alarm_names (${jsonencode(var.deployment_alarm_names)}) must be alarm names of 1 to 255 characters; pass the alarms' names.",
+        rejects: [{ deployment_alarm_names: [""] }],
+        synth: tokenOnly("deploymentAlarms.alarmNames"),
+      },
+    ],
+  },
+  deployment_alarm_rollback: {
+    type: "bool",
+    default: true,
+    description: "Roll a deployment back when one of deployment_alarm_names fails it.",
+  },
+};
+
+/** The `deploymentAlarms` prop from its adapter variables. */
+export function deploymentAlarmsFromVariables(
+  vars: Readonly<Record<string, TerraformVariable>>,
+): DeploymentAlarmsOptions {
+  return {
+    alarmNames: vars.deployment_alarm_names!.listValue,
+    // A boolean token: the construct passes it through to the alarms block.
+    rollback: vars.deployment_alarm_rollback!.booleanValue as unknown as boolean,
+  };
+}
 
 export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedService> = {
   module: "load-balanced-service",
@@ -337,6 +389,33 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
         },
       ],
     },
+    deployment: {
+      as: "fixed",
+      reason:
+        "The strategy decides at synth time whether the service has an alternate target group, test rule and " +
+        "deployment role; this module deploys rolling. The ecs-service-blue-green module is this service with a " +
+        "blue/green deployment.",
+    },
+    deploymentAlarms: {
+      as: "adapter",
+      from: ["deployment_alarm_names", "deployment_alarm_rollback"],
+      reason:
+        "An object: the module takes the alarm names (an empty list turns alarm rollback off) and whether a " +
+        "failing alarm rolls the deployment back.",
+    },
+    imageOwner: {
+      as: "fixed",
+      reason:
+        "It sets the service's lifecycle.ignore_changes, which Terraform requires to be a literal: no variable " +
+        "can switch it. The module's task definition is Terraform's (`imageOwner: \"terraform\"`); for deploys " +
+        'owned by CI, use the construct with `imageOwner: "ci"`.',
+    },
+    forceNewDeployment: {
+      as: "variable",
+      description:
+        "Start a new deployment on every update of the service; hashicorp/aws requires it for an update of the " +
+        "capacity provider strategy.",
+    },
     capacityProviderStrategy: {
       as: "fixed",
       reason:
@@ -533,6 +612,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
     },
   },
   adapterVariables: {
+    ...DEPLOYMENT_ALARM_VARIABLES,
     cluster_name: {
       type: "string",
       description:
@@ -591,6 +671,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
       ...props,
       cluster: clusterFromVariables(scope, adapter),
       loadBalancer: loadBalancerFromVariables(scope, adapter),
+      deploymentAlarms: deploymentAlarmsFromVariables(adapter),
     } as LoadBalancedServiceProps),
   skipAttributes: {},
   outputDescriptions: {

@@ -3,12 +3,14 @@ import type { AnyModuleSpec } from "../spec";
 import { albSpec } from "./alb";
 import { ecsClusterSpec } from "./ecs-cluster";
 import { ecsServiceSpec } from "./ecs-service";
+import { ecsServiceBlueGreenSpec } from "./ecs-service-blue-green";
 import { networkSpec } from "./network";
 import { staticIpSpec } from "./static-ip";
 
 /**
- * Every generated module. load-balanced-service yields two: `alb` (LoadBalancer, shared) and
- * `ecs-service` (LoadBalancedService, one call per service). `static-ip` builds its edge groups with
+ * Every generated module. load-balanced-service yields three: `alb` (LoadBalancer, shared),
+ * `ecs-service` (LoadBalancedService, one call per service) and `ecs-service-blue-green` (the same
+ * with a blue/green deployment). `static-ip` builds its edge groups with
  * the ecs-cluster module's instance profile and hands their capacity providers back to it.
  */
 export const SPECS: readonly AnyModuleSpec[] = [
@@ -16,5 +18,6 @@ export const SPECS: readonly AnyModuleSpec[] = [
   ecsClusterSpec,
   albSpec,
   ecsServiceSpec,
+  ecsServiceBlueGreenSpec,
   staticIpSpec,
 ] as unknown as AnyModuleSpec[];
