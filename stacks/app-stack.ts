@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { EcsCluster } from "../modules/ecs-cluster";
 import {
+  DeploymentOptions,
   LoadBalancedAutoScalingOptions,
   LoadBalancedService,
   LoadBalancer,
@@ -32,6 +33,24 @@ export function capacitySizes(config: EnvironmentConfig): CapacityConfig {
   return config.stopped
     ? { ...config.capacity, minSize: 0, maxSize: 0, desiredCapacity: 0 }
     : config.capacity;
+}
+
+/** A service's `deployment` as the module's prop: copies of its lists. */
+function deploymentProps(d: DeploymentOptions): DeploymentOptions {
+  return {
+    ...d,
+    ...(d.testListener
+      ? {
+          testListener: {
+            ...d.testListener,
+            ...(d.testListener.headerValues ? { headerValues: [...d.testListener.headerValues] } : {}),
+          },
+        }
+      : {}),
+    ...(d.lifecycleHooks
+      ? { lifecycleHooks: d.lifecycleHooks.map((h) => ({ ...h, stages: [...h.stages] })) }
+      : {}),
+  };
 }
 
 /** Task counts of a service: desired count and auto scaling, or all zero when stopped. */
@@ -254,6 +273,12 @@ export class AppStack extends TerraformStack {
           }
         : {}),
       ...serviceScale(s, config.stopped),
+      ...(s.deployment ? { deployment: deploymentProps(s.deployment) } : {}),
+      ...(s.deploymentAlarms
+        ? { deploymentAlarms: { ...s.deploymentAlarms, alarmNames: [...s.deploymentAlarms.alarmNames] } }
+        : {}),
+      ...(s.imageOwner ? { imageOwner: s.imageOwner } : {}),
+      ...(s.forceNewDeployment !== undefined ? { forceNewDeployment: s.forceNewDeployment } : {}),
     });
   }
 }

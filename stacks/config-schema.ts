@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 import { NAT_GATEWAY_MODES } from "../modules/network/props";
+import { DEPLOYMENT_STRATEGIES } from "../modules/load-balanced-service/deployment-config";
+import { DEPLOYMENT_LIFECYCLE_STAGES } from "../modules/load-balanced-service/props";
 import { unknownKeyFix } from "../modules/shared/validation";
 import { environmentFail } from "./config-paths";
 import type { EnvironmentConfig, StaticIpAddresses } from "./config-types";
@@ -72,6 +74,32 @@ const autoScalingSchema = z.strictObject({
   targetRequestsPerTarget: z.int().optional(),
 });
 
+const deploymentSchema = z.strictObject({
+  strategy: z.enum(DEPLOYMENT_STRATEGIES).optional(),
+  bakeTimeMinutes: z.int().optional(),
+  canaryPercent: z.number().optional(),
+  canaryBakeTimeMinutes: z.int().optional(),
+  linearStepPercent: z.number().optional(),
+  linearStepBakeTimeMinutes: z.int().optional(),
+  testListener: z
+    .strictObject({
+      port: z.int().optional(),
+      headerName: z.string().optional(),
+      headerValues: stringList.optional(),
+      rulePriority: z.int().optional(),
+    })
+    .optional(),
+  lifecycleHooks: z
+    .array(
+      z.strictObject({
+        functionArn: z.string(),
+        stages: z.array(z.enum(DEPLOYMENT_LIFECYCLE_STAGES)),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .optional(),
+});
+
 const serviceSchema = z.strictObject({
   serviceName: z.string(),
   rulePriority: z.int(),
@@ -95,6 +123,10 @@ const serviceSchema = z.strictObject({
       startPeriodSeconds: z.int().optional(),
     })
     .optional(),
+  deployment: deploymentSchema.optional(),
+  deploymentAlarms: z.strictObject({ alarmNames: stringList, rollback: z.boolean().optional() }).optional(),
+  imageOwner: z.enum(["terraform", "ci"]).optional(),
+  forceNewDeployment: z.boolean().optional(),
 });
 
 const staticIpSchema = z.strictObject({

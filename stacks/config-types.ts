@@ -1,5 +1,9 @@
 import type { NatGateways } from "../modules/network";
-import type { ContainerHealthCheck } from "../modules/load-balanced-service";
+import type {
+  ContainerHealthCheck,
+  DeploymentAlarmsOptions,
+  DeploymentOptions,
+} from "../modules/load-balanced-service";
 
 /**
  * The typed configuration of one environment: everything the foundation and app stacks build
@@ -219,6 +223,30 @@ export interface ServiceConfig {
    * @default - none (the load balancer's health check still applies)
    */
   readonly containerHealthCheck?: ContainerHealthCheck;
+  /**
+   * How ECS deploys a new revision, as the LoadBalancedService prop of that name: rolling, or
+   * `{ strategy: "blueGreen", testListener: { port: 9000 } }` (canary, linear). A test listener
+   * port must not be one of `staticIp.proxyPorts`.
+   * @default - rolling
+   */
+  readonly deployment?: DeploymentOptions;
+  /**
+   * CloudWatch alarms that fail (and roll back) a deployment, as the LoadBalancedService prop.
+   * @default - none
+   */
+  readonly deploymentAlarms?: DeploymentAlarmsOptions;
+  /**
+   * Who deploys new images: `terraform` (the environment's `imageTag`) or `ci` (a pipeline; see
+   * README, "Image deploys owned by CI").
+   * @default "terraform"
+   */
+  readonly imageOwner?: "terraform" | "ci";
+  /**
+   * A new deployment on every update of the service: set it for the apply that changes the
+   * service's capacity provider strategy.
+   * @default false
+   */
+  readonly forceNewDeployment?: boolean;
 }
 
 /** How many static public IPs an environment has. */

@@ -283,7 +283,19 @@ function validateService(fail: Fail, at: string, s: ServiceConfig): void {
  * to check (`staticIp.proxyPorts`).
  */
 function validateStaticIp(fail: Fail, config: EnvironmentConfig): void {
-  config.staticIp.proxyPorts.forEach((port, i) => {
+  const proxyPorts = config.staticIp.proxyPorts;
+  config.services.forEach((service, i) => {
+    const port = service.deployment?.testListener?.port;
+    if (port !== undefined && config.staticIp.addresses !== "none" && proxyPorts.includes(port)) {
+      fail(
+        `services[${i}].deployment.testListener.port`,
+        port,
+        `not be one of staticIp.proxyPorts (${proxyPorts.join(", ")}): those are the static IPs' public ports, which the edge proxy forwards to the production listener`,
+        "pick a port of its own for test traffic, e.g. 9000",
+      );
+    }
+  });
+  proxyPorts.forEach((port, i) => {
     if (port === DEFAULT_PROXY_HEALTH_PORT) {
       fail(
         `staticIp.proxyPorts[${i}]`,

@@ -101,13 +101,14 @@ export const PROD: EnvironmentConfig = {
       memoryLimitMiB: 1024,
       memoryReservationMiB: 512,
       desiredCount: 2,
-      autoScaling: {
-        minCapacity: 2,
-        maxCapacity: 10,
-        targetCpuUtilizationPercent: 60,
-        targetRequestsPerTarget: 1000,
-      },
+      // CPU only: a request-count policy follows one target group, and blue/green moves traffic
+      // between two.
+      autoScaling: { minCapacity: 2, maxCapacity: 10, targetCpuUtilizationPercent: 60 },
       image: { source: "ecr" },
+      // Blue/green: a new revision starts beside the old one, takes test traffic on port 9000
+      // (from inside the VPC: the load balancer is internal), then all production traffic at once;
+      // the old revision stays 10 minutes for an instant rollback.
+      deployment: { strategy: "blueGreen", testListener: { port: 9000 } },
     },
     {
       serviceName: "api",

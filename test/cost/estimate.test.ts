@@ -89,12 +89,13 @@ describe("npm run cost: the dev and prod presets against figures worked out by h
       "lb:application": [1, round(730 * 0.02646)], // 19.3158
       "public-ipv4": [4, round(4 * 730 * 0.005)], // 14.60: two NAT and two static-IP EIPs
       "ebs:gp3": [120, round(4 * 30 * 0.0928)], // 11.136
-      // web: CPU and requests, api: CPU (3 policies), and the default capacity provider: 2 each.
-      "alarm:target-tracking": [8, round(8 * 0.1)],
+      // web and api: CPU (2 policies; web's blue/green rules out a request-count policy), and the
+      // default capacity provider: 2 each.
+      "alarm:target-tracking": [6, round(6 * 0.1)],
       alarm: [2, round(2 * 0.1)], // the static IP's DLQ and Lambda-errors alarms
       "route53-zone": [1, 0.5],
     });
-    const total = 73 + 68.912 + 34.456 + 19.3158 + 14.6 + 11.136 + 0.8 + 0.2 + 0.5; // 222.9198
+    const total = 73 + 68.912 + 34.456 + 19.3158 + 14.6 + 11.136 + 0.6 + 0.2 + 0.5; // 222.7198
     expect(round(cost.total.monthly)).toBe(round(total));
     // At its maximum the default group runs 6 t3.medium: 4 more instances and their volumes.
     expect(round(cost.total.monthlyAtMaxCapacity)).toBe(round(total + 4 * 730 * 0.0472 + 4 * 30 * 0.0928));
@@ -184,8 +185,8 @@ describe("the cost CLI", () => {
   it("prints an environment's estimate, and JSON with every price's source", async () => {
     const text = await run(["--env", "prod"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/Total\s+\$222\.92/);
-    expect(text.stdout).toContain("With every Auto Scaling group at its maximum size: $371.88");
+    expect(text.stdout).toMatch(/Total\s+\$222\.72/);
+    expect(text.stdout).toContain("With every Auto Scaling group at its maximum size: $371.68");
     const json = await run(["--env=dev", "--format", "json"]);
     const parsed = JSON.parse(json.stdout) as {
       total: { lines: Array<{ key: string; price: { source: string } }> };

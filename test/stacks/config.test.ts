@@ -535,6 +535,64 @@ describe("an environment is rejected", () => {
       "Environment 'dev': staticIp.proxyPorts (0) must be an integer from 1 to 65535; e.g. 80 or 443",
     ],
     [
+      "blue/green test listener on a static IP's public port",
+      (c) => (
+        (c.staticIp.proxyPorts = [80, 8443]),
+        (c.services[0].deployment = { strategy: "blueGreen", testListener: { port: 8443 } })
+      ),
+      "Environment 'dev': services[0].deployment.testListener.port (8443) must not be one of staticIp.proxyPorts (80, 8443): those are the static IPs' public ports, which the edge proxy forwards to the production listener; pick a port of its own for test traffic, e.g. 9000",
+    ],
+    [
+      "blue/green test listener on the production listener's port",
+      service0((s) => (s.deployment = { strategy: "blueGreen", testListener: { port: 443 } })),
+      "Environment 'dev': services[0].deployment.testListener.port (443) must not be a port the load balancer serves production traffic on (80, 443); pick a port of its own, e.g. 9000",
+    ],
+    [
+      "canary percent outside ECS's range",
+      service0((s) => (s.deployment = { strategy: "canary", canaryPercent: 0 })),
+      "Environment 'dev': services[0].deployment.canaryPercent (0) must be a number from 0.1 to 100 (ECS's range); the share of traffic the canary takes first, e.g. 10",
+    ],
+    [
+      "linear step outside ECS's range",
+      service0((s) => (s.deployment = { strategy: "linear", linearStepPercent: 1 })),
+      "Environment 'dev': services[0].deployment.linearStepPercent (1) must be a number from 3 to 100 (ECS's range)",
+    ],
+    [
+      "bake time outside ECS's range",
+      service0((s) => (s.deployment = { strategy: "blueGreen", bakeTimeMinutes: 1500 })),
+      "Environment 'dev': services[0].deployment.bakeTimeMinutes (1500) must be an integer from 0 to 1440",
+    ],
+    [
+      "unknown deployment strategy",
+      service0((s) => (s.deployment = { strategy: "blue-green" })),
+      'Environment \'dev\': services[0].deployment.strategy ("blue-green") must be one of "rolling", "blueGreen", "canary", "linear"',
+    ],
+    [
+      "blue/green with request-count scaling",
+      service0(
+        (s) => (
+          (s.autoScaling = {
+            minCapacity: 1,
+            maxCapacity: 2,
+            targetCpuUtilizationPercent: 60,
+            targetRequestsPerTarget: 1000,
+          }),
+          (s.deployment = { strategy: "blueGreen" })
+        ),
+      ),
+      "Environment 'dev': services[0].autoScaling.targetRequestsPerTarget (1000) must be unset with deployment.strategy \"blueGreen\"",
+    ],
+    [
+      "alarm rollback without alarms",
+      service0((s) => (s.deploymentAlarms = { alarmNames: [] })),
+      "Environment 'dev': services[0].deploymentAlarms.alarmNames ([]) must name 1 to 10 CloudWatch alarms; drop deploymentAlarms for none",
+    ],
+    [
+      "image owner",
+      service0((s) => (s.imageOwner = "jenkins")),
+      'Environment \'dev\': services[0].imageOwner ("jenkins") must be one of "terraform", "ci"',
+    ],
+    [
       "proxy port twice",
       (c) => (c.staticIp.proxyPorts = [80, 80]),
       "Environment 'dev': staticIp.proxyPorts ([80,80]) must name each port once (80 clashes with itself); remove the duplicate",
@@ -665,7 +723,15 @@ describe("an environment is rejected", () => {
 describe("the config's shape (the zod schema): unknown keys", () => {
   const valid = (keys: readonly string[]) => [...keys].sort().join(", ");
   const TOP = Object.keys(ENVIRONMENT_CONFIG_SCHEMA.shape);
-  const SERVICE = Object.keys(DEV.services[0]!).concat("hostHeaders", "autoScaling", "containerHealthCheck");
+  const SERVICE = Object.keys(DEV.services[0]!).concat(
+    "hostHeaders",
+    "autoScaling",
+    "containerHealthCheck",
+    "deployment",
+    "deploymentAlarms",
+    "imageOwner",
+    "forceNewDeployment",
+  );
   it.each<[string, (c: Mutable) => void, string]>([
     [
       "at the top level",

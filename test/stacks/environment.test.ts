@@ -131,11 +131,20 @@ describe("the default synth: no avoidable warning", () => {
           }),
         ]),
       );
-      // No internet on the load balancer: its listeners admit the VPC's block by default.
+      // No internet on the load balancer: its listeners admit the VPC's block by default (prod's
+      // blue/green test listener on 9000 too).
       const albRules = ingress.filter((r) => String(r.security_group_id).includes("aws_security_group.alb"));
-      expect(albRules.map((r) => r.cidr_ipv4).filter((c) => c !== undefined)).toEqual([
-        s === dev ? DEV.network.cidrBlock : PROD.network.cidrBlock,
-      ]);
+      const vpc = s === dev ? DEV.network.cidrBlock : PROD.network.cidrBlock;
+      expect(
+        albRules.filter((r) => r.cidr_ipv4 !== undefined).map((r) => [r.cidr_ipv4, r.from_port]),
+      ).toEqual(
+        s === dev
+          ? [[vpc, 80]]
+          : [
+              [vpc, 80],
+              [vpc, 9000],
+            ],
+      );
     },
   );
 
@@ -329,7 +338,23 @@ describe("the two stacks of an environment", () => {
       [2, 10],
       [2, 6],
     ]);
-    expect(blocks(prod.app, "aws_appautoscaling_policy")).toHaveLength(3);
+    // CPU tracking for each: web's blue/green deployment rules out a request-count policy.
+    expect(
+      blocks(prod.app, "aws_appautoscaling_policy")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["api-cpu-scaling", "web-cpu-scaling"]);
+    expect(
+      Object.fromEntries(
+        blocks(prod.app, "aws_ecs_service").map((x) => [x.name, x.deployment_configuration]),
+      ),
+    ).toEqual({ web: { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" }, api: undefined });
+    // web's test traffic: a listener on 9000 and web's test rule on it.
+    expect(blocks(prod.app, "aws_lb_listener").map((l) => l.port)).toEqual([80, 9000]);
+    const testRule = blocks(prod.app, "aws_lb_listener_rule").find((r) =>
+      String(r.listener_arn).includes("test-listener-9000"),
+    );
+    expect(testRule).toMatchObject({ priority: 1000, lifecycle: { ignore_changes: ["action"] } });
     expect(blocks(prod.app, "aws_s3_bucket")).toHaveLength(1);
     expect(blocks(prod.app, "aws_lb")[0]).toMatchObject({
       access_logs: expect.objectContaining({ enabled: true }),
