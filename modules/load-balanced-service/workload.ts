@@ -8,7 +8,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsService, EcsServiceAlarms } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -21,7 +21,7 @@ import {
   executionRoleStatements,
   TaskRoleGrants,
 } from "./iam";
-import { ECS_DEPLOYMENT_STRATEGY } from "./deployment-config";
+import { DeploymentAlarmsConfig, ECS_DEPLOYMENT_STRATEGY } from "./deployment-config";
 import { ContainerServiceConfig } from "./service-config";
 import { Fail, literal, withTags } from "./validation";
 
@@ -62,6 +62,28 @@ export interface Workload {
   readonly scalableTarget: AppautoscalingTarget | undefined;
   readonly cpuScalingPolicy: AppautoscalingPolicy | undefined;
   readonly requestCountScalingPolicy: AppautoscalingPolicy | undefined;
+}
+
+/**
+ * The service's `alarms` block, for literal alarm names. A token list (a generated module's
+ * variable, which may be empty) gets {@link addDynamicAlarms} instead.
+ */
+function deploymentAlarmsBlock(alarms: DeploymentAlarmsConfig): EcsServiceAlarms | undefined {
+  if (!literal(alarms.alarmNames)) return undefined;
+  return { alarmNames: alarms.alarmNames, enable: true, rollback: alarms.rollback };
+}
+
+/**
+ * For a token list of alarm names: a dynamic `alarms` block, present only when the list has names
+ * (ECS needs at least one). The provider's binding types the block as one object, which cdktf
+ * cannot make dynamic, hence the override.
+ */
+function addDynamicAlarms(service: EcsService, alarms: DeploymentAlarmsConfig): void {
+  if (literal(alarms.alarmNames)) return;
+  service.addOverride("dynamic.alarms", {
+    for_each: Fn.conditional(Op.gte(Fn.lengthOf(alarms.alarmNames), 1), ["alarms"], []),
+    content: { alarm_names: alarms.alarmNames, enable: true, rollback: alarms.rollback },
+  });
 }
 
 /** ECR lifecycle policy keeping the newest `count` images. */
@@ -245,14 +267,7 @@ export function createWorkload(
     deploymentMinimumHealthyPercent: config.deploymentMinimumHealthyPercent,
     deploymentCircuitBreaker: { enable: true, rollback: true },
     deploymentConfiguration,
-    alarms: config.deploymentAlarms && {
-      alarmNames: config.deploymentAlarms.alarmNames,
-      // A token list (a generated module's variable) may be empty: the alarms are off then.
-      enable: literal(config.deploymentAlarms.alarmNames)
-        ? true
-        : Token.asAny(Op.gte(Fn.lengthOf(config.deploymentAlarms.alarmNames), 1)),
-      rollback: config.deploymentAlarms.rollback,
-    },
+    alarms: config.deploymentAlarms && deploymentAlarmsBlock(config.deploymentAlarms),
     forceNewDeployment: config.forceNewDeployment || undefined,
     // Explicit even for the cluster's default: AWS reports the strategy it used, and the provider
     // would otherwise plan to remove it on every run (which it refuses without a new deployment).
@@ -297,6 +312,8 @@ export function createWorkload(
     ],
     lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
   });
+
+  if (config.deploymentAlarms) addDynamicAlarms(service, config.deploymentAlarms);
 
   let scalableTarget: AppautoscalingTarget | undefined;
   let cpuScalingPolicy: AppautoscalingPolicy | undefined;

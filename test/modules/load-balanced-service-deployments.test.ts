@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { EcsCluster } from "../../modules/ecs-cluster";
 import { STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
@@ -449,6 +449,23 @@ describe("GIVEN deployment alarms, a CI-owned image and forceNewDeployment", () 
       "web_service",
     );
     expect(off.alarms).toEqual({ alarm_names: ["web-5xx"], enable: true, rollback: false });
+  });
+
+  it("GIVEN alarm names as a token list (a generated module's variable) THEN a dynamic alarms block, present only with names", () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const names = new TerraformVariable(scope, "alarm_names", { type: "list(string)" });
+        addService(makeWorld(scope), "web", { deploymentAlarms: { alarmNames: names.listValue } });
+      }),
+    ) as SynthJson;
+    const service = only(json, "aws_ecs_service", "web_service");
+    expect(service).not.toHaveProperty("alarms");
+    expect(service.dynamic).toEqual({
+      alarms: {
+        for_each: '${(length(var.alarm_names) >= 1) ? ["alarms"] : []}',
+        content: { alarm_names: "${var.alarm_names}", enable: true, rollback: true },
+      },
+    });
   });
 
   it("THEN imageOwner ci ignores the service's task definition (and, with auto scaling, its desired count)", () => {

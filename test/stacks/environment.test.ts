@@ -747,6 +747,10 @@ function bothValid(config: EnvironmentConfig): Record<string, StackValidation> {
 }
 
 describe("main.ts (the app cdktf runs)", () => {
+  // Each test synthesizes an environment in a child process (tsx, the whole app). Alone that takes
+  // seconds; under the whole suite on a 2-core machine one took over the default 60 s (CI of
+  // 2026-12-07). The limit is a hang guard, not an assertion on time.
+  jest.setTimeout(5 * 60_000);
   const run = promisify(execFile);
   const root = path.join(__dirname, "..", "..");
 

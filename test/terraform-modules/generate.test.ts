@@ -94,6 +94,8 @@ describe("dist/terraform", () => {
       path.join(DIST_DIR, "terraform-aws-alb"),
       path.join(DIST_DIR, "terraform-aws-ecs-service"),
       path.join(DIST_DIR, "terraform-aws-ecs-service-blue-green"),
+      path.join(DIST_DIR, "terraform-aws-ecs-service-canary"),
+      path.join(DIST_DIR, "terraform-aws-ecs-service-linear"),
       path.join(DIST_DIR, "terraform-aws-static-ip"),
     ]);
     for (const m of modules)
@@ -120,6 +122,8 @@ describe("dist/terraform", () => {
         "ok: dist/terraform/terraform-aws-alb",
         "ok: dist/terraform/terraform-aws-ecs-service",
         "ok: dist/terraform/terraform-aws-ecs-service-blue-green",
+        "ok: dist/terraform/terraform-aws-ecs-service-canary",
+        "ok: dist/terraform/terraform-aws-ecs-service-linear",
         "ok: dist/terraform/terraform-aws-static-ip",
         "",
       ].join("\n"),
@@ -133,7 +137,9 @@ describe("dist/terraform", () => {
     });
     expect(out).toBe(
       "ok: dist/terraform/terraform-aws-alb\nok: dist/terraform/terraform-aws-ecs-service\n" +
-        "ok: dist/terraform/terraform-aws-ecs-service-blue-green\n",
+        "ok: dist/terraform/terraform-aws-ecs-service-blue-green\n" +
+        "ok: dist/terraform/terraform-aws-ecs-service-canary\n" +
+        "ok: dist/terraform/terraform-aws-ecs-service-linear\n",
     );
   });
 
@@ -145,7 +151,7 @@ describe("dist/terraform", () => {
     const withoutStaticIp = SPECS.filter((s) => s.module !== "static-ip");
     expect(unknownModulesMessage(["static-ip"], withoutStaticIp)).toBe(
       "no Terraform module spec for static-ip (static-ip: published on npm, but its props are not yet mapped to " +
-        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green",
+        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear",
     );
     expect(unknownModulesMessage(["static-ip", "alb"], SPECS)).toBeUndefined();
   });
@@ -158,7 +164,7 @@ describe("dist/terraform", () => {
         stdio: ["ignore", "pipe", "pipe"],
       });
     expect(run).toThrow(
-      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, static-ip/,
+      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear, static-ip/,
     );
   });
 });
@@ -169,6 +175,8 @@ describe.each<[string, string[]]>([
   ["terraform-aws-alb", []],
   ["terraform-aws-ecs-service", []],
   ["terraform-aws-ecs-service-blue-green", []],
+  ["terraform-aws-ecs-service-canary", []],
+  ["terraform-aws-ecs-service-linear", []],
   ["terraform-aws-static-ip", ["attacher-code.zip"]],
 ])("%s", (name, archives) => {
   const module = () => byName(name);

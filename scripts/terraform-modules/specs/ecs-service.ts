@@ -48,7 +48,7 @@ const LOAD_BALANCER_MEMBERS = { vpcId: "vpc_id", serviceListeners: "listener_arn
  * from that association. Its name is a variable (no literal to derive names from) and its instance
  * types are unknown here, so the construct skips those checks.
  */
-export function clusterFromVariables(
+function clusterFromVariables(
   scope: Construct,
   vars: Readonly<Record<string, TerraformVariable>>,
 ): IEcsCluster {
@@ -67,7 +67,7 @@ export function clusterFromVariables(
  * (`manageClusterRules: false`). Rule conflicts between services are the caller's to avoid across
  * module calls (AWS refuses a priority used twice on a listener).
  */
-export function loadBalancerFromVariables(
+function loadBalancerFromVariables(
   scope: Construct,
   vars: Readonly<Record<string, TerraformVariable>>,
 ): ILoadBalancer {
@@ -142,7 +142,7 @@ export const DEPLOYMENT_ALARM_VARIABLES: Readonly<Record<string, AdapterVariable
 };
 
 /** The `deploymentAlarms` prop from its adapter variables. */
-export function deploymentAlarmsFromVariables(
+function deploymentAlarmsFromVariables(
   vars: Readonly<Record<string, TerraformVariable>>,
 ): DeploymentAlarmsOptions {
   return {
@@ -150,6 +150,25 @@ export function deploymentAlarmsFromVariables(
     // A boolean token: the construct passes it through to the alarms block.
     rollback: vars.deployment_alarm_rollback!.booleanValue as unknown as boolean,
   };
+}
+
+/**
+ * The service of an ecs-service module (`extra`: what a traffic-shifting module adds): the
+ * variables' props, the cluster and the load balancer from their adapter variables, the alarms.
+ */
+export function serviceFromVariables(
+  scope: Construct,
+  props: Partial<LoadBalancedServiceProps>,
+  adapter: Readonly<Record<string, TerraformVariable>>,
+  extra: Partial<LoadBalancedServiceProps> = {},
+): LoadBalancedService {
+  return new LoadBalancedService(scope, "service", {
+    ...props,
+    cluster: clusterFromVariables(scope, adapter),
+    loadBalancer: loadBalancerFromVariables(scope, adapter),
+    deploymentAlarms: deploymentAlarmsFromVariables(adapter),
+    ...extra,
+  } as LoadBalancedServiceProps);
 }
 
 export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedService> = {
@@ -666,13 +685,7 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
       ],
     },
   },
-  create: (scope, props, adapter) =>
-    new LoadBalancedService(scope, "service", {
-      ...props,
-      cluster: clusterFromVariables(scope, adapter),
-      loadBalancer: loadBalancerFromVariables(scope, adapter),
-      deploymentAlarms: deploymentAlarmsFromVariables(adapter),
-    } as LoadBalancedServiceProps),
+  create: (scope, props, adapter) => serviceFromVariables(scope, props, adapter),
   skipAttributes: {},
   outputDescriptions: {
     targetGroupArn: "ARN of the service's target group.",

@@ -4,13 +4,15 @@ import { albSpec } from "./alb";
 import { ecsClusterSpec } from "./ecs-cluster";
 import { ecsServiceSpec } from "./ecs-service";
 import { ecsServiceBlueGreenSpec } from "./ecs-service-blue-green";
+import { ecsServiceCanarySpec } from "./ecs-service-canary";
+import { ecsServiceLinearSpec } from "./ecs-service-linear";
 import { networkSpec } from "./network";
 import { staticIpSpec } from "./static-ip";
 
 /**
- * Every generated module. load-balanced-service yields three: `alb` (LoadBalancer, shared),
- * `ecs-service` (LoadBalancedService, one call per service) and `ecs-service-blue-green` (the same
- * with a blue/green deployment). `static-ip` builds its edge groups with
+ * Every generated module. load-balanced-service yields five: `alb` (LoadBalancer, shared),
+ * `ecs-service` (LoadBalancedService, one call per service) and `ecs-service-blue-green`,
+ * `-canary` and `-linear` (the same with a traffic-shifting deployment). `static-ip` builds its edge groups with
  * the ecs-cluster module's instance profile and hands their capacity providers back to it.
  */
 export const SPECS: readonly AnyModuleSpec[] = [
@@ -19,5 +21,7 @@ export const SPECS: readonly AnyModuleSpec[] = [
   albSpec,
   ecsServiceSpec,
   ecsServiceBlueGreenSpec,
+  ecsServiceCanarySpec,
+  ecsServiceLinearSpec,
   staticIpSpec,
 ] as unknown as AnyModuleSpec[];
