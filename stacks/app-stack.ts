@@ -275,7 +275,12 @@ export class AppStack extends TerraformStack {
       ...serviceScale(s, config.stopped),
       ...(s.deployment ? { deployment: deploymentProps(s.deployment) } : {}),
       ...(s.deploymentAlarms
-        ? { deploymentAlarms: { ...s.deploymentAlarms, alarmNames: [...s.deploymentAlarms.alarmNames] } }
+        ? {
+            deploymentAlarms: {
+              ...s.deploymentAlarms,
+              ...(s.deploymentAlarms.alarmNames ? { alarmNames: [...s.deploymentAlarms.alarmNames] } : {}),
+            },
+          }
         : {}),
       ...(s.imageOwner ? { imageOwner: s.imageOwner } : {}),
       ...(s.forceNewDeployment !== undefined ? { forceNewDeployment: s.forceNewDeployment } : {}),

@@ -124,7 +124,14 @@ const serviceSchema = z.strictObject({
     })
     .optional(),
   deployment: deploymentSchema.optional(),
-  deploymentAlarms: z.strictObject({ alarmNames: stringList, rollback: z.boolean().optional() }).optional(),
+  deploymentAlarms: z
+    .strictObject({
+      alarmNames: stringList.optional(),
+      targetErrorsAlarm: z.boolean().optional(),
+      targetErrorsThreshold: z.int().optional(),
+      rollback: z.boolean().optional(),
+    })
+    .optional(),
   imageOwner: z.enum(["terraform", "ci"]).optional(),
   forceNewDeployment: z.boolean().optional(),
 });

@@ -109,6 +109,8 @@ export const PROD: EnvironmentConfig = {
       // (from inside the VPC: the load balancer is internal), then all production traffic at once;
       // the old revision stays 10 minutes for an instant rollback.
       deployment: { strategy: "blueGreen", testListener: { port: 9000 } },
+      // A deployment fails and rolls back when web's targets answer 10 or more 5xx in a minute.
+      deploymentAlarms: { targetErrorsAlarm: true },
     },
     {
       serviceName: "api",

@@ -13,6 +13,7 @@ import {
   DEFAULT_CANARY_PERCENT,
   DEFAULT_LINEAR_STEP_BAKE_TIME_MINUTES,
   DEFAULT_LINEAR_STEP_PERCENT,
+  DEFAULT_TARGET_ERRORS_THRESHOLD,
   DEFAULT_TEST_HEADER_VALUES,
   DEPLOYMENT_LIFECYCLE_STAGES,
   DeploymentLifecycleStage,
@@ -78,7 +79,10 @@ export type DeploymentConfig = { readonly strategy: "rolling" } | ShiftingDeploy
 
 /** Deployment alarms, validated. */
 export interface DeploymentAlarmsConfig {
+  /** The given alarms' names (without the service's own). */
   readonly alarmNames: string[];
+  readonly targetErrorsAlarm: boolean;
+  readonly targetErrorsThreshold: number;
   readonly rollback: boolean;
 }
 
@@ -339,21 +343,57 @@ function resolveLifecycleHooks(
   });
 }
 
-/** Validates `deploymentAlarms` and applies its default (rollback on). */
+/** Validates `deploymentAlarms` and applies its defaults (rollback on, the 5xx threshold). */
 export function resolveDeploymentAlarms(
   fail: Fail,
   options: ContainerServiceProps["deploymentAlarms"],
+  hasLoadBalancer: boolean,
 ): DeploymentAlarmsConfig | undefined {
   if (options === undefined) return undefined;
   checkKnownKeys(fail, "deploymentAlarms", options, DEPLOYMENT_ALARMS_OPTIONS_KEYS);
-  const names = options.alarmNames;
+  const targetErrorsAlarm = options.targetErrorsAlarm ?? false;
+  if (typeof targetErrorsAlarm !== "boolean") {
+    fail("deploymentAlarms.targetErrorsAlarm", targetErrorsAlarm, "be true or false", "e.g. true");
+  }
+  if (targetErrorsAlarm && !hasLoadBalancer) {
+    fail(
+      "deploymentAlarms.targetErrorsAlarm",
+      targetErrorsAlarm,
+      "be false for a service without a load balancer: the alarm counts the 5xx answers of its target group",
+      "pass the names of the service's own alarms in alarmNames",
+    );
+  }
+  const threshold = options.targetErrorsThreshold;
+  if (threshold !== undefined && !targetErrorsAlarm) {
+    fail(
+      "deploymentAlarms.targetErrorsThreshold",
+      threshold,
+      "be unset without targetErrorsAlarm",
+      "set targetErrorsAlarm: true, or drop it",
+    );
+  }
+  const targetErrorsThreshold = threshold ?? DEFAULT_TARGET_ERRORS_THRESHOLD;
+  checkInteger(
+    fail,
+    "deploymentAlarms.targetErrorsThreshold",
+    targetErrorsThreshold,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    `5xx answers in a minute, e.g. ${DEFAULT_TARGET_ERRORS_THRESHOLD}`,
+  );
+  const names = options.alarmNames ?? [];
+  const own = targetErrorsAlarm ? 1 : 0;
   if (literal(names)) {
-    if (!Array.isArray(names) || names.length < 1 || names.length > MAX_DEPLOYMENT_ALARMS) {
+    if (!Array.isArray(names) || names.length + own < 1 || names.length + own > MAX_DEPLOYMENT_ALARMS) {
       fail(
         "deploymentAlarms.alarmNames",
         names,
-        `name 1 to ${MAX_DEPLOYMENT_ALARMS} CloudWatch alarms`,
-        "drop deploymentAlarms for none",
+        targetErrorsAlarm
+          ? `name at most ${MAX_DEPLOYMENT_ALARMS - 1} CloudWatch alarms beside targetErrorsAlarm (ECS watches ${MAX_DEPLOYMENT_ALARMS} at most)`
+          : `name 1 to ${MAX_DEPLOYMENT_ALARMS} CloudWatch alarms`,
+        targetErrorsAlarm
+          ? "drop some"
+          : "set targetErrorsAlarm: true for the service's own, or drop deploymentAlarms for none",
       );
     }
     names.forEach((name, i) => {
@@ -379,5 +419,10 @@ export function resolveDeploymentAlarms(
   if (typeof rollback !== "boolean" && literal(rollback)) {
     fail("deploymentAlarms.rollback", rollback, "be true or false", "e.g. true");
   }
-  return { alarmNames: literal(names) ? [...names] : names, rollback };
+  return {
+    alarmNames: literal(names) ? [...names] : names,
+    targetErrorsAlarm,
+    targetErrorsThreshold,
+    rollback,
+  };
 }

@@ -188,5 +188,7 @@ export const DEPLOYMENT_LIFECYCLE_HOOK_KEYS = keysOf<DeploymentLifecycleHook>()(
 /** Keys of {@link DeploymentAlarmsOptions}. */
 export const DEPLOYMENT_ALARMS_OPTIONS_KEYS = keysOf<DeploymentAlarmsOptions>()({
   alarmNames: true,
+  targetErrorsAlarm: true,
+  targetErrorsThreshold: true,
   rollback: true,
 });

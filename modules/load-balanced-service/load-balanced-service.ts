@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import {
@@ -23,6 +24,7 @@ import { resolveContainerServiceConfig } from "./service-config";
 import { checkKnownKeys, Fail, failFor, ValidationError } from "../shared/validation";
 import { LOAD_BALANCED_AUTO_SCALING_OPTIONS_KEYS, LOAD_BALANCED_SERVICE_PROPS_KEYS } from "./keys";
 import { literal, withTags } from "./validation";
+import { targetErrorsAlarm } from "./alarms";
 import { createWorkload, Workload } from "./workload";
 import { ContainerService } from "./container-service";
 
@@ -138,6 +140,8 @@ export class LoadBalancedService extends ContainerService {
    * lifecycle hooks; with a blue/green, canary or linear deployment.
    */
   public readonly deploymentRole: IamRole | undefined;
+  /** The service's own deployment alarm, with `deploymentAlarms.targetErrorsAlarm`. */
+  public readonly targetErrorsAlarm: CloudwatchMetricAlarm | undefined;
   /** Name of the service's container. */
   public readonly containerName: string;
   /** Port the container listens on. */
@@ -162,6 +166,8 @@ export class LoadBalancedService extends ContainerService {
     const lb = props.loadBalancer;
     const shifting = config.deployment.strategy === "rolling" ? undefined : config.deployment;
     if (shifting) checkShiftingDeployment(fail, shifting, routing, props);
+    // The 5xx alarm names the load balancer: an imported one without its ARN fails here, first.
+    if (config.deploymentAlarms?.targetErrorsAlarm) void lb.arnSuffix;
     const testHeader = shifting?.testListener?.kind === "header" ? shifting.testListener : undefined;
     const rules: RuleReservation[] = [
       {
@@ -308,12 +314,28 @@ export class LoadBalancedService extends ContainerService {
       });
     }
 
+    // The service's own deployment alarm: its targets' 5xx answers, over both groups when shifting.
+    const alarmConfig = config.deploymentAlarms;
+    this.targetErrorsAlarm =
+      alarmConfig?.targetErrorsAlarm === true
+        ? targetErrorsAlarm(this, {
+            name: `${props.cluster.clusterName}-${config.serviceName}-target-5xx`,
+            serviceName: config.serviceName,
+            loadBalancerArnSuffix: lb.arnSuffix,
+            targetGroupArnSuffixes: [this.targetGroup.arnSuffix, ...(alternate ? [alternate.arnSuffix] : [])],
+            threshold: alarmConfig.targetErrorsThreshold,
+            tags: config.tags,
+          })
+        : undefined;
+
     this.workload = createWorkload(this, props.cluster, config, fail, {
       targetGroupArn: this.targetGroupArn,
       containerPort: routing.containerPort,
       healthCheckGracePeriodSeconds: routing.healthCheckGracePeriodSeconds,
       requestCountResourceLabel: () => `${lb.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      ownAlarmNames: this.targetErrorsAlarm ? [this.targetErrorsAlarm.alarmName] : [],
       dependsOn: [
+        ...(this.targetErrorsAlarm ? [this.targetErrorsAlarm] : []),
         ...this.listenerRules,
         ...(this.testListenerRule ? [this.testListenerRule] : []),
         ...(deploymentPolicy ? [deploymentPolicy] : []),

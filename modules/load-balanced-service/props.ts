@@ -88,6 +88,8 @@ export const CANARY_PERCENT_RANGE = { min: 0.1, max: 100 } as const;
 export const LINEAR_STEP_PERCENT_RANGE = { min: 3, max: 100 } as const;
 /** Most CloudWatch alarms a service's deployment watches (ECS's limit). */
 export const MAX_DEPLOYMENT_ALARMS = 10;
+/** 5xx answers of a service's targets in a minute that put its `targetErrorsAlarm` in ALARM. */
+export const DEFAULT_TARGET_ERRORS_THRESHOLD = 10;
 /** Values of the test header rule when `testListener.headerValues` is not given. */
 export const DEFAULT_TEST_HEADER_VALUES: readonly string[] = ["true"];
 
@@ -742,10 +744,24 @@ export interface DeploymentOptions {
 /** Alarms that fail a deployment: see {@link ContainerServiceProps.deploymentAlarms}. */
 export interface DeploymentAlarmsOptions {
   /**
-   * Names of CloudWatch alarms (1 to 10, each once, 1 to 255 characters) in the service's region
-   * and account.
+   * Names of existing CloudWatch alarms (each once, 1 to 255 characters) in the service's region and
+   * account; with `targetErrorsAlarm`, 10 alarms at most in all.
+   * @default - none: give alarmNames, targetErrorsAlarm or both
    */
-  readonly alarmNames: string[];
+  readonly alarmNames?: string[];
+  /**
+   * An alarm of the service's own, `<cluster>-<serviceName>-target-5xx`: its targets' HTTP 5xx
+   * answers (`HTTPCode_Target_5XX_Count` of its target group, summed with the alternate group's
+   * under a blue/green, canary or linear deployment) reach `targetErrorsThreshold` in a minute.
+   * `LoadBalancedService` only.
+   * @default false
+   */
+  readonly targetErrorsAlarm?: boolean;
+  /**
+   * 5xx answers in a minute that put `targetErrorsAlarm` in ALARM (an integer ≥ 1).
+   * @default DEFAULT_TARGET_ERRORS_THRESHOLD (10)
+   */
+  readonly targetErrorsThreshold?: number;
   /**
    * Roll back to the last completed deployment when an alarm fails it.
    * @default true

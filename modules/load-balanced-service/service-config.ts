@@ -328,7 +328,7 @@ export function resolveContainerServiceConfig(
   const desiredCount = resolveDesiredCount(fail, props.desiredCount, resolvedAutoScaling);
   const { deploymentMaximumPercent, deploymentMinimumHealthyPercent } = resolveDeployment(fail, props);
   const deployment = resolveDeploymentConfig(fail, props, hasLoadBalancer);
-  const deploymentAlarms = resolveDeploymentAlarms(fail, props.deploymentAlarms);
+  const deploymentAlarms = resolveDeploymentAlarms(fail, props.deploymentAlarms, hasLoadBalancer);
   const imageOwner = props.imageOwner ?? "terraform";
   if (imageOwner !== "terraform" && imageOwner !== "ci") {
     fail("imageOwner", imageOwner, 'be "terraform" or "ci"', 'e.g. "ci" when a pipeline deploys images');

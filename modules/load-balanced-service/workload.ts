@@ -39,6 +39,8 @@ export interface WorkloadLoadBalancing {
    * What the ECS service waits for: ECS rejects a target group that no listener (rule) uses yet.
    */
   readonly dependsOn: ITerraformDependable[];
+  /** Names of the service's own deployment alarms (`deploymentAlarms.targetErrorsAlarm`). */
+  readonly ownAlarmNames?: readonly string[];
   /** With a blue/green, canary or linear deployment: what ECS shifts traffic with. */
   readonly shifting?: {
     readonly alternateTargetGroupArn: string;
@@ -252,6 +254,13 @@ export function createWorkload(
             }))
           : undefined,
     };
+  // The given alarms and the service's own (none without a load balancer).
+  const own = loadBalancing?.ownAlarmNames ?? [];
+  const deploymentAlarms = config.deploymentAlarms && {
+    ...config.deploymentAlarms,
+    alarmNames:
+      own.length === 0 ? config.deploymentAlarms.alarmNames : [...config.deploymentAlarms.alarmNames, ...own],
+  };
   const ignoreChanges = [
     // Auto scaling owns the desired count once it exists.
     ...(autoScaling ? ["desired_count"] : []),
@@ -267,7 +276,7 @@ export function createWorkload(
     deploymentMinimumHealthyPercent: config.deploymentMinimumHealthyPercent,
     deploymentCircuitBreaker: { enable: true, rollback: true },
     deploymentConfiguration,
-    alarms: config.deploymentAlarms && deploymentAlarmsBlock(config.deploymentAlarms),
+    alarms: deploymentAlarms && deploymentAlarmsBlock(deploymentAlarms),
     forceNewDeployment: config.forceNewDeployment || undefined,
     // Explicit even for the cluster's default: AWS reports the strategy it used, and the provider
     // would otherwise plan to remove it on every run (which it refuses without a new deployment).
@@ -313,7 +322,7 @@ export function createWorkload(
     lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
   });
 
-  if (config.deploymentAlarms) addDynamicAlarms(service, config.deploymentAlarms);
+  if (deploymentAlarms) addDynamicAlarms(service, deploymentAlarms);
 
   let scalableTarget: AppautoscalingTarget | undefined;
   let cpuScalingPolicy: AppautoscalingPolicy | undefined;

@@ -167,6 +167,13 @@ function bool(value: unknown): boolean | undefined {
 }
 
 /** The resources of a stack's synthesized JSON (`cdk.tf.json`), references as `${type.name.attr}`. */
+/** Metrics an alarm reads: 1, or a metric math alarm's metric_query entries that have a metric. */
+function alarmMetrics(values: Record<string, unknown>): number {
+  const queries = values.metric_query;
+  if (!Array.isArray(queries) || queries.length === 0) return 1;
+  return Math.max(1, queries.filter((q) => q && typeof q === "object" && "metric" in q && q.metric).length);
+}
+
 export function resourcesOfSynthesized(json: {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
 }): ResourceSet {
@@ -424,7 +431,9 @@ export function estimateCost(set: ResourceSet, region: string, table: PriceTable
                 hours: 1,
                 price: prices.cloudwatchAlarmMonth,
               },
-          r.count,
+          // CloudWatch bills an alarm per metric it reads: a metric math alarm, each metric_query
+          // entry with a metric.
+          alarmMetrics(v) * r.count,
           r.address,
         );
         break;

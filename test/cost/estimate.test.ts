@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { estimateConfig, estimateEnvironment } from "../../scripts/cost/cli";
-import { renderEstimate } from "../../scripts/cost/estimate";
+import { estimateCost, renderEstimate, resourcesOfSynthesized } from "../../scripts/cost/estimate";
 import { loadPriceTable, MissingPriceError } from "../../scripts/cost/prices";
 import { DEV, PROD } from "../../stacks/config";
 import { testPreset } from "../support/test-environment";
@@ -92,10 +92,12 @@ describe("npm run cost: the dev and prod presets against figures worked out by h
       // web and api: CPU (2 policies; web's blue/green rules out a request-count policy), and the
       // default capacity provider: 2 each.
       "alarm:target-tracking": [6, round(6 * 0.1)],
-      alarm: [2, round(2 * 0.1)], // the static IP's DLQ and Lambda-errors alarms
+      // The static IP's DLQ and Lambda-errors alarms, and web's target 5xx alarm (a metric math
+      // alarm over its two target groups: two metrics).
+      alarm: [4, round(4 * 0.1)],
       "route53-zone": [1, 0.5],
     });
-    const total = 73 + 68.912 + 34.456 + 19.3158 + 14.6 + 11.136 + 0.6 + 0.2 + 0.5; // 222.7198
+    const total = 73 + 68.912 + 34.456 + 19.3158 + 14.6 + 11.136 + 0.6 + 0.4 + 0.5; // 222.9198
     expect(round(cost.total.monthly)).toBe(round(total));
     // At its maximum the default group runs 6 t3.medium: 4 more instances and their volumes.
     expect(round(cost.total.monthlyAtMaxCapacity)).toBe(round(total + 4 * 730 * 0.0472 + 4 * 30 * 0.0928));
@@ -124,6 +126,25 @@ describe("npm run cost: the dev and prod presets against figures worked out by h
       ["ec2:t3.small", 0, 0],
     ]);
     expect(round(stopped.total.monthly)).toBe(round(103.8398 - 34.456 - 5.568));
+  });
+
+  it("counts a metric math alarm once per metric it reads, as CloudWatch bills it", () => {
+    const set = resourcesOfSynthesized({
+      resource: {
+        aws_cloudwatch_metric_alarm: {
+          one: { metric_name: "Errors", namespace: "AWS/Lambda", period: 60 },
+          math: {
+            metric_query: [
+              { id: "group0", metric: { metric_name: "HTTPCode_Target_5XX_Count", period: 60 } },
+              { id: "group1", metric: { metric_name: "HTTPCode_Target_5XX_Count", period: 60 } },
+              { id: "errors", expression: "SUM([group0, group1])", return_data: true },
+            ],
+          },
+        },
+      },
+    });
+    const line = estimateCost(set, "eu-west-2", table).lines.find((l) => l.key === "alarm")!;
+    expect([line.quantity, round(line.monthly)]).toEqual([3, round(3 * 0.1)]);
   });
 
   it("says the prices are unverified, what it leaves out, and the per-stack figures", () => {
@@ -185,8 +206,8 @@ describe("the cost CLI", () => {
   it("prints an environment's estimate, and JSON with every price's source", async () => {
     const text = await run(["--env", "prod"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/Total\s+\$222\.72/);
-    expect(text.stdout).toContain("With every Auto Scaling group at its maximum size: $371.68");
+    expect(text.stdout).toMatch(/Total\s+\$222\.92/);
+    expect(text.stdout).toContain("With every Auto Scaling group at its maximum size: $371.88");
     const json = await run(["--env=dev", "--format", "json"]);
     const parsed = JSON.parse(json.stdout) as {
       total: { lines: Array<{ key: string; price: { source: string } }> };

@@ -451,6 +451,87 @@ describe("GIVEN deployment alarms, a CI-owned image and forceNewDeployment", () 
     expect(off.alarms).toEqual({ alarm_names: ["web-5xx"], enable: true, rollback: false });
   });
 
+  it("GIVEN targetErrorsAlarm on a rolling service THEN its own alarm on the target group's 5xx, which the deployment watches", () => {
+    const json = synthService({
+      deploymentAlarms: { alarmNames: ["web-latency"], targetErrorsAlarm: true, targetErrorsThreshold: 25 },
+    });
+    const alarm = only(json, "aws_cloudwatch_metric_alarm", "web_target-errors-alarm");
+    expect(alarm).toMatchObject({
+      alarm_name: `${ref(json, "aws_ecs_cluster", "apps_", "name")}-web-target-5xx`,
+      namespace: "AWS/ApplicationELB",
+      metric_name: "HTTPCode_Target_5XX_Count",
+      dimensions: {
+        LoadBalancer: ref(json, "aws_lb", "alb_", "arn_suffix"),
+        TargetGroup: ref(json, "aws_lb_target_group", "web_target-group", "arn_suffix"),
+      },
+      statistic: "Sum",
+      period: 60,
+      evaluation_periods: 1,
+      threshold: 25,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+    });
+    const service = only(json, "aws_ecs_service", "web_service");
+    expect(service.alarms).toEqual({
+      alarm_names: [
+        "web-latency",
+        ref(json, "aws_cloudwatch_metric_alarm", "web_target-errors-alarm", "alarm_name"),
+      ],
+      enable: true,
+      rollback: true,
+    });
+    expect(service.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_cloudwatch_metric_alarm\.web_target-errors-alarm_/),
+      ]),
+    );
+  });
+
+  it("GIVEN targetErrorsAlarm on a blue/green service THEN the alarm sums both target groups (metric math)", () => {
+    const json = synthService({
+      deployment: { strategy: "blueGreen" },
+      deploymentAlarms: { targetErrorsAlarm: true },
+    });
+    const alarm = only(json, "aws_cloudwatch_metric_alarm", "web_target-errors-alarm");
+    expect(alarm).not.toHaveProperty("metric_name");
+    const lb = ref(json, "aws_lb", "alb_", "arn_suffix");
+    const metric = (group: string) => ({
+      namespace: "AWS/ApplicationELB",
+      metric_name: "HTTPCode_Target_5XX_Count",
+      dimensions: { LoadBalancer: lb, TargetGroup: ref(json, "aws_lb_target_group", group, "arn_suffix") },
+      period: 60,
+      stat: "Sum",
+    });
+    expect(alarm.metric_query).toEqual([
+      { id: "group0", metric: metric("web_target-group"), return_data: false },
+      { id: "group1", metric: metric("web_alternate-target-group"), return_data: false },
+      {
+        id: "errors",
+        expression: "SUM([group0, group1])",
+        label: "5xx answers of web's target groups",
+        return_data: true,
+      },
+    ]);
+    expect(alarm.threshold).toBe(10);
+    expect((only(json, "aws_ecs_service", "web_service").alarms as Block).alarm_names).toEqual([
+      ref(json, "aws_cloudwatch_metric_alarm", "web_target-errors-alarm", "alarm_name"),
+    ]);
+  });
+
+  it("GIVEN targetErrorsAlarm on a WorkerService THEN it fails: there is no target group to count", () => {
+    expect(() => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const { cluster } = makeWorld(stack);
+      new WorkerService(stack, "jobs", {
+        cluster,
+        imageTag: "v1",
+        deploymentAlarms: { targetErrorsAlarm: true },
+      });
+    }).toThrow(
+      "WorkerService 'jobs': deploymentAlarms.targetErrorsAlarm (true) must be false for a service without a load balancer: the alarm counts the 5xx answers of its target group; pass the names of the service's own alarms in alarmNames",
+    );
+  });
+
   it("GIVEN alarm names as a token list (a generated module's variable) THEN a dynamic alarms block, present only with names", () => {
     const json = JSON.parse(
       Testing.synthScope((scope) => {
@@ -763,7 +844,7 @@ describe("bad deployment input fails at synth time, naming the field, the value 
     ],
     [
       { deploymentAlarms: { alarmNames: [] } },
-      `${W}: deploymentAlarms.alarmNames ([]) must name 1 to 10 CloudWatch alarms; drop deploymentAlarms for none`,
+      `${W}: deploymentAlarms.alarmNames ([]) must name 1 to 10 CloudWatch alarms; set targetErrorsAlarm: true for the service's own, or drop deploymentAlarms for none`,
     ],
     [
       { deploymentAlarms: { alarmNames: Array.from({ length: 11 }, (_, i) => `a${i}`) } },
@@ -779,11 +860,36 @@ describe("bad deployment input fails at synth time, naming the field, the value 
     ],
     [
       { deploymentAlarms: { names: ["a"] } },
-      /deploymentAlarms\.names \(\["a"\]\) must be a known key; remove it; the valid keys are alarmNames, rollback$/,
+      /deploymentAlarms\.names \(\["a"\]\) must be a known key; remove it; the valid keys are alarmNames, rollback, targetErrorsAlarm, targetErrorsThreshold$/,
     ],
     [
       { deploymentAlarms: { alarmNames: ["a"], rollback: "yes" } },
       /deploymentAlarms\.rollback \("yes"\) must be true or false/,
+    ],
+    [
+      { deploymentAlarms: {} },
+      /deploymentAlarms\.alarmNames \(\[\]\) must name 1 to 10 CloudWatch alarms; set targetErrorsAlarm: true/,
+    ],
+    [
+      {
+        deploymentAlarms: {
+          alarmNames: Array.from({ length: 10 }, (_, i) => `a${i}`),
+          targetErrorsAlarm: true,
+        },
+      },
+      /deploymentAlarms\.alarmNames \(.*\) must name at most 9 CloudWatch alarms beside targetErrorsAlarm \(ECS watches 10 at most\); drop some/,
+    ],
+    [
+      { deploymentAlarms: { alarmNames: ["a"], targetErrorsThreshold: 5 } },
+      `${W}: deploymentAlarms.targetErrorsThreshold (5) must be unset without targetErrorsAlarm; set targetErrorsAlarm: true, or drop it`,
+    ],
+    [
+      { deploymentAlarms: { targetErrorsAlarm: true, targetErrorsThreshold: 0 } },
+      /deploymentAlarms\.targetErrorsThreshold \(0\) must be an integer ≥ 1; 5xx answers in a minute, e.g\. 10/,
+    ],
+    [
+      { deploymentAlarms: { targetErrorsAlarm: "yes" } },
+      /deploymentAlarms\.targetErrorsAlarm \("yes"\) must be true or false/,
     ],
     [
       { imageOwner: "jenkins" },
@@ -853,7 +959,7 @@ describe("A stack with blue/green, canary and linear services, hooks and alarms"
           { functionArn: HOOK, stages: ["POST_TEST_TRAFFIC_SHIFT"], details: { suite: "smoke" } },
         ],
       },
-      deploymentAlarms: { alarmNames: ["web-5xx"] },
+      deploymentAlarms: { alarmNames: ["web-latency"], targetErrorsAlarm: true },
     });
     addService(w, "api", {
       rulePriority: 10,

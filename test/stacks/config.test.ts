@@ -585,7 +585,7 @@ describe("an environment is rejected", () => {
     [
       "alarm rollback without alarms",
       service0((s) => (s.deploymentAlarms = { alarmNames: [] })),
-      "Environment 'dev': services[0].deploymentAlarms.alarmNames ([]) must name 1 to 10 CloudWatch alarms; drop deploymentAlarms for none",
+      "Environment 'dev': services[0].deploymentAlarms.alarmNames ([]) must name 1 to 10 CloudWatch alarms; set targetErrorsAlarm: true for the service's own, or drop deploymentAlarms for none",
     ],
     [
       "image owner",

@@ -349,6 +349,21 @@ describe("the two stacks of an environment", () => {
         blocks(prod.app, "aws_ecs_service").map((x) => [x.name, x.deployment_configuration]),
       ),
     ).toEqual({ web: { strategy: "BLUE_GREEN", bake_time_in_minutes: "10" }, api: undefined });
+    // web's deployments roll back on its own target 5xx alarm (over both target groups).
+    const web5xx = blocks(prod.app, "aws_cloudwatch_metric_alarm").filter((a) =>
+      String(a.alarm_name).endsWith("-web-target-5xx"),
+    );
+    expect(web5xx).toHaveLength(1);
+    expect((web5xx[0]!.metric_query as unknown[]).length).toBe(3);
+    expect(blocks(prod.app, "aws_ecs_service").find((x) => x.name === "web")!.alarms).toMatchObject({
+      alarm_names: [
+        expect.stringMatching(
+          /^\$\{aws_cloudwatch_metric_alarm\.web_target-errors-alarm_[0-9A-F]+\.alarm_name\}$/,
+        ),
+      ],
+      enable: true,
+      rollback: true,
+    });
     // web's test traffic: a listener on 9000 and web's test rule on it.
     expect(blocks(prod.app, "aws_lb_listener").map((l) => l.port)).toEqual([80, 9000]);
     const testRule = blocks(prod.app, "aws_lb_listener_rule").find((r) =>
@@ -549,9 +564,11 @@ describe("the static IP: addresses in the foundation, the edge in the app", () =
 
   it("GIVEN dev THEN no CloudWatch alarms (the local AWS cannot create them); prod has both", () => {
     expect(blocks(dev.app, "aws_cloudwatch_metric_alarm")).toEqual([]);
+    // The static IP's two, and web's target 5xx alarm (its deployments roll back on it).
     expect(blocks(prod.app, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name)).toEqual([
       "prod-static-ip-dlq-messages",
       "prod-static-ip-errors",
+      expect.stringMatching(/^\$\{aws_ecs_cluster\.cluster_[0-9A-F]+\.name\}-web-target-5xx$/),
     ]);
   });
 

@@ -420,7 +420,9 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
       from: ["deployment_alarm_names", "deployment_alarm_rollback"],
       reason:
         "An object: the module takes the alarm names (an empty list turns alarm rollback off) and whether a " +
-        "failing alarm rolls the deployment back.",
+        "failing alarm rolls the deployment back. It creates no alarm of its own (the construct's " +
+        "targetErrorsAlarm exists or not at synth time): pass your target 5xx alarm's name, using the " +
+        "target_group_arn_suffix output.",
     },
     imageOwner: {
       as: "fixed",
