@@ -77,6 +77,13 @@ export interface IEcsCluster extends IClusterInstances {
   /** Whether {@link instanceTypes} lists every capacity's type (none is a token or unknown). */
   readonly allInstanceTypesKnown: boolean;
   /**
+   * Whether AWS's `FARGATE` and `FARGATE_SPOT` capacity providers are associated with the cluster:
+   * Fargate services need them in their capacity provider strategy.
+   */
+  readonly fargateCapacityProviders: boolean;
+  /** The cluster's network (Fargate tasks default to its private subnets); undefined when not known. */
+  readonly network: INetwork | undefined;
+  /**
    * Adds an Auto Scaling group as extra capacity (see {@link EcsCluster.addAutoScalingGroupCapacity});
    * an imported cluster refuses, naming why.
    */
@@ -198,6 +205,10 @@ export abstract class EcsClusterBase extends ClusterInstancesBase implements IEc
   public abstract readonly instanceTypes: readonly string[];
   /** See the interface's `allInstanceTypesKnown`. */
   public abstract readonly allInstanceTypesKnown: boolean;
+  /** See the interface's `fargateCapacityProviders`. */
+  public abstract readonly fargateCapacityProviders: boolean;
+  /** See the interface's `network`. */
+  public abstract readonly network: INetwork | undefined;
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -338,6 +349,12 @@ export interface EcsClusterAttributes {
    * @default - nothing: the association exists already
    */
   readonly capacityProviderAssociation?: ITerraformDependable;
+  /**
+   * Whether AWS's `FARGATE` and `FARGATE_SPOT` capacity providers are associated with the cluster
+   * (where it is defined): Fargate services are refused without them.
+   * @default false
+   */
+  readonly fargateCapacityProviders?: boolean;
 }
 
 /** Every key of {@link EcsClusterAttributes}. */
@@ -351,6 +368,7 @@ export const ECS_CLUSTER_ATTRIBUTE_KEYS: readonly string[] = keysOf<EcsClusterAt
   instanceProfileArn: true,
   network: true,
   capacityProviderAssociation: true,
+  fargateCapacityProviders: true,
 });
 
 const INSTANCE_PROFILE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
@@ -365,6 +383,8 @@ export class ImportedEcsCluster extends EcsClusterBase {
   public readonly capacityProviderAssociation: ITerraformDependable | undefined;
   public readonly instanceTypes: readonly string[];
   public readonly allInstanceTypesKnown: boolean;
+  public readonly fargateCapacityProviders: boolean;
+  public readonly network: INetwork | undefined;
 
   protected readonly fail: Fail;
   private readonly attrs: EcsClusterAttributes;
@@ -380,6 +400,8 @@ export class ImportedEcsCluster extends EcsClusterBase {
     this.clusterArn = attrs.clusterArn;
     this.execLogGroupArn = attrs.execLogGroupArn;
     this.capacityProviderAssociation = attrs.capacityProviderAssociation;
+    this.fargateCapacityProviders = attrs.fargateCapacityProviders ?? false;
+    this.network = attrs.network;
     this.attrs = attrs;
     const types = attrs.instanceTypes ?? [];
     this.instanceTypes = [...new Set(types.filter((type) => !Token.isUnresolved(type)))];
@@ -539,6 +561,14 @@ export function checkEcsClusterAttributes(fail: Fail, attrs: EcsClusterAttribute
   }
   if (attrs.network !== undefined)
     checkConstruct(fail, "network", attrs.network, Network.isNetwork, "Network");
+  if (attrs.fargateCapacityProviders !== undefined && typeof attrs.fargateCapacityProviders !== "boolean") {
+    fail(
+      "fargateCapacityProviders",
+      attrs.fargateCapacityProviders,
+      "be true or false (a literal: it decides whether Fargate services are accepted)",
+      "e.g. true when the cluster's capacity providers include FARGATE",
+    );
+  }
   if (attrs.instanceTypes !== undefined) {
     if (!Array.isArray(attrs.instanceTypes)) {
       fail(

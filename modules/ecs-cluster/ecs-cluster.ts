@@ -29,7 +29,15 @@ import {
 import { ec2AssumeRolePolicy, instancePolicyStatements, PolicyStatementJson } from "./iam";
 import { policyDocument } from "../shared/iam";
 import { checkKnownKeys, Fail, failFor, keysOf } from "../shared/validation";
-import { DEFAULT_EGRESS_PORTS, EcsCapacityOptions, EcsClusterProps } from "./props";
+import {
+  ClusterCapacityProviderStrategyItem,
+  DEFAULT_EGRESS_PORTS,
+  EcsCapacityOptions,
+  EcsClusterProps,
+  ManagedInstancesCapacityOptions,
+} from "./props";
+import { ManagedInstancesCapacity, resolveManagedInstancesConfig } from "./managed-instances";
+import { resolveCapacityStrategy } from "../shared/capacity-strategy";
 import {
   checkPrivateSubnetEgress,
   ClusterConfig,
@@ -39,6 +47,9 @@ import {
 } from "./validation";
 
 export { DEFAULT_CAPACITY_ID } from "./cluster-ref";
+
+/** AWS's Fargate capacity providers, associated with a cluster by `fargateCapacityProviders`. */
+export const FARGATE_CAPACITY_PROVIDERS: readonly string[] = ["FARGATE", "FARGATE_SPOT"];
 
 /** A statement added to the instance role with {@link EcsCluster.grantToInstances}. */
 export interface InstanceGrant {
@@ -140,12 +151,18 @@ export class EcsCluster extends EcsClusterBase {
    */
   public readonly instanceTypes: readonly string[];
 
+  /** Whether AWS's `FARGATE` and `FARGATE_SPOT` providers are associated (`fargateCapacityProviders`). */
+  public readonly fargateCapacityProviders: boolean;
+  /** The network the cluster's instances are in (Fargate tasks default to its private subnets). */
+  public readonly network: INetwork;
+
   private readonly config: ClusterConfig;
-  private readonly network: INetwork;
   private readonly capacityContext: EcsCapacityContext;
   private readonly capacities: EcsCapacity[] = [];
   private readonly literalInstanceTypes: string[] = [];
   private readonly grants: PolicyStatementJson[] = [];
+  private readonly managedInstancesCapacities: ManagedInstancesCapacity[] = [];
+  private readonly partition: string;
   protected readonly fail: Fail;
 
   /** Validates every prop (throwing before any resource is created), then builds the cluster. */
@@ -168,8 +185,28 @@ export class EcsCluster extends EcsClusterBase {
       this.config.allowPrivateSubnetsWithoutNat,
     );
     this.network = props.network;
+    this.fargateCapacityProviders = props.fargateCapacityProviders ?? false;
+    if (typeof this.fargateCapacityProviders !== "boolean") {
+      this.fail(
+        "fargateCapacityProviders",
+        this.fargateCapacityProviders,
+        "be true or false (a literal: it decides whether Fargate services are accepted)",
+        "e.g. true for a cluster with Fargate services",
+      );
+    }
+
+    const defaultStrategy =
+      props.defaultCapacityProviderStrategy === undefined
+        ? undefined
+        : resolveCapacityStrategy(
+            this.fail,
+            "defaultCapacityProviderStrategy",
+            props.defaultCapacityProviderStrategy,
+            "leave it unset for the default capacity's provider",
+          );
 
     const partition = new DataAwsPartition(this, "partition").partition;
+    this.partition = partition;
     const region = new DataAwsRegion(this, "region").region;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
 
@@ -280,9 +317,136 @@ export class EcsCluster extends EcsClusterBase {
     // first, then the providers, then their groups, then the cluster.
     this.clusterCapacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.clusterName,
-      capacityProviders: Lazy.listValue({ produce: () => this.capacityProviderNames }),
-      defaultCapacityProviderStrategy: [{ capacityProvider: this.capacityProviderName, weight: 1, base: 0 }],
+      capacityProviders: Lazy.listValue({
+        produce: () => [
+          ...this.capacityProviderNames,
+          ...(this.fargateCapacityProviders ? FARGATE_CAPACITY_PROVIDERS : []),
+        ],
+      }),
+      defaultCapacityProviderStrategy:
+        defaultStrategy === undefined
+          ? [{ capacityProvider: this.capacityProviderName, weight: 1, base: 0 }]
+          : Lazy.anyValue({ produce: () => this.defaultStrategyBlocks(defaultStrategy) }),
     });
+  }
+
+  /**
+   * The default strategy as Terraform blocks, checked against the providers the cluster has once
+   * every capacity is added (at synth time): names given literally are matched to the capacities'
+   * names, which resolve to their references (so the association waits for them).
+   */
+  private defaultStrategyBlocks(strategy: readonly ClusterCapacityProviderStrategyItem[]): object[] {
+    const field = "defaultCapacityProviderStrategy";
+    const byName = new Map<string, string>();
+    for (const capacity of this.capacities) {
+      byName.set(capacity.config.capacityProviderName, capacity.capacityProviderName);
+      byName.set(capacity.capacityProviderName, capacity.capacityProviderName);
+    }
+    const managed = new Set<string>();
+    for (const capacity of this.managedInstancesCapacities) {
+      managed.add(capacity.config.capacityProviderName);
+      managed.add(capacity.capacityProviderName);
+    }
+    let kinds = 0;
+    let fargate = false;
+    let autoScaling = false;
+    const blocks = strategy.map((item) => {
+      const name = item.capacityProvider;
+      if (managed.has(name)) {
+        this.fail(
+          field,
+          name,
+          "not name a Managed Instances capacity: the cluster's aws_ecs_cluster_capacity_providers " +
+            "(which also holds its Auto Scaling group providers) would have to list it, and ECS " +
+            "refuses Managed Instances providers through PutClusterCapacityProviders " +
+            "(hashicorp/terraform-provider-aws#44783)",
+          "name it in the services' capacityProviderStrategy instead, and keep the default strategy on " +
+            "Auto Scaling group (or Fargate) providers",
+        );
+      }
+      let resolved = byName.get(name);
+      if (resolved !== undefined) {
+        autoScaling = true;
+      } else if (FARGATE_CAPACITY_PROVIDERS.includes(name) && this.fargateCapacityProviders) {
+        resolved = name;
+        fargate = true;
+      } else if (Token.isUnresolved(name)) {
+        resolved = name;
+      } else {
+        const known = [
+          ...this.capacities.map((capacity) => capacity.config.capacityProviderName),
+          ...(this.fargateCapacityProviders ? FARGATE_CAPACITY_PROVIDERS : []),
+        ];
+        this.fail(
+          field,
+          name,
+          `name a capacity provider of the cluster (${known.join(", ")})`,
+          FARGATE_CAPACITY_PROVIDERS.includes(name)
+            ? "set fargateCapacityProviders: true to associate FARGATE and FARGATE_SPOT"
+            : "use e.g. cluster.capacityProviderName, or add the capacity first",
+        );
+      }
+      return { capacity_provider: resolved, weight: item.weight, base: item.base };
+    });
+    kinds = (fargate ? 1 : 0) + (autoScaling ? 1 : 0);
+    if (kinds > 1) {
+      this.fail(
+        field,
+        strategy.map((item) => item.capacityProvider),
+        "not mix Auto Scaling group and Fargate capacity providers (ECS refuses such a strategy)",
+        "keep one kind in the default strategy; services can name the other in their own strategy",
+      );
+    }
+    return blocks;
+  }
+
+  /**
+   * Adds an ECS Managed Instances capacity provider: ECS itself launches, patches and terminates
+   * instances meeting the requirements, in the network's private subnets (by default) with the
+   * cluster's instance security group (by default). It gets its own infrastructure role and
+   * instance role and profile (see the README's IAM section). It is associated with the cluster by
+   * its `cluster` argument, after the cluster's capacity provider association, and is not in the
+   * cluster's default strategy (hashicorp/terraform-provider-aws#44783): services name it in their
+   * `capacityProviderStrategy`. Options are validated first; errors read
+   * `EcsCluster '<id>' capacity '<capacity id>': …`.
+   */
+  public addManagedInstancesCapacity(
+    id: string,
+    options: ManagedInstancesCapacityOptions,
+  ): ManagedInstancesCapacity {
+    const fail = failFor(`EcsCluster '${this.node.id}' capacity '${id}'`);
+    const config = resolveManagedInstancesConfig(
+      fail,
+      id,
+      this.config.clusterName,
+      { subnetIds: this.network.privateSubnetIds, securityGroupId: this.securityGroupId },
+      options,
+    );
+    const name = config.capacityProviderName;
+    const taken = [
+      ...this.capacities.map((capacity) => capacity.config.capacityProviderName),
+      ...this.managedInstancesCapacities.map((capacity) => capacity.config.capacityProviderName),
+    ];
+    if (!Token.isUnresolved(name) && taken.includes(name)) {
+      fail("capacityProviderName", name, "be unique among the cluster's capacity providers", "rename it");
+    }
+    const capacity = new ManagedInstancesCapacity(this, id, {
+      config,
+      context: {
+        clusterName: this.clusterName,
+        literalClusterName: this.config.clusterName,
+        partition: this.partition,
+        tags: this.config.tags,
+        dependsOn: [this.clusterCapacityProviders],
+      },
+    });
+    this.managedInstancesCapacities.push(capacity);
+    return capacity;
+  }
+
+  /** The Managed Instances capacities added with {@link addManagedInstancesCapacity}. */
+  public get managedInstances(): readonly ManagedInstancesCapacity[] {
+    return [...this.managedInstancesCapacities];
   }
 
   /** The name as given (`clusterName` or the construct id), undefined for a token. */

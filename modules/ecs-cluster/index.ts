@@ -3,8 +3,15 @@
  * a least-privilege instance role and a closed instance security group. See README.md.
  * @module
  */
-export { EcsCluster } from "./ecs-cluster";
+export { EcsCluster, FARGATE_CAPACITY_PROVIDERS } from "./ecs-cluster";
 export type { InstanceGrant } from "./ecs-cluster";
+export {
+  MANAGED_INSTANCES_INFRASTRUCTURE_POLICY,
+  MANAGED_INSTANCES_INSTANCE_POLICY,
+  MANAGED_INSTANCES_ROLE_PREFIX,
+  ManagedInstancesCapacity,
+} from "./managed-instances";
+export type { ManagedInstancesConfig, ManagedInstancesContext } from "./managed-instances";
 export { ClusterInstancesBase, DEFAULT_CAPACITY_ID, EcsClusterBase } from "./cluster-ref";
 export type {
   ClusterInstancesAttributes,
@@ -26,6 +33,7 @@ export {
   DEFAULT_INSTANCE_REFRESH_MIN_HEALTHY_PERCENTAGE,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_INSTANCE_WARMUP_PERIOD_SECONDS,
+  DEFAULT_MANAGED_INSTANCES_MONITORING,
   DEFAULT_MAX_SIZE,
   DEFAULT_MAXIMUM_SCALING_STEP_SIZE,
   DEFAULT_MIN_SIZE,
@@ -36,8 +44,10 @@ export {
   LOG_RETENTION_DAYS_ALLOWED,
 } from "./props";
 export type {
+  ClusterCapacityProviderStrategyItem,
   ContainerInsights,
   EcsCapacityOptions,
+  ManagedInstancesCapacityOptions,
   EcsClusterProps,
   PortSpec,
   SecurityGroupPeer,

@@ -334,6 +334,26 @@ export interface EcsClusterProps extends EcsCapacityOptions {
   readonly enableSessionManager?: boolean;
 
   /**
+   * Associate AWS's `FARGATE` and `FARGATE_SPOT` capacity providers with the cluster (beside its
+   * EC2 capacity providers; the default strategy stays the EC2 one), so that services with
+   * `compute: { type: "fargate" }` can name them in their capacity provider strategy.
+   * @default false
+   */
+  readonly fargateCapacityProviders?: boolean;
+
+  /**
+   * The cluster's default capacity provider strategy (services without a strategy of their own
+   * use it). Each name must be a capacity provider of this cluster: the default capacity's, one of
+   * {@link EcsCluster.addAutoScalingGroupCapacity}, or `FARGATE`/`FARGATE_SPOT` when
+   * `fargateCapacityProviders` is on; Auto Scaling group and Fargate providers do not mix in one
+   * strategy. A Managed Instances capacity is refused (hashicorp/terraform-provider-aws#44783:
+   * the association API cannot take it). Weight 0 to 1000 (default 1), base 0 to 100000 (default
+   * 0) on one entry at most, at least one weight above 0, each provider once.
+   * @default - the default capacity's provider, weight 1, base 0
+   */
+  readonly defaultCapacityProviderStrategy?: ClusterCapacityProviderStrategyItem[];
+
+  /**
    * Tags added to every taggable resource (and propagated to the instances), next to `Name`.
    * `Name` and `AmazonECSManaged` are rejected: the module sets them.
    * @default - none
@@ -349,3 +369,70 @@ export interface SecurityGroupPeer {
 
 /** One TCP port, or an inclusive range. */
 export type PortSpec = number | { readonly from: number; readonly to: number };
+
+/** One entry of the cluster's default capacity provider strategy. */
+export interface ClusterCapacityProviderStrategyItem {
+  /** Name of a capacity provider of the cluster (e.g. `cluster.capacityProviderName`, `"FARGATE"`). */
+  readonly capacityProvider: string;
+  /**
+   * Relative share of tasks (0 to 1000).
+   * @default 1
+   */
+  readonly weight?: number;
+  /**
+   * Tasks placed on this provider before weights apply (0 to 100000; only one entry may set it).
+   * @default 0
+   */
+  readonly base?: number;
+}
+
+/** Default `monitoring` of a Managed Instances capacity. */
+export const DEFAULT_MANAGED_INSTANCES_MONITORING = "BASIC";
+
+/** Options of {@link EcsCluster.addManagedInstancesCapacity}: an ECS Managed Instances capacity provider. */
+export interface ManagedInstancesCapacityOptions {
+  /**
+   * Name of the capacity provider.
+   * @default - `<clusterName>-<capacity id>`
+   */
+  readonly capacityProviderName?: string;
+  /** vCPUs per instance: `min` 1 or more, `max` (optional) at least `min`. */
+  readonly vcpuCount: { readonly min: number; readonly max?: number };
+  /** Memory per instance in MiB: `min` 1 or more, `max` (optional) at least `min`. */
+  readonly memoryMib: { readonly min: number; readonly max?: number };
+  /**
+   * Instance types ECS may choose from (e.g. `["m7g.*", "c7g.large"]`, at most 400).
+   * @default - any type meeting the vCPU and memory requirements
+   */
+  readonly allowedInstanceTypes?: string[];
+  /**
+   * Subnets the instances are launched in.
+   * @default - the network's private subnets
+   */
+  readonly subnetIds?: string[];
+  /**
+   * Security groups of the instances (1 to 5).
+   * @default - the cluster's instance security group
+   */
+  readonly securityGroupIds?: string[];
+  /**
+   * Root volume size in GiB (1 to 16384).
+   * @default - ECS's default
+   */
+  readonly storageSizeGib?: number;
+  /**
+   * `BASIC` (5-minute) or `DETAILED` (1-minute) CloudWatch monitoring of the instances.
+   * @default "BASIC"
+   */
+  readonly monitoring?: "BASIC" | "DETAILED";
+  /**
+   * Propagate the capacity provider's tags to the instances it launches.
+   * @default true
+   */
+  readonly propagateTags?: boolean;
+  /**
+   * Seconds an idle or underused instance is kept before ECS optimizes it away (0 to 3600).
+   * @default - ECS's default (300)
+   */
+  readonly scaleInAfterSeconds?: number;
+}

@@ -40,8 +40,11 @@ const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
 const SSM_PARAMETER_NAME_PATTERN = /^[A-Za-z0-9_./-]{1,2048}$/;
 /** Log group ARNs (the shared pattern). */
 export const LOG_GROUP_ARN_PATTERN = AWS_ARN_PATTERNS.logGroup;
-const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_./\\-]{1,128}$/;
-const ATTRIBUTE_VALUE_PATTERN = /^[A-Za-z0-9_.@/\\:-]([A-Za-z0-9_.@/\\: -]{0,126}[A-Za-z0-9_.@/\\:-])?$/;
+/** Names of ECS custom attributes (of container instances, and of placement expressions on them). */
+export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_./\\-]{1,128}$/;
+/** Values of ECS custom attributes. */
+export const ATTRIBUTE_VALUE_PATTERN =
+  /^[A-Za-z0-9_.@/\\:-]([A-Za-z0-9_.@/\\: -]{0,126}[A-Za-z0-9_.@/\\:-])?$/;
 /** Custom attributes ECS allows on one container instance. */
 export const MAX_INSTANCE_ATTRIBUTES = 10;
 const RULE_DESCRIPTION_PATTERN = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
@@ -96,6 +99,8 @@ export const CLUSTER_PROP_KEYS: readonly string[] = [
     ecrRepositoryArns: true,
     logGroupArns: true,
     enableSessionManager: true,
+    fargateCapacityProviders: true,
+    defaultCapacityProviderStrategy: true,
     tags: true,
   }),
   ...CAPACITY_OPTION_KEYS,

@@ -13,6 +13,7 @@ import {
   PlacementStrategy,
 } from "./props";
 import { checkInteger, Fail, literal } from "./validation";
+import { resolveCapacityStrategy } from "../shared/capacity-strategy";
 
 /** Validated auto scaling. */
 export interface AutoScalingConfig {
@@ -156,39 +157,12 @@ export function resolveCapacityProviderStrategy(
   fail: Fail,
   items: readonly CapacityProviderStrategyItem[],
 ): CapacityProviderStrategyItem[] {
-  if (items.length < 1 || items.length > 20) {
-    fail(
-      "capacityProviderStrategy",
-      items,
-      "have 1 to 20 entries",
-      "leave it unset for the cluster's default",
-    );
-  }
-  const names = new Set<string>();
-  let withBase = 0;
-  let anyWeight = false;
-  const resolved = items.map((item) => {
-    const weight = item.weight ?? 1;
-    const base = item.base ?? 0;
-    checkInteger(fail, "capacityProviderStrategy.weight", weight, 0, 1000, "e.g. 1");
-    checkInteger(fail, "capacityProviderStrategy.base", base, 0, 100_000, "e.g. 0");
-    if (names.has(item.capacityProvider)) {
-      fail(
-        "capacityProviderStrategy",
-        item.capacityProvider,
-        "name each capacity provider once",
-        "merge the entries",
-      );
-    }
-    names.add(item.capacityProvider);
-    if (!literal(base) || base > 0) withBase++;
-    if (!literal(weight) || weight > 0) anyWeight = true;
-    return { capacityProvider: item.capacityProvider, weight, base };
-  });
-  if (withBase > 1) fail("capacityProviderStrategy", items, "set base on one entry at most", "keep one base");
-  if (!anyWeight)
-    fail("capacityProviderStrategy", items, "give at least one entry a weight above 0", "e.g. weight: 1");
-  return resolved;
+  return resolveCapacityStrategy(
+    fail,
+    "capacityProviderStrategy",
+    items,
+    "leave it unset for the cluster's default",
+  );
 }
 
 /** Validates placement strategies: the field each type needs, at most 5. */

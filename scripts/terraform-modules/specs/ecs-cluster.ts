@@ -142,6 +142,19 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
         "Decides at synth time whether the instance role has the Session Manager statement; the module " +
         "always has it (the construct's default).",
     },
+    defaultCapacityProviderStrategy: {
+      as: "fixed",
+      reason:
+        "Its names are checked at synth time against the capacities the construct adds; the generated " +
+        "module has only its own capacity, so the default strategy stays that capacity's provider " +
+        "(the construct's default).",
+    },
+    fargateCapacityProviders: {
+      as: "fixed",
+      reason:
+        "Decides at synth time whether Fargate services are accepted; the generated ecs-service module " +
+        "runs on EC2 only, so the module leaves FARGATE out (the construct's default).",
+    },
     tags: {
       as: "fixed",
       reason:
@@ -463,6 +476,8 @@ export const ecsClusterSpec: ModuleSpec<EcsClusterProps, EcsCluster> = {
       "It lists literal instance types only, and this module's instance_type is a variable (always empty here).",
     allInstanceTypesKnown:
       "Whether instanceTypes lists every capacity's type, for the services' task-size check: never here (instance_type is a variable).",
+    fargateCapacityProviders:
+      "Whether FARGATE and FARGATE_SPOT are associated: never here (fargateCapacityProviders is fixed to false, see its input row).",
   },
   outputDescriptions: {
     clusterName: "Name of the ECS cluster.",
