@@ -124,6 +124,10 @@ export class AppStack extends TerraformStack {
           minSize: sizes.minSize,
           maxSize: sizes.maxSize,
           desiredCapacity: sizes.desiredCapacity,
+          // Fargate services name FARGATE (or FARGATE_SPOT) in their strategy: the cluster lists them.
+          ...(config.services.some((s) => s.compute?.type === "fargate")
+            ? { fargateCapacityProviders: true }
+            : {}),
           ...(config.capacity.allowPrivateSubnetsWithoutNat
             ? { allowPrivateSubnetsWithoutNat: config.capacity.allowPrivateSubnetsWithoutNat }
             : {}),
@@ -284,6 +288,17 @@ export class AppStack extends TerraformStack {
         : {}),
       ...(s.imageOwner ? { imageOwner: s.imageOwner } : {}),
       ...(s.forceNewDeployment !== undefined ? { forceNewDeployment: s.forceNewDeployment } : {}),
+      ...(s.compute
+        ? {
+            compute:
+              s.compute.type === "external"
+                ? { ...s.compute, placementAttributes: { ...s.compute.placementAttributes } }
+                : { ...s.compute },
+          }
+        : {}),
+      ...(s.capacityProviderStrategy
+        ? { capacityProviderStrategy: s.capacityProviderStrategy.map((item) => ({ ...item })) }
+        : {}),
     });
   }
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { NAT_GATEWAY_MODES } from "../modules/network/props";
 import { DEPLOYMENT_STRATEGIES } from "../modules/load-balanced-service/deployment-config";
 import { DEPLOYMENT_LIFECYCLE_STAGES } from "../modules/load-balanced-service/props";
+import { EXTERNAL_NETWORK_MODES } from "../modules/load-balanced-service/compute-config";
 import { unknownKeyFix } from "../modules/shared/validation";
 import { environmentFail } from "./config-paths";
 import type { EnvironmentConfig, StaticIpAddresses } from "./config-types";
@@ -100,6 +101,21 @@ const deploymentSchema = z.strictObject({
     .optional(),
 });
 
+const computeSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ec2") }),
+  z.strictObject({
+    type: z.literal("fargate"),
+    assignPublicIp: z.boolean().optional(),
+    spot: z.boolean().optional(),
+    platformVersion: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("external"),
+    placementAttributes: z.record(z.string(), z.string()),
+    networkMode: z.enum(EXTERNAL_NETWORK_MODES).optional(),
+  }),
+]);
+
 const serviceSchema = z.strictObject({
   serviceName: z.string(),
   rulePriority: z.int(),
@@ -134,6 +150,16 @@ const serviceSchema = z.strictObject({
     .optional(),
   imageOwner: z.enum(["terraform", "ci"]).optional(),
   forceNewDeployment: z.boolean().optional(),
+  compute: computeSchema.optional(),
+  capacityProviderStrategy: z
+    .array(
+      z.strictObject({
+        capacityProvider: z.string(),
+        weight: z.int().optional(),
+        base: z.int().optional(),
+      }),
+    )
+    .optional(),
 });
 
 const staticIpSchema = z.strictObject({

@@ -2,7 +2,11 @@ import type { NatGateways } from "../modules/network";
 import type {
   ContainerHealthCheck,
   DeploymentAlarmsOptions,
+  CapacityProviderStrategyItem,
   DeploymentOptions,
+  Ec2Compute,
+  ExternalCompute,
+  FargateCompute,
 } from "../modules/load-balanced-service";
 
 /**
@@ -173,6 +177,13 @@ export interface ServiceAutoScalingConfig {
   readonly targetRequestsPerTarget?: number;
 }
 
+/**
+ * Where a service's tasks run: the module's {@link ServiceCompute} types, Fargate without
+ * `subnetIds` (an environment's Fargate tasks are in its network's private subnets). `external`
+ * is accepted by the shape and refused by the module (a load-balanced service cannot run there).
+ */
+export type ServiceComputeConfig = Ec2Compute | Omit<FargateCompute, "subnetIds"> | ExternalCompute;
+
 /** One service on the shared load balancer. */
 export interface ServiceConfig {
   /** ECS service name: 1 to 24 lower-case letters, digits or hyphens, starting with a letter; unique. */
@@ -247,6 +258,21 @@ export interface ServiceConfig {
    * @default false
    */
   readonly forceNewDeployment?: boolean;
+  /**
+   * Where the tasks run, as the LoadBalancedService prop of that name: the cluster's EC2 instances,
+   * or `{ type: "fargate" }` (awsvpc in the network's private subnets, the service's own security
+   * group open to the load balancer only; `cpuUnits` and `memoryLimitMiB` are then the task's size,
+   * a combination Fargate runs), with `spot`, `assignPublicIp` or `platformVersion`. The cluster
+   * gets the FARGATE and FARGATE_SPOT providers when a service runs on Fargate.
+   * @default - `{ type: "ec2" }`
+   */
+  readonly compute?: ServiceComputeConfig;
+  /**
+   * Capacity provider strategy, as the LoadBalancedService prop: e.g. on Fargate
+   * `[{ capacityProvider: "FARGATE", base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }]`.
+   * @default - the cluster's EC2 provider; FARGATE (FARGATE_SPOT with `spot`) on Fargate
+   */
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
 }
 
 /** How many static public IPs an environment has. */

@@ -10,6 +10,7 @@ export interface ContainerDefinitionJson {
   readonly memoryReservation: number;
   readonly portMappings?: { containerPort: number; hostPort: number; protocol: "tcp" }[];
   readonly environment?: { name: string; value: string }[];
+  readonly dockerLabels?: Record<string, string>;
   readonly secrets?: { name: string; valueFrom: string }[];
   readonly entryPoint?: string[];
   readonly command?: string[];
@@ -38,6 +39,12 @@ export interface ContainerDefinitionInputs {
    * @default - no port mapping (a worker)
    */
   readonly containerPort?: number;
+  /**
+   * The task's own network interface (awsvpc, Fargate): the port is published on itself
+   * (`hostPort` = `containerPort`), as awsvpc requires.
+   * @default false - a dynamic host port (bridge mode)
+   */
+  readonly awsvpc?: boolean;
 }
 
 /** The service's single container, as a definition ECS accepts. */
@@ -52,6 +59,7 @@ export function renderContainerDefinition(
     .sort((a, b) => a.name.localeCompare(b.name))
     .map(({ name, valueFrom }) => ({ name, valueFrom }));
   const check = config.containerHealthCheck;
+  const labels = Object.keys(config.dockerLabels).sort();
   return {
     name: config.containerName,
     image: inputs.image,
@@ -63,9 +71,19 @@ export function renderContainerDefinition(
       ? {}
       : {
           // Host port 0: Docker picks a free port per task, so several tasks share an instance.
-          portMappings: [{ containerPort: inputs.containerPort, hostPort: 0, protocol: "tcp" as const }],
+          // awsvpc: the task has its own address, and ECS wants the container port itself.
+          portMappings: [
+            {
+              containerPort: inputs.containerPort,
+              hostPort: inputs.awsvpc ? inputs.containerPort : 0,
+              protocol: "tcp" as const,
+            },
+          ],
         }),
     ...(environment.length > 0 ? { environment } : {}),
+    ...(labels.length > 0
+      ? { dockerLabels: Object.fromEntries(labels.map((key) => [key, config.dockerLabels[key]!])) }
+      : {}),
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(config.entryPoint ? { entryPoint: config.entryPoint } : {}),
     ...(config.command ? { command: config.command } : {}),

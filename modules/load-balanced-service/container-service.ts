@@ -6,6 +6,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { GrantCondition } from "./iam";
 import { Workload } from "./workload";
 
@@ -36,6 +37,17 @@ export abstract class ContainerService extends Construct {
   /** ARN (with revision) of {@link taskDefinition}. */
   public get taskDefinitionArn(): string {
     return this.workload.taskDefinition.arn;
+  }
+  /**
+   * The tasks' own security group with `compute` type `fargate` (egress on 443; a
+   * LoadBalancedService's load balancer has ingress on the container port); undefined otherwise.
+   */
+  public get securityGroup(): SecurityGroup | undefined {
+    return this.workload.securityGroup;
+  }
+  /** Id of {@link securityGroup}, with `compute` type `fargate`. */
+  public get securityGroupId(): string | undefined {
+    return this.workload.securityGroup?.id;
   }
   /** The image the container runs. */
   public get image(): string {

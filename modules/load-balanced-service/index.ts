@@ -13,6 +13,13 @@ export { DEPLOYMENT_STRATEGIES } from "./deployment-config";
 export { WorkerService } from "./worker-service";
 export { ContainerService } from "./container-service";
 export {
+  attributePlacementExpression,
+  COMPUTE_TYPES,
+  EXTERNAL_NETWORK_MODES,
+  FARGATE_TASK_EGRESS_PORTS,
+  FARGATE_TASK_SIZES,
+} from "./compute-config";
+export {
   CANARY_PERCENT_RANGE,
   DEFAULT_ACCESS_LOGS_RETENTION_DAYS,
   DEFAULT_BAKE_TIME_MINUTES,
@@ -32,6 +39,7 @@ export {
   DEFAULT_DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
   DEFAULT_DEREGISTRATION_DELAY_SECONDS,
   DEFAULT_DESIRED_COUNT,
+  DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES,
   DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
   DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
   DEFAULT_HEALTH_CHECK_PATH,
@@ -67,11 +75,16 @@ export type {
   DeploymentLifecycleStage,
   DeploymentOptions,
   DeploymentStrategyType,
+  Ec2Compute,
+  ExternalCompute,
+  ExternalNetworkMode,
+  FargateCompute,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,
   PlacementConstraint,
   PlacementStrategy,
+  ServiceCompute,
   TestListenerOptions,
   WorkerServiceProps,
 } from "./props";

@@ -8,11 +8,15 @@ import type {
   DeploymentAlarmsOptions,
   DeploymentLifecycleHook,
   DeploymentOptions,
+  Ec2Compute,
+  ExternalCompute,
+  FargateCompute,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,
   PlacementConstraint,
   PlacementStrategy,
+  ServiceCompute,
   TestListenerOptions,
   WorkerServiceProps,
 } from "./props";
@@ -54,6 +58,7 @@ const CONTAINER_SERVICE_PROPS = {
   memoryReservationMiB: true,
   memoryLimitMiB: true,
   environment: true,
+  dockerLabels: true,
   secrets: true,
   secretsKmsKeyArns: true,
   entryPoint: true,
@@ -71,6 +76,7 @@ const CONTAINER_SERVICE_PROPS = {
   deploymentAlarms: true,
   imageOwner: true,
   forceNewDeployment: true,
+  compute: true,
   capacityProviderStrategy: true,
   placementStrategies: true,
   placementConstraints: true,
@@ -192,3 +198,16 @@ export const DEPLOYMENT_ALARMS_OPTIONS_KEYS = keysOf<DeploymentAlarmsOptions>()(
   targetErrorsThreshold: true,
   rollback: true,
 });
+
+/** Keys of each {@link ServiceCompute} type. */
+export const COMPUTE_KEYS: Readonly<Record<ServiceCompute["type"], readonly string[]>> = {
+  ec2: keysOf<Ec2Compute>()({ type: true }),
+  fargate: keysOf<FargateCompute>()({
+    type: true,
+    subnetIds: true,
+    assignPublicIp: true,
+    spot: true,
+    platformVersion: true,
+  }),
+  external: keysOf<ExternalCompute>()({ type: true, placementAttributes: true, networkMode: true }),
+};

@@ -9,6 +9,7 @@ import {
   LbListenerRuleCondition,
 } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { policyDocument } from "../shared/iam";
 import { ShiftingDeploymentConfig } from "./deployment-config";
 import { deploymentRoleStatements, ecsInfrastructureAssumeRolePolicy } from "./iam";
@@ -197,13 +198,16 @@ export class LoadBalancedService extends ContainerService {
     this.loadBalancer = lb;
     this.containerName = config.containerName;
     this.containerPort = routing.containerPort;
-    lb.allowTrafficTo(props.cluster);
+    const fargate = config.compute.kind === "fargate";
+    // Fargate tasks are reached on their own addresses, through the service's security group.
+    if (!fargate) lb.allowTrafficTo(props.cluster);
 
     const targetGroup = (tgId: string, name: string | undefined, nameTag: string): LbTargetGroup =>
       new LbTargetGroup(this, tgId, {
         name,
-        // Bridge mode: ECS registers each task's instance with its dynamic host port.
-        targetType: "instance",
+        // Bridge mode: ECS registers each task's instance with its dynamic host port; awsvpc
+        // (Fargate): each task's own address.
+        targetType: fargate ? "ip" : "instance",
         port: routing.containerPort,
         protocol: "HTTP",
         protocolVersion: "HTTP1",
@@ -329,6 +333,7 @@ export class LoadBalancedService extends ContainerService {
         : undefined;
 
     this.workload = createWorkload(this, props.cluster, config, fail, {
+      vpcId: lb.vpcId,
       targetGroupArn: this.targetGroupArn,
       containerPort: routing.containerPort,
       healthCheckGracePeriodSeconds: routing.healthCheckGracePeriodSeconds,
@@ -350,5 +355,19 @@ export class LoadBalancedService extends ContainerService {
             }
           : undefined,
     });
+    const tasks = this.workload.securityGroup;
+    if (tasks) {
+      // Only the load balancer reaches the tasks, on the container port (health checks included).
+      new VpcSecurityGroupIngressRule(this, "tasks-ingress", {
+        securityGroupId: tasks.id,
+        description: `From load balancer ${lb.node.id} on ${routing.containerPort}`,
+        referencedSecurityGroupId: lb.securityGroupId,
+        ipProtocol: "tcp",
+        fromPort: routing.containerPort,
+        toPort: routing.containerPort,
+        tags: withTags(config.tags, { Name: `${config.serviceName}-tasks-ingress` }),
+      });
+      lb.allowTrafficToTasks(this, { securityGroupId: tasks.id }, routing.containerPort);
+    }
   }
 }

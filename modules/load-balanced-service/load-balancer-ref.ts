@@ -2,7 +2,7 @@ import { Fn, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { IClusterInstances } from "../ecs-cluster";
+import type { IClusterInstances, SecurityGroupPeer } from "../ecs-cluster";
 import {
   checkAwsId,
   checkKnownKeys,
@@ -104,6 +104,12 @@ export interface ILoadBalancer extends IConstruct {
    */
   allowTrafficTo(cluster: IClusterInstances): void;
   /**
+   * Lets the load balancer reach the tasks of a Fargate service (awsvpc: their own security group,
+   * `tasks`) on `port`: egress from this one to theirs, unless it allows all outbound traffic (the
+   * service adds the ingress on its own group). Idempotent per service and port.
+   */
+  allowTrafficToTasks(service: IConstruct, tasks: SecurityGroupPeer, port: number): void;
+  /**
    * ARN of the test listener on `port` (blue/green, canary and linear test traffic), created on
    * first use with a JSON 404 default; every service naming the same port shares it.
    */
@@ -150,6 +156,7 @@ export abstract class LoadBalancerBase extends Construct implements ILoadBalance
   protected abstract readonly managesClusterRules: boolean;
   private readonly rules: RuleReservation[] = [];
   private readonly clustersAllowed = new Set<string>();
+  private readonly tasksAllowed = new Set<string>();
   private readonly testListeners = new Map<number, string>();
 
   protected constructor(scope: Construct, id: string) {
@@ -217,6 +224,23 @@ export abstract class LoadBalancerBase extends Construct implements ILoadBalance
       fromPort: range.from,
       toPort: range.to,
       tags: this.tagsFor(`egress-${cluster.node.id}`),
+    });
+  }
+
+  /** See the interface's `allowTrafficToTasks`. */
+  public allowTrafficToTasks(service: IConstruct, tasks: SecurityGroupPeer, port: number): void {
+    const key = `${service.node.path}:${port}`;
+    if (!this.addsEgressRules || this.tasksAllowed.has(key)) return;
+    this.tasksAllowed.add(key);
+    const slug = service.node.path.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+    new VpcSecurityGroupEgressRule(this, `egress-to-tasks-${slug}-${port}`, {
+      securityGroupId: this.securityGroupId,
+      description: `To the Fargate tasks of ${service.node.id} on ${port}`,
+      referencedSecurityGroupId: tasks.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      tags: this.tagsFor(`egress-${service.node.id}`),
     });
   }
 

@@ -104,6 +104,14 @@ export const DEPLOYMENT_LIFECYCLE_STAGES = [
   "POST_PRODUCTION_TRAFFIC_SHIFT",
 ] as const;
 
+/**
+ * Default placement of a service on external (ECS Anywhere) instances: one task per instance first
+ * (they have no availability zone attribute to spread over).
+ */
+export const DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = [
+  { type: "spread", field: "instanceId" },
+];
+
 /** Default placement: spread over AZs first, then pack by memory on the fewest instances. */
 export const DEFAULT_PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = [
   { type: "spread", field: "attribute:ecs.availability-zone" },
@@ -329,6 +337,72 @@ export type PlacementConstraint =
   /** Each task on a different instance. */
   | { readonly type: "distinctInstance" };
 
+/** Tasks on the cluster's EC2 instances (bridge network mode, dynamic host ports): the default. */
+export interface Ec2Compute {
+  /** `ec2`. */
+  readonly type: "ec2";
+}
+
+/**
+ * Tasks on AWS Fargate (`requires_compatibilities = ["FARGATE"]`, awsvpc network mode): each task
+ * gets its own network interface in `subnetIds` and the service's own security group (ingress from
+ * the load balancer on the container port only, egress on 443). `cpuUnits` and `memoryLimitMiB` are
+ * then the task's size and must be a combination Fargate runs (`FARGATE_TASK_SIZES`). The cluster
+ * needs `fargateCapacityProviders`.
+ */
+export interface FargateCompute {
+  /** `fargate`. */
+  readonly type: "fargate";
+  /**
+   * Subnets of the tasks' network interfaces (1 to 16).
+   * @default - the private subnets of the cluster's network
+   */
+  readonly subnetIds?: string[];
+  /**
+   * Give each task a public IP (only for public subnets without NAT).
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+  /**
+   * Run every task on `FARGATE_SPOT` instead of `FARGATE` (AWS may stop them with two minutes'
+   * notice). For a mix, leave it unset and give `capacityProviderStrategy` entries for both.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * Fargate platform version, e.g. `1.4.0`.
+   * @default - LATEST (AWS's default)
+   */
+  readonly platformVersion?: string;
+}
+
+/** The network mode of a task on external instances (ECS Anywhere supports no awsvpc). */
+export type ExternalNetworkMode = "bridge" | "host";
+
+/**
+ * Tasks on external (ECS Anywhere) instances registered with the cluster: launch type `EXTERNAL`
+ * (no capacity provider), placed by a memberOf constraint on the instances' custom attributes.
+ * A {@link WorkerService} only: a load balancer's target groups cannot reach instances outside the
+ * VPC.
+ */
+export interface ExternalCompute {
+  /** `external`. */
+  readonly type: "external";
+  /**
+   * Custom attributes the tasks' instances have (1 to 10), e.g. `{ role: "edge" }`: the service gets
+   * the constraint `attribute:role == edge and …`. Names and values as `instanceAttributes`.
+   */
+  readonly placementAttributes: Readonly<Record<string, string>>;
+  /**
+   * `bridge` (Docker's network) or `host` (the instance's, e.g. for a proxy binding its ports).
+   * @default "bridge"
+   */
+  readonly networkMode?: ExternalNetworkMode;
+}
+
+/** Where a service's tasks run: see {@link Ec2Compute}, {@link FargateCompute}, {@link ExternalCompute}. */
+export type ServiceCompute = Ec2Compute | FargateCompute | ExternalCompute;
+
 /** Service auto scaling shared by every service kind. */
 export interface AutoScalingOptions {
   /** Fewest tasks (an integer ≥ 0). */
@@ -471,6 +545,13 @@ export interface ContainerServiceProps {
   readonly environment?: Readonly<Record<string, string>>;
 
   /**
+   * Docker labels of the container, e.g. the `traefik.http.routers.<name>.rule` labels a Traefik
+   * edge routes by. Keys: letters, digits and `._/-`, starting with a letter or digit.
+   * @default - none
+   */
+  readonly dockerLabels?: Readonly<Record<string, string>>;
+
+  /**
    * Environment variables filled from secrets at task start, by ARN: SSM parameters
    * (`arn:aws:ssm:…:parameter/…`) or Secrets Manager secrets (`arn:aws:secretsmanager:…:secret:…`,
    * optionally with `:<json-key>:<version-stage>:<version-id>`). The execution role may read exactly
@@ -589,22 +670,34 @@ export interface ContainerServiceProps {
   readonly forceNewDeployment?: boolean;
 
   /**
+   * Where the tasks run: the cluster's EC2 instances, AWS Fargate, or external (ECS Anywhere)
+   * instances (a {@link WorkerService} only). See {@link ServiceCompute}.
+   * @default - `{ type: "ec2" }`
+   */
+  readonly compute?: ServiceCompute;
+
+  /**
    * Capacity provider strategy of the service (1 to 20 entries): each provider once, at least one
-   * with a weight above 0, at most one with a base.
-   * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy)
+   * with a weight above 0, at most one with a base. With `compute` type `fargate` it names
+   * `FARGATE` and/or `FARGATE_SPOT` only (e.g. base 1 on FARGATE, weight 3 on FARGATE_SPOT); EC2
+   * services name the cluster's EC2 providers; `external` takes none.
+   * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy);
+   * `FARGATE` (or `FARGATE_SPOT` with `spot`), weight 1, with compute type fargate
    */
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
 
   /**
-   * Placement strategies, in order (at most 5).
-   * @default DEFAULT_PLACEMENT_STRATEGIES (spread over AZs, then binpack memory)
+   * Placement strategies, in order (at most 5); none on Fargate (it places tasks itself).
+   * @default DEFAULT_PLACEMENT_STRATEGIES (spread over AZs, then binpack memory); on external
+   * instances DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES (spread over instances); none on Fargate
    */
   readonly placementStrategies?: PlacementStrategy[];
 
   /**
    * Placement constraints (at most 10): `{ type: "memberOf", expression: "attribute:role == edge" }`
    * for instances with that custom attribute (see `EcsCapacityOptions.instanceAttributes`), or
-   * `{ type: "distinctInstance" }` for one task per instance.
+   * `{ type: "distinctInstance" }` for one task per instance. None on Fargate; on external instances
+   * they come beside the one of `compute.placementAttributes`.
    * @default - none
    */
   readonly placementConstraints?: PlacementConstraint[];
@@ -804,7 +897,8 @@ export interface LoadBalancedServiceProps extends ContainerServiceProps {
   readonly hostHeaders?: string[];
 
   /**
-   * Port the container listens on (1 to 65535); Docker maps it to a dynamic host port.
+   * Port the container listens on (1 to 65535); on EC2 Docker maps it to a dynamic host port, on
+   * Fargate the load balancer reaches the task's own address on it (an `ip` target group).
    * @default DEFAULT_CONTAINER_PORT (8080)
    */
   readonly containerPort?: number;

@@ -6,6 +6,7 @@ import {
   ContainerVolume,
   DEFAULT_CONTAINER_NAME,
   DEFAULT_CPU_UNITS,
+  DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES,
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_MAX_IMAGE_COUNT,
   DEFAULT_MEMORY_LIMIT_MIB,
@@ -27,6 +28,12 @@ import {
   resolveDeploymentConfig,
 } from "./deployment-config";
 import { imageReferenceProblem } from "./image-reference";
+import {
+  checkFargateTaskSize,
+  checkStrategyFitsCompute,
+  ComputeConfig,
+  resolveComputeConfig,
+} from "./compute-config";
 import {
   CAPACITY_PROVIDER_STRATEGY_ITEM_KEYS,
   CONTAINER_HEALTH_CHECK_KEYS,
@@ -75,6 +82,8 @@ export const ECR_REPOSITORY_ARN_PATTERN = AWS_ARN_PATTERNS.ecrRepository;
 const REPOSITORY_COMPONENT_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ABSOLUTE_PATH_PATTERN = /^\/[^\s]*$/;
 const VOLUME_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+/** Docker label keys this module accepts. */
+export const DOCKER_LABEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 
 /** A validated secret reference. */
 export interface SecretRef {
@@ -120,6 +129,7 @@ export interface ContainerServiceConfig {
   readonly memoryReservationMiB: number;
   readonly memoryLimitMiB: number;
   readonly environment: Readonly<Record<string, string>>;
+  readonly dockerLabels: Readonly<Record<string, string>>;
   readonly secrets: SecretRef[];
   readonly secretsKmsKeyArns: string[];
   readonly entryPoint: string[] | undefined;
@@ -136,7 +146,9 @@ export interface ContainerServiceConfig {
   readonly deploymentAlarms: DeploymentAlarmsConfig | undefined;
   readonly imageOwner: "terraform" | "ci";
   readonly forceNewDeployment: boolean;
-  /** Undefined: the cluster's default capacity provider, weight 1. */
+  /** Where the tasks run. */
+  readonly compute: ComputeConfig;
+  /** Undefined: the cluster's default capacity provider, weight 1 (FARGATE for Fargate). */
   readonly capacityProviderStrategy: CapacityProviderStrategyItem[] | undefined;
   readonly placementStrategies: PlacementStrategy[];
   readonly placementConstraints: PlacementConstraint[];
@@ -158,6 +170,7 @@ export function resolveContainerServiceConfig(
 ): ContainerServiceConfig {
   checkConstruct(fail, "cluster", props.cluster, EcsCluster.isEcsCluster, "EcsCluster");
   checkNestedKeys(fail, props);
+  const compute = resolveComputeConfig(fail, props, hasLoadBalancer);
   const serviceName = props.serviceName ?? id;
   checkPattern(
     fail,
@@ -222,8 +235,13 @@ export function resolveContainerServiceConfig(
   );
 
   const { cpuUnits, memoryReservationMiB, memoryLimitMiB } = resolveSize(fail, props);
-  checkTaskFitsCluster(fail, props.cluster, { cpuUnits, memoryReservationMiB, memoryLimitMiB });
+  if (compute.kind === "ec2") {
+    checkTaskFitsCluster(fail, props.cluster, { cpuUnits, memoryReservationMiB, memoryLimitMiB });
+  } else if (compute.kind === "fargate") {
+    checkFargateTaskSize(fail, cpuUnits, memoryLimitMiB);
+  }
   const environment = props.environment ?? {};
+  const dockerLabels = resolveDockerLabels(fail, props.dockerLabels);
   requireLiteral(fail, "environment", environment, "the container definition's environment entries");
   requireLiteral(fail, "secrets", props.secrets, "the container's secrets and the execution role's reads");
   requireLiteral(
@@ -284,6 +302,15 @@ export function resolveContainerServiceConfig(
     props.volumes ?? [],
     props.writablePaths ?? [...DEFAULT_WRITABLE_PATHS],
   );
+  const hostVolume = volumes.find((v) => v.hostPath !== undefined);
+  if (compute.kind === "fargate" && hostVolume) {
+    fail(
+      "volumes.hostPath",
+      hostVolume.hostPath,
+      "be unset with compute type fargate (a Fargate task has no host to mount from)",
+      "drop hostPath for a task-lifetime volume, or run on ec2",
+    );
+  }
   const enableExecuteCommand = props.enableExecuteCommand ?? false;
   if (enableExecuteCommand && literal(readonlyRootFilesystem) && readonlyRootFilesystem) {
     fail(
@@ -345,9 +372,31 @@ export function resolveContainerServiceConfig(
 
   const capacityProviderStrategy =
     props.capacityProviderStrategy && resolveCapacityProviderStrategy(fail, props.capacityProviderStrategy);
+  checkStrategyFitsCompute(fail, compute, capacityProviderStrategy);
+  if (compute.kind === "fargate") {
+    for (const [field, list] of [
+      ["placementStrategies", props.placementStrategies],
+      ["placementConstraints", props.placementConstraints],
+    ] as const) {
+      if (list !== undefined && (!literal(list) || list.length > 0)) {
+        fail(
+          field,
+          list,
+          "be unset with compute type fargate (Fargate places tasks across the subnets' zones itself)",
+          "drop it",
+        );
+      }
+    }
+  }
+  const defaultPlacementStrategies =
+    compute.kind === "fargate"
+      ? []
+      : compute.kind === "external"
+        ? DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES
+        : DEFAULT_PLACEMENT_STRATEGIES;
   const placementStrategies = resolvePlacementStrategies(
     fail,
-    props.placementStrategies ?? [...DEFAULT_PLACEMENT_STRATEGIES],
+    props.placementStrategies ?? [...defaultPlacementStrategies],
   );
   const placementConstraints = resolvePlacementConstraints(fail, props.placementConstraints ?? []);
 
@@ -376,6 +425,7 @@ export function resolveContainerServiceConfig(
     memoryReservationMiB,
     memoryLimitMiB,
     environment: { ...environment },
+    dockerLabels,
     secrets,
     secretsKmsKeyArns,
     entryPoint: props.entryPoint && [...props.entryPoint],
@@ -392,6 +442,7 @@ export function resolveContainerServiceConfig(
     deploymentAlarms,
     imageOwner,
     forceNewDeployment,
+    compute,
     capacityProviderStrategy,
     placementStrategies,
     placementConstraints,
@@ -399,6 +450,33 @@ export function resolveContainerServiceConfig(
     autoScaling: resolvedAutoScaling,
     tags,
   };
+}
+
+function resolveDockerLabels(
+  fail: Fail,
+  labels: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> {
+  if (labels === undefined) return {};
+  requireLiteral(
+    fail,
+    "dockerLabels",
+    labels,
+    "the container definition's dockerLabels (values may be tokens)",
+  );
+  for (const [key, value] of Object.entries(labels)) {
+    checkPattern(
+      fail,
+      "dockerLabels",
+      key,
+      DOCKER_LABEL_KEY_PATTERN,
+      "have keys of 1 to 255 letters, digits and ._/-, starting with a letter or digit",
+      "e.g. traefik.http.routers.web.rule",
+    );
+    if (typeof value !== "string") {
+      fail(`dockerLabels.${key}`, value, "be a string", "quote it");
+    }
+  }
+  return { ...labels };
 }
 
 function resolveImage(fail: Fail, props: ContainerServiceProps): ImageSource {

@@ -12,6 +12,8 @@ import { EcsService, EcsServiceAlarms } from "@cdktf/provider-aws/lib/ecs-servic
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { IEcsCluster } from "../ecs-cluster";
 import { policyDocument } from "../shared/iam";
 import { ContainerDefinitionJson, renderContainerDefinition } from "./container-definition";
@@ -22,11 +24,14 @@ import {
   TaskRoleGrants,
 } from "./iam";
 import { DeploymentAlarmsConfig, ECS_DEPLOYMENT_STRATEGY } from "./deployment-config";
+import { FARGATE_TASK_EGRESS_PORTS } from "./compute-config";
 import { ContainerServiceConfig } from "./service-config";
 import { Fail, literal, withTags } from "./validation";
 
 /** How a load-balanced service attaches its tasks to a target group. */
 export interface WorkloadLoadBalancing {
+  /** The load balancer's VPC: a Fargate service's security group goes there. */
+  readonly vpcId: string;
   readonly targetGroupArn: string;
   readonly containerPort: number;
   readonly healthCheckGracePeriodSeconds: number;
@@ -60,6 +65,8 @@ export interface Workload {
   readonly taskRole: IamRole;
   readonly taskRoleGrants: TaskRoleGrants;
   readonly taskDefinition: EcsTaskDefinition;
+  /** The tasks' own security group, on Fargate (awsvpc). */
+  readonly securityGroup: SecurityGroup | undefined;
   readonly service: EcsService;
   readonly scalableTarget: AppautoscalingTarget | undefined;
   readonly cpuScalingPolicy: AppautoscalingPolicy | undefined;
@@ -211,22 +218,58 @@ export function createWorkload(
       : [],
   );
 
+  const compute = config.compute;
   const container = renderContainerDefinition(config, {
     image,
     logGroupName: logGroup.name,
     region,
     containerPort: loadBalancing?.containerPort,
+    awsvpc: compute.kind === "fargate",
   });
   const taskDefinition = new EcsTaskDefinition(scope, "task-definition", {
     family: `${cluster.clusterName}-${name}`,
-    networkMode: "bridge",
-    requiresCompatibilities: ["EC2"],
+    ...(compute.kind === "fargate"
+      ? {
+          networkMode: "awsvpc",
+          requiresCompatibilities: ["FARGATE"],
+          // Fargate sizes the task, not the instance: one of FARGATE_TASK_SIZES (checked).
+          cpu: `${config.cpuUnits}`,
+          memory: `${config.memoryLimitMiB}`,
+        }
+      : compute.kind === "external"
+        ? { networkMode: compute.networkMode, requiresCompatibilities: ["EXTERNAL"] }
+        : { networkMode: "bridge", requiresCompatibilities: ["EC2"] }),
     executionRoleArn: executionRole.arn,
     taskRoleArn: taskRole.arn,
     containerDefinitions: containerDefinitionsJson(container),
     volume: config.volumes.map((v) => ({ name: v.name, hostPath: v.hostPath })),
     tags: tagsFor("task"),
   });
+
+  // Fargate tasks have network interfaces of their own: the service's security group, egress on 443
+  // only (ECR, CloudWatch Logs, Secrets Manager, SSM); a load balancer adds its ingress.
+  let securityGroup: SecurityGroup | undefined;
+  if (compute.kind === "fargate") {
+    // resolveComputeConfig refuses a Fargate worker on a cluster without a network.
+    const vpcId = loadBalancing?.vpcId ?? cluster.network?.vpcId ?? "";
+    securityGroup = new SecurityGroup(scope, "tasks-sg", {
+      namePrefix: `${namePrefix}-tasks-`,
+      description: `Fargate tasks of service ${name}`,
+      vpcId,
+      tags: tagsFor("tasks"),
+    });
+    for (const port of FARGATE_TASK_EGRESS_PORTS) {
+      new VpcSecurityGroupEgressRule(scope, `tasks-egress-${port}`, {
+        securityGroupId: securityGroup.id,
+        description: `Tasks to any IPv4 address on ${port}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+        tags: tagsFor(`tasks-egress-${port}`),
+      });
+    }
+  }
 
   const autoScaling = config.autoScaling;
   const shifting = config.deployment.strategy === "rolling" ? undefined : config.deployment;
@@ -267,6 +310,12 @@ export function createWorkload(
     // A pipeline deploys new task definition revisions (imageOwner "ci").
     ...(config.imageOwner === "ci" ? ["task_definition"] : []),
   ];
+  const placementConstraints = [
+    ...config.placementConstraints.map((c) =>
+      c.type === "memberOf" ? { type: c.type, expression: c.expression } : { type: c.type },
+    ),
+    ...(compute.kind === "external" ? [{ type: "memberOf", expression: compute.placementExpression }] : []),
+  ];
   const service = new EcsService(scope, "service", {
     name,
     cluster: cluster.clusterArn,
@@ -280,18 +329,43 @@ export function createWorkload(
     forceNewDeployment: config.forceNewDeployment || undefined,
     // Explicit even for the cluster's default: AWS reports the strategy it used, and the provider
     // would otherwise plan to remove it on every run (which it refuses without a new deployment).
-    capacityProviderStrategy: (
-      config.capacityProviderStrategy ?? [
-        { capacityProvider: cluster.capacityProviderName, weight: 1, base: 0 },
-      ]
-    ).map((item) => ({ capacityProvider: item.capacityProvider, weight: item.weight, base: item.base })),
-    orderedPlacementStrategy: config.placementStrategies.map((s) => ({ type: s.type, field: s.field })),
-    placementConstraints:
-      config.placementConstraints.length > 0
-        ? config.placementConstraints.map((c) =>
-            c.type === "memberOf" ? { type: c.type, expression: c.expression } : { type: c.type },
-          )
+    // ECS Anywhere runs by the EXTERNAL launch type instead, with no capacity provider.
+    launchType: compute.kind === "external" ? "EXTERNAL" : undefined,
+    capacityProviderStrategy:
+      compute.kind === "external"
+        ? undefined
+        : (
+            config.capacityProviderStrategy ?? [
+              {
+                capacityProvider:
+                  compute.kind === "fargate"
+                    ? compute.spot
+                      ? "FARGATE_SPOT"
+                      : "FARGATE"
+                    : cluster.capacityProviderName,
+                weight: 1,
+                base: 0,
+              },
+            ]
+          ).map((item) => ({
+            capacityProvider: item.capacityProvider,
+            weight: item.weight,
+            base: item.base,
+          })),
+    platformVersion: compute.kind === "fargate" ? compute.platformVersion : undefined,
+    networkConfiguration:
+      compute.kind === "fargate" && securityGroup
+        ? {
+            subnets: compute.subnetIds,
+            securityGroups: [securityGroup.id],
+            assignPublicIp: compute.assignPublicIp,
+          }
         : undefined,
+    orderedPlacementStrategy:
+      compute.kind === "fargate"
+        ? undefined
+        : config.placementStrategies.map((s) => ({ type: s.type, field: s.field })),
+    placementConstraints: placementConstraints.length > 0 ? placementConstraints : undefined,
     loadBalancer: loadBalancing && [
       {
         targetGroupArn: loadBalancing.targetGroupArn,
@@ -313,7 +387,9 @@ export function createWorkload(
     tags: tagsFor("service"),
     dependsOn: [
       // The capacity provider must be associated with the cluster before a strategy names it.
-      ...(cluster.capacityProviderAssociation ? [cluster.capacityProviderAssociation] : []),
+      ...(cluster.capacityProviderAssociation && compute.kind !== "external"
+        ? [cluster.capacityProviderAssociation]
+        : []),
       // Tasks need the execution role's permissions from their first start to their last stop.
       executionPolicy,
       ...(taskRoleGrants.resource ? [taskRoleGrants.resource] : []),
@@ -384,6 +460,7 @@ export function createWorkload(
     taskRole,
     taskRoleGrants,
     taskDefinition,
+    securityGroup,
     service,
     scalableTarget,
     cpuScalingPolicy,

@@ -34,6 +34,8 @@ describe("module READMEs", () => {
       "EcsCapacityOptions",
       "EcsClusterAttributes",
       "ClusterInstancesAttributes",
+      "ManagedInstancesCapacityOptions",
+      "ClusterCapacityProviderStrategyItem",
     ]);
     expect(byFile["modules/load-balanced-service/README.md"]).toEqual([
       "LoadBalancerProps",
@@ -47,6 +49,8 @@ describe("module READMEs", () => {
       "PlacementStrategy",
       "AutoScalingOptions",
       "LoadBalancedAutoScalingOptions",
+      "FargateCompute",
+      "ExternalCompute",
       "DeploymentOptions",
       "TestListenerOptions",
       "DeploymentLifecycleHook",
@@ -85,13 +89,14 @@ describe("module READMEs", () => {
     });
     expect(out).toContain("ok: modules/network/README.md (NetworkProps, NetworkAttributes)");
     expect(out).toContain(
-      "ok: modules/ecs-cluster/README.md (EcsClusterProps, EcsCapacityOptions, EcsClusterAttributes, ClusterInstancesAttributes)",
+      "ok: modules/ecs-cluster/README.md (EcsClusterProps, EcsCapacityOptions, EcsClusterAttributes, ClusterInstancesAttributes, ManagedInstancesCapacityOptions, ClusterCapacityProviderStrategyItem)",
     );
     expect(out).toContain(
       "ok: modules/load-balanced-service/README.md (LoadBalancerProps, LoadBalancerAttributes, ContainerServiceProps, " +
         "LoadBalancedServiceProps, WorkerServiceProps, ContainerVolume, ContainerHealthCheck, " +
         "CapacityProviderStrategyItem, PlacementStrategy, AutoScalingOptions, LoadBalancedAutoScalingOptions, " +
-        "DeploymentOptions, TestListenerOptions, DeploymentLifecycleHook, DeploymentAlarmsOptions)",
+        "FargateCompute, ExternalCompute, DeploymentOptions, TestListenerOptions, DeploymentLifecycleHook, " +
+        "DeploymentAlarmsOptions)",
     );
   });
 });

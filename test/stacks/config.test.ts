@@ -731,6 +731,8 @@ describe("the config's shape (the zod schema): unknown keys", () => {
     "deploymentAlarms",
     "imageOwner",
     "forceNewDeployment",
+    "compute",
+    "capacityProviderStrategy",
   );
   it.each<[string, (c: Mutable) => void, string]>([
     [
