@@ -54,6 +54,9 @@ tf_env="$(bash scripts/setup-terraform.sh)"
 # --- HAProxy (the edge proxy's config tests) ------------------------------------------------------
 haproxy_env="$(bash scripts/setup-haproxy.sh)"
 
+# --- Traefik (the Traefik edge's config tests) ------------------------------------------------------
+traefik_env="$(bash scripts/setup-traefik.sh)"
+
 # --- the cdktn flavor: Node 22 and its npm packages ----------------------------------------------
 cdktn_env="$(bash scripts/setup-cdktn.sh)"
 
@@ -78,6 +81,7 @@ tmp="$TOOLCHAIN_ENV.tmp"
   echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
   printf '%s\n' "$tf_env"
   printf '%s\n' "$haproxy_env"
+  printf '%s\n' "$traefik_env"
   printf '%s\n' "$cdktn_env"
   echo "export ECS_CDKTF_VENV=\"$tools_venv\""
   echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""

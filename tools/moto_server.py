@@ -42,6 +42,11 @@ tools/tests/test_moto_server.py that fails once moto fixes the behaviour itself 
    moto drops them, so every plan after an apply updated the static-IP attacher function (its
    dead-letter queue and JSON log format). The fix keeps both as sent (an empty TargetArn removes
    the dead-letter queue, as on AWS) and returns them.
+8. ECS task definitions requiring EXTERNAL (moto 5.2.5). ECS Anywhere task definitions
+   (`requiresCompatibilities: ["EXTERNAL"]`) use the bridge, host or none network mode as sent;
+   moto treats every compatibility list but `["EC2"]` as Fargate and replaces the network mode
+   with awsvpc, so every plan after an apply replaced an EXTERNAL host-network task definition.
+   The fix keeps the network mode as sent (bridge when none is) for a list without FARGATE.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.utils import camelcase_to_underscores
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.responses.launch_templates import LaunchTemplates
+from moto.ecs.models import TaskDefinition
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.responses import Route53
 from moto.s3.responses import S3Response
@@ -246,6 +252,19 @@ def _lambda_update_configuration_keeping_settings(self: LambdaFunction, config_u
 LambdaFunction.__init__ = _lambda_init_keeping_settings  # type: ignore[method-assign]
 LambdaFunction.get_configuration = _lambda_get_configuration_with_settings  # type: ignore[method-assign]
 LambdaFunction.update_configuration = _lambda_update_configuration_keeping_settings  # type: ignore[method-assign]
+
+_task_definition_init = TaskDefinition.__init__
+
+
+def _task_definition_init_keeping_external_network_mode(self: TaskDefinition, *args: Any, **kwargs: Any) -> None:
+    _task_definition_init(self, *args, **kwargs)
+    required = kwargs.get("requires_compatibilities") or []
+    if "EXTERNAL" in required and "FARGATE" not in required:
+        self.compatibilities = ["EC2", "EXTERNAL"]
+        self.network_mode = kwargs.get("network_mode") or "bridge"
+
+
+TaskDefinition.__init__ = _task_definition_init_keeping_external_network_mode  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from moto.server import main

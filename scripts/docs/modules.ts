@@ -28,6 +28,11 @@ export const MODULES: readonly ModuleInfo[] = [
     otherPropsInterfaces: ["LoadBalancerProps", "WorkerServiceProps", "LoadBalancerAttributes"],
   },
   { name: "static-ip", propsInterface: "StaticIpProps", otherPropsInterfaces: ["StaticIpAddressesProps"] },
+  {
+    name: "external-capacity",
+    propsInterface: "ExternalCapacityProps",
+    otherPropsInterfaces: ["TraefikEdgeProps", "TraefikRouteOptions"],
+  },
 ];
 
 /** Absolute path of a module's entry point. */

@@ -9,7 +9,7 @@ import * as path from "node:path";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
-const MODULES = ["network", "ecs-cluster", "load-balanced-service", "static-ip"];
+const MODULES = ["network", "ecs-cluster", "load-balanced-service", "static-ip", "external-capacity"];
 
 /** The ```ts blocks of a Markdown file, in order. */
 function tsBlocks(markdown: string): string[] {

@@ -27,7 +27,13 @@ shareProvider();
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PACKAGE_NAME = "@ecs-cdktf/modules";
-const PUBLISHED_MODULES = ["network", "ecs-cluster", "load-balanced-service", "static-ip"];
+const PUBLISHED_MODULES = [
+  "network",
+  "ecs-cluster",
+  "load-balanced-service",
+  "static-ip",
+  "external-capacity",
+];
 const PEERS = ["cdktf", "@cdktf/provider-aws", "constructs"] as const;
 
 interface PackageJson {

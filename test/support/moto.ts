@@ -72,8 +72,14 @@ function tail(file: string, bytes = 4000): string {
   }
 }
 
+/** Options of {@link startLocalAws}. */
+export interface LocalAwsOptions {
+  /** Extra environment of the server, e.g. moto's `MOTO_IAM_LOAD_MANAGED_POLICIES`. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Starts a fresh moto server on a free port and waits until it answers. Never reuses one. */
-export async function startLocalAws(): Promise<LocalAws> {
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const [python, server] = motoServerCommand();
@@ -87,6 +93,7 @@ export async function startLocalAws(): Promise<LocalAws> {
   try {
     child = spawn(python, [server, "-H", "127.0.0.1", "-p", String(port)], {
       stdio: ["ignore", "ignore", logFd],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
   } finally {
     fs.closeSync(logFd);

@@ -323,3 +323,22 @@ def test_lambda_keeps_dead_letter_and_logging_config(server: tuple[str, str]) ->
     assert config["LoggingConfig"]["LogFormat"] == "JSON"
     lam.update_function_configuration(FunctionName=name, LoggingConfig={"LogFormat": "Text", "LogGroup": "/custom"})
     assert lam.get_function_configuration(FunctionName=name)["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/custom"}
+
+
+def test_external_task_definition_keeps_its_network_mode_only_with_the_fix(server: tuple[str, str]) -> None:
+    kind, endpoint = server
+    (ecs,) = _clients(endpoint, "ecs")
+    registered = ecs.register_task_definition(
+        family=f"ext{time.monotonic_ns()}",
+        networkMode="host",
+        requiresCompatibilities=["EXTERNAL"],
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}],
+    )["taskDefinition"]
+    described = ecs.describe_task_definition(taskDefinition=registered["taskDefinitionArn"])["taskDefinition"]
+    assert described["requiresCompatibilities"] == ["EXTERNAL"]
+    if kind == "patched":
+        assert described["networkMode"] == "host"
+        assert "FARGATE" not in described["compatibilities"]
+    else:
+        # The moto gap the fix exists for. When this fails, moto fixed it: drop the fix.
+        assert described["networkMode"] == "awsvpc"
