@@ -197,6 +197,15 @@ module "static_ip" {
   load_balancer_internal          = module.alb.internal
 }
 
+# ECS Anywhere: machines outside AWS join the cluster with the registration command.
+module "ecs_anywhere" {
+  source = "../../dist/terraform/terraform-aws-ecs-anywhere"
+
+  cluster_name       = module.cluster.cluster_name
+  cluster_arn        = module.cluster.cluster_arn
+  registration_limit = 3
+}
+
 output "vpc_id" {
   description = "Id of the VPC."
   value       = module.network.vpc_id
@@ -230,4 +239,11 @@ output "static_ips" {
 output "web_service_name" {
   description = "Name of the web service."
   value       = module.web.service_name
+}
+
+output "registration_command" {
+  description = "Registers one external machine in the cluster (holds the activation code)."
+  value       = module.ecs_anywhere.registration_command
+  # The module's output is sensitive: Terraform refuses this one otherwise.
+  sensitive = true
 }

@@ -53,6 +53,8 @@ export interface OutputDef {
   /** The attribute it exposes, or the extra output's value. */
   readonly attribute?: string;
   readonly extra?: ExtraOutput<Construct>;
+  /** Written `sensitive = true` (the spec's `sensitiveOutputs`). */
+  readonly sensitive: boolean;
 }
 
 /** Everything the generator needs to write one module. */
@@ -297,12 +299,27 @@ function outputsOf(
     .filter((a) => OUTPUT_KINDS.has(a.kind) && !(a.name in skip))
     .map((a) => {
       if (!a.description) fail(`attribute ${a.name} has no TSDoc`, `document it in ${spec.constructClass}`);
-      return { name: snakeCase(a.name), description: described[a.name] ?? a.description, attribute: a.name };
+      return {
+        name: snakeCase(a.name),
+        description: described[a.name] ?? a.description,
+        attribute: a.name,
+        sensitive: false,
+      };
     });
   for (const [name, extra] of Object.entries(spec.extraOutputs ?? {})) {
     if (outputs.some((o) => o.name === name))
       fail(`extra output ${name} clashes with an attribute's`, "rename it");
-    outputs.push({ name, description: extra.description, extra: extra as ExtraOutput<Construct> });
+    outputs.push({
+      name,
+      description: extra.description,
+      extra: extra as ExtraOutput<Construct>,
+      sensitive: false,
+    });
   }
-  return outputs;
+  const sensitive = spec.sensitiveOutputs ?? [];
+  for (const name of sensitive) {
+    if (!outputs.some((o) => o.name === name))
+      fail(`sensitiveOutputs names ${name}, which is no output of the module`, "remove it");
+  }
+  return outputs.map((o) => ({ ...o, sensitive: sensitive.includes(o.name) }));
 }

@@ -115,7 +115,14 @@ export function renderModuleReadme(plan: ModulePlan, version: string): string {
     "",
     "| Name | Description |",
     "| --- | --- |",
-    ...outputs.map((o) => row([code(o.name), o.description])),
+    ...outputs.map((o) =>
+      row([
+        code(o.name),
+        o.sensitive
+          ? `${o.description} Sensitive (\`sensitive = true\`): a caller's output of it must be sensitive too; \`terraform output -raw ${o.name}\` prints it, and the state holds it.`
+          : o.description,
+      ]),
+    ),
     "",
     "## Fixed in this module",
     "",

@@ -144,6 +144,13 @@ export interface ModuleSpec<P extends object, C extends Construct> {
   readonly outputDescriptions?: Readonly<Record<string, string>>;
   /** Outputs beyond the plain attributes, by output name. */
   readonly extraOutputs?: Readonly<Record<string, ExtraOutput<C>>>;
+  /**
+   * Outputs written `sensitive = true`, by output name (an attribute's in snake_case, or an extra
+   * output's): those whose value is sensitive (e.g. `Fn.sensitive`), which Terraform refuses to
+   * output otherwise.
+   * @default - none
+   */
+  readonly sensitiveOutputs?: readonly string[];
   /** Paragraphs of the README after its usage example (Markdown), e.g. how to wire the module. */
   readonly notes?: readonly string[];
   /** Arguments of the tests' module calls: a literal for every required input. */

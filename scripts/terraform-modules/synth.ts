@@ -175,9 +175,11 @@ export function synthModule(plan: ModulePlan): SynthesizedModule {
         );
       }
       // Variables and outputs share the stack's construct names; Terraform keeps them apart.
-      new TerraformOutput(stack, `output-${o.name}`, { value, description: o.description }).overrideLogicalId(
-        o.name,
-      );
+      new TerraformOutput(stack, `output-${o.name}`, {
+        value,
+        description: o.description,
+        ...(o.sensitive ? { sensitive: true } : {}),
+      }).overrideLogicalId(o.name);
     }
     const { replacements, archives } = moduleAssets(plan, stack);
     app.synth();

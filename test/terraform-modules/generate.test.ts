@@ -29,6 +29,7 @@ import { planModule } from "../../scripts/terraform-modules/plan";
 import { AnyModuleSpec, ModuleSpecError } from "../../scripts/terraform-modules/spec";
 import { SPECS } from "../../scripts/terraform-modules/specs";
 import { albSpec } from "../../scripts/terraform-modules/specs/alb";
+import { ecsAnywhereSpec } from "../../scripts/terraform-modules/specs/ecs-anywhere";
 import { ecsServiceSpec } from "../../scripts/terraform-modules/specs/ecs-service";
 import { ecsClusterSpec, networkFromVariables } from "../../scripts/terraform-modules/specs/ecs-cluster";
 import { networkSpec } from "../../scripts/terraform-modules/specs/network";
@@ -97,6 +98,7 @@ describe("dist/terraform", () => {
       path.join(DIST_DIR, "terraform-aws-ecs-service-canary"),
       path.join(DIST_DIR, "terraform-aws-ecs-service-linear"),
       path.join(DIST_DIR, "terraform-aws-static-ip"),
+      path.join(DIST_DIR, "terraform-aws-ecs-anywhere"),
     ]);
     for (const m of modules)
       expect({ dir: m.dir, stale: staleFiles(REPO, m) }).toEqual({ dir: m.dir, stale: [] });
@@ -125,6 +127,7 @@ describe("dist/terraform", () => {
         "ok: dist/terraform/terraform-aws-ecs-service-canary",
         "ok: dist/terraform/terraform-aws-ecs-service-linear",
         "ok: dist/terraform/terraform-aws-static-ip",
+        "ok: dist/terraform/terraform-aws-ecs-anywhere",
         "",
       ].join("\n"),
     );
@@ -151,7 +154,7 @@ describe("dist/terraform", () => {
     const withoutStaticIp = SPECS.filter((s) => s.module !== "static-ip");
     expect(unknownModulesMessage(["static-ip"], withoutStaticIp)).toBe(
       "no Terraform module spec for static-ip (static-ip: published on npm, but its props are not yet mapped to " +
-        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear",
+        "Terraform variables; add a spec under scripts/terraform-modules/specs/); generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear, ecs-anywhere",
     );
     expect(unknownModulesMessage(["static-ip", "alb"], SPECS)).toBeUndefined();
   });
@@ -164,7 +167,7 @@ describe("dist/terraform", () => {
         stdio: ["ignore", "pipe", "pipe"],
       });
     expect(run).toThrow(
-      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear, static-ip/,
+      /error: no Terraform module spec for no-such-module; generated: network, ecs-cluster, alb, ecs-service, ecs-service-blue-green, ecs-service-canary, ecs-service-linear, static-ip, ecs-anywhere$/m,
     );
   });
 });
@@ -178,6 +181,7 @@ describe.each<[string, string[]]>([
   ["terraform-aws-ecs-service-canary", []],
   ["terraform-aws-ecs-service-linear", []],
   ["terraform-aws-static-ip", ["attacher-code.zip"]],
+  ["terraform-aws-ecs-anywhere", []],
 ])("%s", (name, archives) => {
   const module = () => byName(name);
 
@@ -258,6 +262,13 @@ describe.each<[string, string[]]>([
         .sort(),
     );
     for (const o of Object.values(outputs)) expect(o.description).toMatch(/\w/);
+    // AND exactly the spec's sensitive outputs are written `sensitive = true`
+    for (const o of module().plan.outputs) {
+      expect({ output: o.name, sensitive: outputs[o.name].sensitive ?? false }).toEqual({
+        output: o.name,
+        sensitive: (module().plan.spec.sensitiveOutputs ?? []).includes(o.name),
+      });
+    }
   });
 
   it("documents usage, requirements, every input, output and fixed prop in its README", () => {
@@ -394,6 +405,52 @@ describe("terraform-aws-static-ip", () => {
     const association = Object.values(cluster.resource.aws_ecs_cluster_capacity_providers)[0];
     expect(association.capacity_providers).toMatch(
       /^\$\{concat\(\[aws_ecs_capacity_provider\.\S+\.name\], var\.extra_capacity_provider_names\)\}$/,
+    );
+  });
+});
+
+describe("terraform-aws-ecs-anywhere", () => {
+  const module = () => byName("terraform-aws-ecs-anywhere");
+  const outputs = () => json(module(), "outputs.tf.json").output as Record<string, Json>;
+  const resources = () =>
+    (json(module(), "main.tf.json") as { resource: Record<string, Record<string, Json>> }).resource;
+
+  it("outputs the activation code and the registration command as sensitive, and nothing else", () => {
+    expect(
+      Object.entries(outputs())
+        .filter(([, o]) => o.sensitive === true)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(["activation_code", "registration_command"]);
+    expect(outputs().activation_code.value).toMatch(
+      /^\$\{sensitive\(aws_ssm_activation\.\S+\.activation_code\)\}$/,
+    );
+    expect(String(outputs().registration_command.value)).toMatch(/^\$\{sensitive\(/);
+    expect(String(outputs().registration_command.value)).toContain('--cluster \\"${var.cluster_name}\\"');
+    const readme = module().files["README.md"] as string;
+    expect(readme).toContain(
+      "| `activation_code` | The activation's code: with activation_id it registers machines. Sensitive (`sensitive = true`)",
+    );
+    expect(readme).toContain("`TraefikEdge`");
+  });
+
+  it("defaults an unset name and description to the construct's, in Terraform (the cluster name is a variable)", () => {
+    const role = Object.values(resources().aws_iam_role)[0];
+    const activation = Object.values(resources().aws_ssm_activation)[0];
+    expect(role.name).toBe('${coalesce(var.name, "${var.cluster_name}-external")}');
+    expect(activation).toMatchObject({
+      name: '${coalesce(var.name, "${var.cluster_name}-external")}',
+      description: '${coalesce(var.description, "ECS Anywhere instances of ${var.cluster_name}")}',
+      expiration_date: "${var.expiration_date}",
+      registration_limit: "${var.registration_limit}",
+      iam_role: `\${aws_iam_role.${Object.keys(resources().aws_iam_role)[0]}.name}`,
+    });
+  });
+
+  it("GIVEN sensitiveOutputs naming no output THEN planning refuses it", () => {
+    const spec = { ...ecsAnywhereSpec, sensitiveOutputs: ["activation_secret"] } as unknown as AnyModuleSpec;
+    expect(() => planModule(spec, reader, REPO)).toThrow(
+      /^terraform-aws-ecs-anywhere: sensitiveOutputs names activation_secret, which is no output of the module; remove it \(scripts\/terraform-modules\/specs\/ecs-anywhere\.ts\)$/,
     );
   });
 });

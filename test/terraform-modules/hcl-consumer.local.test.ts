@@ -21,6 +21,7 @@ import {
   LoadBalancer,
 } from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
+import { ExternalCapacity } from "../../modules/external-capacity";
 import { StaticIp } from "../../modules/static-ip";
 import { STATIC_IP_MODULE_PROXY_PORTS } from "../../scripts/terraform-modules/specs/static-ip";
 import { offlineProviderOverride } from "../../scripts/terraform-modules/validate";
@@ -280,6 +281,22 @@ describe("examples/hcl-consumer", () => {
         f.alb.allowTrafficTo(f.cluster);
       }),
     );
+    // The ecs-anywhere module: what one ExternalCapacity adds.
+    const ecsAnywhere = minus(
+      synthesizedCounts((s) => {
+        const f = foundation(s);
+        new ExternalCapacity(s, "external-capacity", { cluster: f.cluster, registrationLimit: 3 });
+      }),
+      synthesizedCounts((s) => {
+        foundation(s);
+      }),
+    );
+    expect(typeCounts(plan, "module.ecs_anywhere")).toEqual(ecsAnywhere);
+    expect(ecsAnywhere).toEqual({
+      aws_iam_role: 1,
+      aws_iam_role_policy_attachment: 2,
+      aws_ssm_activation: 1,
+    });
     expect(typeCounts(plan, "module.static_ip")).toEqual(staticIp);
     expect(staticIp).toMatchObject({
       aws_network_interface: 2,
@@ -581,6 +598,19 @@ describe("examples/hcl-consumer", () => {
     expect(ingress).toEqual([443, 80]);
   });
 
+  it("wires the cluster into the ECS Anywhere activation, its role named after the cluster", () => {
+    const activation = changesOf(plan, "module.ecs_anywhere", "aws_ssm_activation")[0].change.after;
+    expect(activation).toMatchObject({
+      name: "dev-apps-external",
+      description: "ECS Anywhere instances of dev-apps",
+      iam_role: "dev-apps-external",
+      registration_limit: 3,
+      tags: { Name: "dev-apps-external" },
+    });
+    const role = changesOf(plan, "module.ecs_anywhere", "aws_iam_role")[0].change.after;
+    expect(role).toMatchObject({ name: "dev-apps-external" });
+  });
+
   it("plans the root outputs from the modules' outputs", () => {
     expect(plan.output_changes.web_service_name.after).toBe("web");
     expect(plan.output_changes.url.after_unknown).toBe(true);
@@ -590,6 +620,11 @@ describe("examples/hcl-consumer", () => {
     expect(plan.output_changes.private_subnet_ids.after_unknown).toEqual([true, true]);
     // The Elastic IPs' addresses, by zone, known after apply.
     expect(plan.output_changes.static_ips.after_unknown).toEqual({ "eu-west-2a": true, "eu-west-2b": true });
+    // The registration command holds the activation code: sensitive, known after apply.
+    expect(plan.output_changes.registration_command).toMatchObject({
+      after_unknown: true,
+      after_sensitive: true,
+    });
   });
 
   it("GIVEN bad values through the root's variables WHEN planned THEN Terraform names each module variable, the value and the fix", () => {

@@ -150,6 +150,7 @@ describe.each<[string, "some" | "none"]>([
   ["terraform-aws-alb", "none"],
   ["terraform-aws-ecs-service", "some"],
   ["terraform-aws-static-ip", "some"],
+  ["terraform-aws-ecs-anywhere", "some"],
 ])("%s validation rules", (name, crossRules) => {
   let plan: ModulePlan;
   let cases: Case[];
@@ -234,5 +235,56 @@ describe.each<[string, "some" | "none"]>([
         error: expect.stringMatching(new RegExp(`^${owner} '[^']+': \\S+ \\(.*\\) must `, "s")),
       });
     }
+  });
+});
+
+// The module's activation_code and registration_command are `sensitive = true` and hold a sensitive
+// value: a caller that outputs them must mark its own outputs sensitive (Terraform refuses a root
+// output of a sensitive value at plan; validate does not check it), as the module's README says.
+describe("terraform-aws-ecs-anywhere sensitive outputs", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Plans a caller of the module with root outputs of its two secrets; the plan's errors. */
+  function planWith(sensitive: boolean): Diagnostic[] {
+    const module = modules.find((m) => m.plan.name === "terraform-aws-ecs-anywhere")!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-cdktf-sensitive-"));
+    dirs.push(dir);
+    const output = Object.fromEntries(
+      ["activation_code", "registration_command"].map((name) => [
+        name,
+        { value: `\${module.ok.${name}}`, ...(sensitive ? { sensitive: true } : {}) },
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({
+        module: { ok: { source: path.join(REPO, module.dir), ...module.plan.spec.example } },
+        output,
+        provider: localProvider(aws.endpoint),
+      }),
+    );
+    const override = offlineProviderOverride();
+    if (override) fs.writeFileSync(path.join(dir, "offline_provider_override.tf.json"), override);
+    terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    return terraform(dir, ["plan", "-json", "-input=false", "-lock=false", "-no-color"])
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { type: string; diagnostic?: Diagnostic })
+      .filter((m) => m.type === "diagnostic" && m.diagnostic!.severity === "error")
+      .map((m) => m.diagnostic!);
+  }
+
+  it("GIVEN a caller's sensitive outputs of activation_code and registration_command THEN the plan has no error", () => {
+    expect(planWith(true)).toEqual([]);
+  });
+
+  it("GIVEN a caller's outputs of them without `sensitive` THEN the plan refuses each: they reach the caller sensitive", () => {
+    expect(planWith(false).map((d) => d.summary)).toEqual([
+      "Output refers to sensitive values",
+      "Output refers to sensitive values",
+    ]);
   });
 });
