@@ -181,6 +181,8 @@ export interface ServiceAutoScalingConfig {
  * Where a service's tasks run: the module's {@link ServiceCompute} types, Fargate without
  * `subnetIds` (an environment's Fargate tasks are in its network's private subnets). `external`
  * is accepted by the shape and refused by the module (a load-balanced service cannot run there).
+ * `managedInstances` is not offered: it takes a capacity construct, and the environment config
+ * creates no Managed Instances capacity to name.
  */
 export type ServiceComputeConfig = Ec2Compute | Omit<FargateCompute, "subnetIds"> | ExternalCompute;
 

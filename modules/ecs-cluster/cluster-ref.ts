@@ -9,6 +9,7 @@ import { checkAwsId, checkConstruct, checkKnownKeys, Fail, failFor, keysOf } fro
 import { INetwork, Network } from "../network";
 import { EcsCapacity } from "./capacity";
 import type { EcsCapacityOptions, PortSpec, SecurityGroupPeer } from "./props";
+import type { IManagedInstancesCapacity } from "./managed-instances";
 import {
   CAPACITY_PROVIDER_NAME_PATTERN,
   CapacityConfig,
@@ -83,6 +84,12 @@ export interface IEcsCluster extends IClusterInstances {
   readonly fargateCapacityProviders: boolean;
   /** The cluster's network (Fargate tasks default to its private subnets); undefined when not known. */
   readonly network: INetwork | undefined;
+  /**
+   * The cluster's Managed Instances capacities, when known (an {@link EcsCluster}'s): services on
+   * EC2 compute refuse a strategy naming them, and services on them check they are the cluster's.
+   * Undefined for an imported cluster (the checks are skipped).
+   */
+  readonly managedInstances?: readonly IManagedInstancesCapacity[];
   /**
    * Adds an Auto Scaling group as extra capacity (see {@link EcsCluster.addAutoScalingGroupCapacity});
    * an imported cluster refuses, naming why.

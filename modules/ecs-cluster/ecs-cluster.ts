@@ -406,8 +406,8 @@ export class EcsCluster extends EcsClusterBase {
    * cluster's instance security group (by default). It gets its own infrastructure role and
    * instance role and profile (see the README's IAM section). It is associated with the cluster by
    * its `cluster` argument, after the cluster's capacity provider association, and is not in the
-   * cluster's default strategy (hashicorp/terraform-provider-aws#44783): services name it in their
-   * `capacityProviderStrategy`. Options are validated first; errors read
+   * cluster's default strategy (hashicorp/terraform-provider-aws#44783): services run on it with
+   * `compute: { type: "managedInstances", capacity }`. Options are validated first; errors read
    * `EcsCluster '<id>' capacity '<capacity id>': …`.
    */
   public addManagedInstancesCapacity(

@@ -11,7 +11,11 @@ export {
   MANAGED_INSTANCES_ROLE_PREFIX,
   ManagedInstancesCapacity,
 } from "./managed-instances";
-export type { ManagedInstancesConfig, ManagedInstancesContext } from "./managed-instances";
+export type {
+  IManagedInstancesCapacity,
+  ManagedInstancesConfig,
+  ManagedInstancesContext,
+} from "./managed-instances";
 export { ClusterInstancesBase, DEFAULT_CAPACITY_ID, EcsClusterBase } from "./cluster-ref";
 export type {
   ClusterInstancesAttributes,

@@ -199,13 +199,29 @@ export interface ManagedInstancesContext {
 }
 
 /**
+ * A Managed Instances capacity provider a service runs on (`compute` type `managedInstances`): a
+ * {@link ManagedInstancesCapacity}, or one made elsewhere given by its name.
+ */
+export interface IManagedInstancesCapacity {
+  /**
+   * The capacity provider's name: for one made here, a reference to the resource, so Terraform
+   * creates it before the services naming it.
+   */
+  readonly capacityProviderName: string;
+  /**
+   * What the services wait for (the capacity provider resource); undefined when it exists already.
+   */
+  readonly capacityProvider?: ITerraformDependable;
+}
+
+/**
  * An ECS Managed Instances capacity provider of a cluster: ECS launches, patches and terminates
  * the instances itself. It has its own infrastructure role (trusting ecs.amazonaws.com, with the
  * AWS managed policy AWS documents) and instance role and profile (named `ecsInstanceRole…`, the
  * only roles that policy may pass, with the managed policy for the instances). Created by
  * {@link EcsCluster.addManagedInstancesCapacity}.
  */
-export class ManagedInstancesCapacity extends Construct {
+export class ManagedInstancesCapacity extends Construct implements IManagedInstancesCapacity {
   /** The capacity provider, associated with the cluster through its `cluster` argument. */
   public readonly capacityProvider: EcsCapacityProvider;
   /** Its name. */

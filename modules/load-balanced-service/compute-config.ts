@@ -1,4 +1,9 @@
-import { FARGATE_CAPACITY_PROVIDERS, IEcsCluster, MAX_INSTANCE_ATTRIBUTES } from "../ecs-cluster";
+import {
+  FARGATE_CAPACITY_PROVIDERS,
+  IEcsCluster,
+  IManagedInstancesCapacity,
+  MAX_INSTANCE_ATTRIBUTES,
+} from "../ecs-cluster";
 import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_VALUE_PATTERN } from "../ecs-cluster/validation";
 import { checkAwsId, checkKnownKeys } from "../shared/validation";
 import { COMPUTE_KEYS } from "./keys";
@@ -14,6 +19,7 @@ import { Fail, literal, requireLiteral } from "./validation";
 export const COMPUTE_TYPES = [
   "ec2",
   "fargate",
+  "managedInstances",
   "external",
 ] as const satisfies readonly ServiceCompute["type"][];
 
@@ -34,7 +40,10 @@ export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
   16_384: range(32_768, 122_880, 8192),
 };
 
-/** Ports a Fargate service's tasks reach any IPv4 address on: HTTPS (ECR, CloudWatch Logs, Secrets). */
+/**
+ * Ports a Fargate or Managed Instances service's tasks (awsvpc) reach any IPv4 address on: HTTPS
+ * (ECR, CloudWatch Logs, Secrets).
+ */
 export const FARGATE_TASK_EGRESS_PORTS: readonly number[] = [443];
 
 /** Longest placement expression ECS accepts. */
@@ -46,17 +55,25 @@ function range(from: number, to: number, step: number): number[] {
   return values;
 }
 
+/** The network of an awsvpc task (Fargate, Managed Instances): its interfaces' subnets. */
+export interface AwsvpcNetworkConfig {
+  /** The given subnets, or the cluster network's private subnets. */
+  readonly subnetIds: string[];
+  readonly assignPublicIp: boolean;
+}
+
 /** {@link ServiceCompute} validated, with defaults. */
 export type ComputeConfig =
   | { readonly kind: "ec2" }
-  | {
+  | ({
       readonly kind: "fargate";
-      /** The given subnets, or the cluster network's private subnets. */
-      readonly subnetIds: string[];
-      readonly assignPublicIp: boolean;
       readonly spot: boolean;
       readonly platformVersion: string | undefined;
-    }
+    } & AwsvpcNetworkConfig)
+  | ({
+      readonly kind: "managedInstances";
+      readonly capacity: IManagedInstancesCapacity;
+    } & AwsvpcNetworkConfig)
   | {
       readonly kind: "external";
       readonly placementAttributes: Readonly<Record<string, string>>;
@@ -64,6 +81,13 @@ export type ComputeConfig =
       /** `attribute:<name> == <value> and …`, the memberOf constraint placing the tasks. */
       readonly placementExpression: string;
     };
+
+/** Whether the tasks have network interfaces of their own (awsvpc): Fargate and Managed Instances. */
+export function isAwsvpc(
+  compute: ComputeConfig,
+): compute is Extract<ComputeConfig, { kind: "fargate" | "managedInstances" }> {
+  return compute.kind === "fargate" || compute.kind === "managedInstances";
+}
 
 /** The memberOf expression of custom attributes: `attribute:k == v and …` (as the edge proxy's). */
 export function attributePlacementExpression(attributes: Readonly<Record<string, string>>): string {
@@ -101,6 +125,9 @@ export function resolveComputeConfig(
   const cluster = props.cluster;
   if (compute.type === "ec2") return { kind: "ec2" };
   if (compute.type === "fargate") return resolveFargate(fail, compute, cluster, hasLoadBalancer);
+  if (compute.type === "managedInstances") {
+    return resolveManagedInstances(fail, compute, cluster, hasLoadBalancer);
+  }
   if (hasLoadBalancer) {
     fail(
       "compute.type",
@@ -126,6 +153,36 @@ function resolveFargate(
       "set fargateCapacityProviders: true on the EcsCluster (or on EcsCluster.fromAttributes when the cluster's association lists them)",
     );
   }
+  const network = resolveAwsvpcNetwork(fail, compute, cluster, hasLoadBalancer);
+  const spot = compute.spot ?? false;
+  if (typeof spot !== "boolean" && literal(spot))
+    fail("compute.spot", spot, "be true or false", "e.g. false");
+  const platformVersion = compute.platformVersion;
+  if (
+    platformVersion !== undefined &&
+    literal(platformVersion) &&
+    !/^(LATEST|\d+\.\d+\.\d+)$/.test(platformVersion)
+  ) {
+    fail(
+      "compute.platformVersion",
+      platformVersion,
+      "be LATEST or a Fargate platform version (e.g. 1.4.0)",
+      "leave it unset for LATEST",
+    );
+  }
+  return { kind: "fargate", ...network, spot, platformVersion };
+}
+
+/**
+ * The subnets and public IP of an awsvpc service's tasks: the given subnets (1 to 16) or the
+ * cluster network's private subnets; a worker needs the cluster's network (for its VPC).
+ */
+function resolveAwsvpcNetwork(
+  fail: Fail,
+  compute: { readonly type: string; readonly subnetIds?: string[]; readonly assignPublicIp?: boolean },
+  cluster: IEcsCluster,
+  hasLoadBalancer: boolean,
+): AwsvpcNetworkConfig {
   const network = cluster.network;
   if (!hasLoadBalancer && network === undefined) {
     fail(
@@ -156,27 +213,55 @@ function resolveFargate(
     compute.subnetIds.forEach((id, i) => checkAwsId(fail, `compute.subnetIds[${i}]`, id, "subnet"));
   }
   const assignPublicIp = compute.assignPublicIp ?? false;
-  const spot = compute.spot ?? false;
-  for (const [field, value] of [
-    ["compute.assignPublicIp", assignPublicIp],
-    ["compute.spot", spot],
-  ] as const) {
-    if (typeof value !== "boolean" && literal(value)) fail(field, value, "be true or false", "e.g. false");
+  if (typeof assignPublicIp !== "boolean" && literal(assignPublicIp)) {
+    fail("compute.assignPublicIp", assignPublicIp, "be true or false", "e.g. false");
   }
-  const platformVersion = compute.platformVersion;
+  return { subnetIds: [...subnetIds], assignPublicIp };
+}
+
+/** Both names of a Managed Instances capacity: its reference and, for one made here, the literal. */
+function managedInstancesNames(capacity: IManagedInstancesCapacity): string[] {
+  const config = (capacity as { readonly config?: { readonly capacityProviderName?: unknown } }).config;
+  const literalName = config?.capacityProviderName;
+  return typeof literalName === "string"
+    ? [capacity.capacityProviderName, literalName]
+    : [capacity.capacityProviderName];
+}
+
+function resolveManagedInstances(
+  fail: Fail,
+  compute: Extract<ServiceCompute, { type: "managedInstances" }>,
+  cluster: IEcsCluster,
+  hasLoadBalancer: boolean,
+): ComputeConfig {
+  const capacity = compute.capacity as IManagedInstancesCapacity | undefined;
   if (
-    platformVersion !== undefined &&
-    literal(platformVersion) &&
-    !/^(LATEST|\d+\.\d+\.\d+)$/.test(platformVersion)
+    typeof capacity !== "object" ||
+    capacity === null ||
+    typeof (capacity.capacityProviderName as unknown) !== "string"
   ) {
     fail(
-      "compute.platformVersion",
-      platformVersion,
-      "be LATEST or a Fargate platform version (e.g. 1.4.0)",
-      "leave it unset for LATEST",
+      "compute.capacity",
+      capacity,
+      "be a Managed Instances capacity provider (with its capacityProviderName)",
+      'pass what cluster.addManagedInstancesCapacity(...) returns, or { capacityProviderName: "<name>" } for one that exists',
     );
   }
-  return { kind: "fargate", subnetIds: [...subnetIds], assignPublicIp, spot, platformVersion };
+  const own = cluster.managedInstances;
+  if (
+    own !== undefined &&
+    (capacity as { readonly node?: unknown }).node !== undefined &&
+    !own.includes(capacity)
+  ) {
+    fail(
+      "compute.capacity",
+      capacity.capacityProviderName,
+      `be a Managed Instances capacity of the service's cluster '${cluster.node.id}' (it is another cluster's)`,
+      `add it with addManagedInstancesCapacity on cluster '${cluster.node.id}'`,
+    );
+  }
+  const network = resolveAwsvpcNetwork(fail, compute, cluster, hasLoadBalancer);
+  return { kind: "managedInstances", capacity, ...network };
 }
 
 function resolveExternal(fail: Fail, compute: Extract<ServiceCompute, { type: "external" }>): ComputeConfig {
@@ -236,16 +321,29 @@ function resolveExternal(fail: Fail, compute: Extract<ServiceCompute, { type: "e
 }
 
 /**
- * Fails on a capacity provider strategy that contradicts the compute: a Fargate provider on an EC2
- * service, another provider on a Fargate service (or with `spot`), any strategy on EXTERNAL.
+ * Fails on a capacity provider strategy that contradicts the compute: a Fargate or Managed Instances
+ * provider on an EC2 service, another provider on a Fargate service (or with `spot`), anything but
+ * Managed Instances providers on a Managed Instances service, any strategy on EXTERNAL. Returns the
+ * strategy, with the names of the cluster's Managed Instances capacities given literally turned
+ * into their references (so Terraform creates the providers first).
  */
 export function checkStrategyFitsCompute(
   fail: Fail,
   compute: ComputeConfig,
   strategy: readonly CapacityProviderStrategyItem[] | undefined,
-): void {
-  if (strategy === undefined || !literal(strategy)) return;
+  cluster: IEcsCluster,
+): CapacityProviderStrategyItem[] | undefined {
+  if (strategy === undefined || !literal(strategy))
+    return strategy as CapacityProviderStrategyItem[] | undefined;
   const isFargate = (name: string): boolean => FARGATE_CAPACITY_PROVIDERS.includes(name);
+  // Every name of a Managed Instances capacity known here, to its reference.
+  const managed = new Map<string, string>();
+  for (const capacity of [
+    ...(cluster.managedInstances ?? []),
+    ...(compute.kind === "managedInstances" ? [compute.capacity] : []),
+  ]) {
+    for (const name of managedInstancesNames(capacity)) managed.set(name, capacity.capacityProviderName);
+  }
   if (compute.kind === "external") {
     fail(
       "capacityProviderStrategy",
@@ -256,7 +354,7 @@ export function checkStrategyFitsCompute(
   }
   for (const item of strategy) {
     const name = item.capacityProvider;
-    if (!literal(name)) continue;
+    if (!literal(name) && !managed.has(name)) continue;
     if (compute.kind === "ec2" && isFargate(name)) {
       fail(
         "capacityProviderStrategy",
@@ -265,12 +363,34 @@ export function checkStrategyFitsCompute(
         'set compute: { type: "fargate" } to run on Fargate, or name an EC2 capacity provider',
       );
     }
+    if (compute.kind === "ec2" && managed.has(name)) {
+      fail(
+        "capacityProviderStrategy",
+        literal(name) ? name : "<a Managed Instances capacity's name>",
+        "name the cluster's Auto Scaling group capacity providers with compute type ec2 (the default): tasks on Managed Instances need requires_compatibilities MANAGED_INSTANCES and awsvpc, or they fail at launch",
+        'set compute: { type: "managedInstances", capacity } to run on the Managed Instances capacity',
+      );
+    }
     if (compute.kind === "fargate" && !isFargate(name)) {
       fail(
         "capacityProviderStrategy",
         name,
         `name only ${FARGATE_CAPACITY_PROVIDERS.join(" or ")} with compute type fargate`,
         'drop it, or leave compute unset (type "ec2") to run on the cluster\'s instances',
+      );
+    }
+    if (
+      compute.kind === "managedInstances" &&
+      !managed.has(name) &&
+      (isFargate(name) ||
+        name === cluster.capacityProviderName ||
+        (cluster.managedInstances !== undefined && literal(name)))
+    ) {
+      fail(
+        "capacityProviderStrategy",
+        name,
+        "name only Managed Instances capacity providers with compute type managedInstances (ECS refuses a strategy mixing them with Auto Scaling group or Fargate providers)",
+        "drop it (the default strategy is compute.capacity, weight 1), or run the other tasks as a separate service",
       );
     }
   }
@@ -282,6 +402,20 @@ export function checkStrategyFitsCompute(
       "drop one of them",
     );
   }
+  if (compute.kind !== "managedInstances") return [...strategy];
+  const own = managedInstancesNames(compute.capacity);
+  if (!strategy.some((item) => own.includes(item.capacityProvider))) {
+    fail(
+      "capacityProviderStrategy",
+      strategy.map((item) => item.capacityProvider),
+      "name compute.capacity's provider",
+      "add it to the strategy, or drop the strategy (the default is compute.capacity, weight 1)",
+    );
+  }
+  return strategy.map((item) => ({
+    ...item,
+    capacityProvider: managed.get(item.capacityProvider) ?? item.capacityProvider,
+  }));
 }
 
 /**

@@ -39,13 +39,13 @@ export abstract class ContainerService extends Construct {
     return this.workload.taskDefinition.arn;
   }
   /**
-   * The tasks' own security group with `compute` type `fargate` (egress on 443; a
+   * The tasks' own security group with `compute` type `fargate` or `managedInstances` (egress on 443; a
    * LoadBalancedService's load balancer has ingress on the container port); undefined otherwise.
    */
   public get securityGroup(): SecurityGroup | undefined {
     return this.workload.securityGroup;
   }
-  /** Id of {@link securityGroup}, with `compute` type `fargate`. */
+  /** Id of {@link securityGroup}, with `compute` type `fargate` or `managedInstances`. */
   public get securityGroupId(): string | undefined {
     return this.workload.securityGroup?.id;
   }

@@ -79,6 +79,7 @@ export type {
   ExternalCompute,
   ExternalNetworkMode,
   FargateCompute,
+  ManagedInstancesCompute,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,

@@ -11,6 +11,7 @@ import type {
   Ec2Compute,
   ExternalCompute,
   FargateCompute,
+  ManagedInstancesCompute,
   LoadBalancedAutoScalingOptions,
   LoadBalancedServiceProps,
   LoadBalancerProps,
@@ -208,6 +209,12 @@ export const COMPUTE_KEYS: Readonly<Record<ServiceCompute["type"], readonly stri
     assignPublicIp: true,
     spot: true,
     platformVersion: true,
+  }),
+  managedInstances: keysOf<ManagedInstancesCompute>()({
+    type: true,
+    capacity: true,
+    subnetIds: true,
+    assignPublicIp: true,
   }),
   external: keysOf<ExternalCompute>()({ type: true, placementAttributes: true, networkMode: true }),
 };

@@ -23,6 +23,7 @@ import { LoadBalancedServiceProps } from "./props";
 import { RoutingConfig, resolveRoutingConfig } from "./routing-config";
 import { resolveContainerServiceConfig } from "./service-config";
 import { checkKnownKeys, Fail, failFor, ValidationError } from "../shared/validation";
+import { isAwsvpc } from "./compute-config";
 import { LOAD_BALANCED_AUTO_SCALING_OPTIONS_KEYS, LOAD_BALANCED_SERVICE_PROPS_KEYS } from "./keys";
 import { literal, withTags } from "./validation";
 import { targetErrorsAlarm } from "./alarms";
@@ -198,16 +199,17 @@ export class LoadBalancedService extends ContainerService {
     this.loadBalancer = lb;
     this.containerName = config.containerName;
     this.containerPort = routing.containerPort;
-    const fargate = config.compute.kind === "fargate";
-    // Fargate tasks are reached on their own addresses, through the service's security group.
-    if (!fargate) lb.allowTrafficTo(props.cluster);
+    const awsvpc = isAwsvpc(config.compute);
+    // awsvpc tasks (Fargate, Managed Instances) are reached on their own addresses, through the
+    // service's security group.
+    if (!awsvpc) lb.allowTrafficTo(props.cluster);
 
     const targetGroup = (tgId: string, name: string | undefined, nameTag: string): LbTargetGroup =>
       new LbTargetGroup(this, tgId, {
         name,
         // Bridge mode: ECS registers each task's instance with its dynamic host port; awsvpc
-        // (Fargate): each task's own address.
-        targetType: fargate ? "ip" : "instance",
+        // (Fargate, Managed Instances): each task's own address.
+        targetType: awsvpc ? "ip" : "instance",
         port: routing.containerPort,
         protocol: "HTTP",
         protocolVersion: "HTTP1",

@@ -1,4 +1,4 @@
-import type { IEcsCluster } from "../ecs-cluster";
+import type { IEcsCluster, IManagedInstancesCapacity } from "../ecs-cluster";
 import type { INetwork } from "../network";
 import type { ILoadBalancer } from "./load-balancer-ref";
 
@@ -400,8 +400,41 @@ export interface ExternalCompute {
   readonly networkMode?: ExternalNetworkMode;
 }
 
-/** Where a service's tasks run: see {@link Ec2Compute}, {@link FargateCompute}, {@link ExternalCompute}. */
-export type ServiceCompute = Ec2Compute | FargateCompute | ExternalCompute;
+/**
+ * Tasks on an ECS Managed Instances capacity provider of the cluster
+ * (`requires_compatibilities = ["MANAGED_INSTANCES"]`, awsvpc network mode): as on Fargate, each
+ * task gets its own network interface in `subnetIds` and the service's own security group (ingress
+ * from the load balancer on the container port only, egress on 443), and the load balancer
+ * registers `ip` targets. `cpuUnits` and `memoryLimitMiB` are also the task's size (any values the
+ * instances fit; no Fargate table). The service's capacity provider strategy names `capacity`
+ * (weight 1), or is the given `capacityProviderStrategy`, which may name Managed Instances providers
+ * only. Placement strategies (none by default) and constraints are passed as given.
+ */
+export interface ManagedInstancesCompute {
+  /** `managedInstances`. */
+  readonly type: "managedInstances";
+  /**
+   * The capacity provider: what `EcsCluster.addManagedInstancesCapacity` returns (of the service's
+   * cluster), or `{ capacityProviderName }` for one that exists already.
+   */
+  readonly capacity: IManagedInstancesCapacity;
+  /**
+   * Subnets of the tasks' network interfaces (1 to 16).
+   * @default - the private subnets of the cluster's network
+   */
+  readonly subnetIds?: string[];
+  /**
+   * Give each task a public IP (only for public subnets without NAT).
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+}
+
+/**
+ * Where a service's tasks run: see {@link Ec2Compute}, {@link FargateCompute},
+ * {@link ManagedInstancesCompute}, {@link ExternalCompute}.
+ */
+export type ServiceCompute = Ec2Compute | FargateCompute | ManagedInstancesCompute | ExternalCompute;
 
 /** Service auto scaling shared by every service kind. */
 export interface AutoScalingOptions {
@@ -670,8 +703,9 @@ export interface ContainerServiceProps {
   readonly forceNewDeployment?: boolean;
 
   /**
-   * Where the tasks run: the cluster's EC2 instances, AWS Fargate, or external (ECS Anywhere)
-   * instances (a {@link WorkerService} only). See {@link ServiceCompute}.
+   * Where the tasks run: the cluster's EC2 instances, AWS Fargate, an ECS Managed Instances
+   * capacity of the cluster, or external (ECS Anywhere) instances (a {@link WorkerService} only).
+   * See {@link ServiceCompute}.
    * @default - `{ type: "ec2" }`
    */
   readonly compute?: ServiceCompute;
@@ -679,17 +713,21 @@ export interface ContainerServiceProps {
   /**
    * Capacity provider strategy of the service (1 to 20 entries): each provider once, at least one
    * with a weight above 0, at most one with a base. With `compute` type `fargate` it names
-   * `FARGATE` and/or `FARGATE_SPOT` only (e.g. base 1 on FARGATE, weight 3 on FARGATE_SPOT); EC2
-   * services name the cluster's EC2 providers; `external` takes none.
+   * `FARGATE` and/or `FARGATE_SPOT` only (e.g. base 1 on FARGATE, weight 3 on FARGATE_SPOT); with
+   * `managedInstances`, Managed Instances providers only, `compute.capacity`'s among them; EC2
+   * services name the cluster's Auto Scaling group providers (not its Managed Instances ones);
+   * `external` takes none.
    * @default - the cluster's default capacity provider, weight 1 (the cluster's default strategy);
-   * `FARGATE` (or `FARGATE_SPOT` with `spot`), weight 1, with compute type fargate
+   * `FARGATE` (or `FARGATE_SPOT` with `spot`), weight 1, with compute type fargate;
+   * `compute.capacity`, weight 1, with compute type managedInstances
    */
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[];
 
   /**
    * Placement strategies, in order (at most 5); none on Fargate (it places tasks itself).
    * @default DEFAULT_PLACEMENT_STRATEGIES (spread over AZs, then binpack memory); on external
-   * instances DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES (spread over instances); none on Fargate
+   * instances DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES (spread over instances); none on Fargate and
+   * on Managed Instances (ECS places the tasks by the capacity's instance requirements)
    */
   readonly placementStrategies?: PlacementStrategy[];
 

@@ -148,7 +148,10 @@ export interface ContainerServiceConfig {
   readonly forceNewDeployment: boolean;
   /** Where the tasks run. */
   readonly compute: ComputeConfig;
-  /** Undefined: the cluster's default capacity provider, weight 1 (FARGATE for Fargate). */
+  /**
+   * Undefined: the cluster's default capacity provider, weight 1 (FARGATE for Fargate,
+   * compute.capacity for Managed Instances).
+   */
   readonly capacityProviderStrategy: CapacityProviderStrategyItem[] | undefined;
   readonly placementStrategies: PlacementStrategy[];
   readonly placementConstraints: PlacementConstraint[];
@@ -370,9 +373,12 @@ export function resolveContainerServiceConfig(
     );
   }
 
-  const capacityProviderStrategy =
-    props.capacityProviderStrategy && resolveCapacityProviderStrategy(fail, props.capacityProviderStrategy);
-  checkStrategyFitsCompute(fail, compute, capacityProviderStrategy);
+  const capacityProviderStrategy = checkStrategyFitsCompute(
+    fail,
+    compute,
+    props.capacityProviderStrategy && resolveCapacityProviderStrategy(fail, props.capacityProviderStrategy),
+    props.cluster,
+  );
   if (compute.kind === "fargate") {
     for (const [field, list] of [
       ["placementStrategies", props.placementStrategies],
@@ -389,7 +395,8 @@ export function resolveContainerServiceConfig(
     }
   }
   const defaultPlacementStrategies =
-    compute.kind === "fargate"
+    // Managed Instances: none by default (ECS spreads the tasks over the zones itself).
+    compute.kind === "fargate" || compute.kind === "managedInstances"
       ? []
       : compute.kind === "external"
         ? DEFAULT_EXTERNAL_PLACEMENT_STRATEGIES

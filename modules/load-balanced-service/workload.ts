@@ -24,7 +24,7 @@ import {
   TaskRoleGrants,
 } from "./iam";
 import { DeploymentAlarmsConfig, ECS_DEPLOYMENT_STRATEGY } from "./deployment-config";
-import { FARGATE_TASK_EGRESS_PORTS } from "./compute-config";
+import { ComputeConfig, FARGATE_TASK_EGRESS_PORTS, isAwsvpc } from "./compute-config";
 import { ContainerServiceConfig } from "./service-config";
 import { Fail, literal, withTags } from "./validation";
 
@@ -224,7 +224,7 @@ export function createWorkload(
     logGroupName: logGroup.name,
     region,
     containerPort: loadBalancing?.containerPort,
-    awsvpc: compute.kind === "fargate",
+    awsvpc: isAwsvpc(compute),
   });
   const taskDefinition = new EcsTaskDefinition(scope, "task-definition", {
     family: `${cluster.clusterName}-${name}`,
@@ -236,9 +236,17 @@ export function createWorkload(
           cpu: `${config.cpuUnits}`,
           memory: `${config.memoryLimitMiB}`,
         }
-      : compute.kind === "external"
-        ? { networkMode: compute.networkMode, requiresCompatibilities: ["EXTERNAL"] }
-        : { networkMode: "bridge", requiresCompatibilities: ["EC2"] }),
+      : compute.kind === "managedInstances"
+        ? {
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["MANAGED_INSTANCES"],
+            // The task's size: ECS picks an instance it fits (no Fargate table).
+            cpu: `${config.cpuUnits}`,
+            memory: `${config.memoryLimitMiB}`,
+          }
+        : compute.kind === "external"
+          ? { networkMode: compute.networkMode, requiresCompatibilities: ["EXTERNAL"] }
+          : { networkMode: "bridge", requiresCompatibilities: ["EC2"] }),
     executionRoleArn: executionRole.arn,
     taskRoleArn: taskRole.arn,
     containerDefinitions: containerDefinitionsJson(container),
@@ -246,15 +254,16 @@ export function createWorkload(
     tags: tagsFor("task"),
   });
 
-  // Fargate tasks have network interfaces of their own: the service's security group, egress on 443
-  // only (ECR, CloudWatch Logs, Secrets Manager, SSM); a load balancer adds its ingress.
+  // awsvpc tasks (Fargate, Managed Instances) have network interfaces of their own: the service's
+  // security group, egress on 443 only (ECR, CloudWatch Logs, Secrets Manager, SSM); a load
+  // balancer adds its ingress.
   let securityGroup: SecurityGroup | undefined;
-  if (compute.kind === "fargate") {
-    // resolveComputeConfig refuses a Fargate worker on a cluster without a network.
+  if (isAwsvpc(compute)) {
+    // resolveComputeConfig refuses an awsvpc worker on a cluster without a network.
     const vpcId = loadBalancing?.vpcId ?? cluster.network?.vpcId ?? "";
     securityGroup = new SecurityGroup(scope, "tasks-sg", {
       namePrefix: `${namePrefix}-tasks-`,
-      description: `Fargate tasks of service ${name}`,
+      description: `${compute.kind === "fargate" ? "Fargate" : "Managed Instances"} tasks of service ${name}`,
       vpcId,
       tags: tagsFor("tasks"),
     });
@@ -342,7 +351,9 @@ export function createWorkload(
                     ? compute.spot
                       ? "FARGATE_SPOT"
                       : "FARGATE"
-                    : cluster.capacityProviderName,
+                    : compute.kind === "managedInstances"
+                      ? compute.capacity.capacityProviderName
+                      : cluster.capacityProviderName,
                 weight: 1,
                 base: 0,
               },
@@ -354,7 +365,7 @@ export function createWorkload(
           })),
     platformVersion: compute.kind === "fargate" ? compute.platformVersion : undefined,
     networkConfiguration:
-      compute.kind === "fargate" && securityGroup
+      isAwsvpc(compute) && securityGroup
         ? {
             subnets: compute.subnetIds,
             securityGroups: [securityGroup.id],
@@ -362,7 +373,8 @@ export function createWorkload(
           }
         : undefined,
     orderedPlacementStrategy:
-      compute.kind === "fargate"
+      compute.kind === "fargate" ||
+      (compute.kind === "managedInstances" && config.placementStrategies.length === 0)
         ? undefined
         : config.placementStrategies.map((s) => ({ type: s.type, field: s.field })),
     placementConstraints: placementConstraints.length > 0 ? placementConstraints : undefined,
@@ -390,6 +402,8 @@ export function createWorkload(
       ...(cluster.capacityProviderAssociation && compute.kind !== "external"
         ? [cluster.capacityProviderAssociation]
         : []),
+      // A Managed Instances provider is associated by its own creation (its cluster argument).
+      ...(compute.kind === "managedInstances" ? managedInstancesDependables(compute, cluster, config) : []),
       // Tasks need the execution role's permissions from their first start to their last stop.
       executionPolicy,
       ...(taskRoleGrants.resource ? [taskRoleGrants.resource] : []),
@@ -466,4 +480,24 @@ export function createWorkload(
     cpuScalingPolicy,
     requestCountScalingPolicy,
   };
+}
+
+/**
+ * The Managed Instances capacity providers a service's strategy names, to wait for: compute.capacity
+ * and the cluster's others its strategy names (by reference, after checkStrategyFitsCompute).
+ */
+function managedInstancesDependables(
+  compute: Extract<ComputeConfig, { kind: "managedInstances" }>,
+  cluster: IEcsCluster,
+  config: ContainerServiceConfig,
+): ITerraformDependable[] {
+  const dependables = new Set<ITerraformDependable>();
+  if (compute.capacity.capacityProvider) dependables.add(compute.capacity.capacityProvider);
+  const named = new Set((config.capacityProviderStrategy ?? []).map((item) => item.capacityProvider));
+  for (const capacity of cluster.managedInstances ?? []) {
+    if (capacity.capacityProvider && named.has(capacity.capacityProviderName)) {
+      dependables.add(capacity.capacityProvider);
+    }
+  }
+  return [...dependables];
 }

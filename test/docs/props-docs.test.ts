@@ -50,6 +50,7 @@ describe("module READMEs", () => {
       "AutoScalingOptions",
       "LoadBalancedAutoScalingOptions",
       "FargateCompute",
+      "ManagedInstancesCompute",
       "ExternalCompute",
       "DeploymentOptions",
       "TestListenerOptions",
@@ -95,7 +96,8 @@ describe("module READMEs", () => {
       "ok: modules/load-balanced-service/README.md (LoadBalancerProps, LoadBalancerAttributes, ContainerServiceProps, " +
         "LoadBalancedServiceProps, WorkerServiceProps, ContainerVolume, ContainerHealthCheck, " +
         "CapacityProviderStrategyItem, PlacementStrategy, AutoScalingOptions, LoadBalancedAutoScalingOptions, " +
-        "FargateCompute, ExternalCompute, DeploymentOptions, TestListenerOptions, DeploymentLifecycleHook, " +
+        "FargateCompute, ManagedInstancesCompute, ExternalCompute, DeploymentOptions, TestListenerOptions, " +
+        "DeploymentLifecycleHook, " +
         "DeploymentAlarmsOptions)",
     );
   });

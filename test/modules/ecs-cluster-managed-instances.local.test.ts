@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { DescribeClustersCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { TerraformStack, Testing } from "cdktf";
 import { EcsCluster } from "../../modules/ecs-cluster";
+import { LoadBalancedService, LoadBalancer } from "../../modules/load-balanced-service";
 import { Network } from "../../modules/network";
 import { addAwsProvider } from "../../stacks/aws-provider";
 import { LocalAws, localClientConfig, LOCAL_REGION, startLocalAws } from "../support/moto";
@@ -17,9 +18,12 @@ import { plannedActions, TerraformRun } from "../support/terraform";
 //   autoScalingGroupProvider (managedInstancesProvider and cluster are dropped) and, without one,
 //   fails with an internal error. So the Managed Instances capacity is not applied: after the
 //   cluster is applied, the stack with the capacity added is planned against moto (the plan
-//   must create exactly the capacity provider, its two roles, two managed policy attachments and
-//   the instance profile, and leave the cluster's association alone: #44783), and the unit file
-//   (ecs-cluster-managed-instances.test.ts) checks its configuration and runs terraform validate.
+//   must create the capacity provider, its two roles, two managed policy attachments and the
+//   instance profile, and leave the cluster's association alone: #44783), with a service on it
+//   (compute type managedInstances, behind a load balancer) whose planned task definition,
+//   strategy, network configuration and target group are checked; the unit files
+//   (ecs-cluster-managed-instances.test.ts, load-balanced-service-compute.test.ts) check the
+//   configuration and run terraform validate. No service is applied on it.
 // - No instance is launched (the groups have 0 instances) and no task is placed by the strategy:
 //   what is checked is the strategy ECS holds (DescribeClusters) and a no-op plan after the apply.
 jest.setTimeout(20 * 60_000);
@@ -41,9 +45,20 @@ function clusterStack(endpoint: string, withManagedInstances: boolean): Terrafor
   });
   cluster.addAutoScalingGroupCapacity("extra", sizes);
   if (withManagedInstances) {
-    cluster.addManagedInstancesCapacity("managed", {
+    const capacity = cluster.addManagedInstancesCapacity("managed", {
       vcpuCount: { min: 2, max: 4 },
       memoryMib: { min: 4096 },
+    });
+    // A service on it: awsvpc MANAGED_INSTANCES tasks behind ip targets.
+    const lb = new LoadBalancer(stack, "alb", { network });
+    new LoadBalancedService(stack, "web", {
+      cluster,
+      loadBalancer: lb,
+      rulePriority: 100,
+      image: "public.ecr.aws/docker/library/nginx:1.27",
+      cpuUnits: 512,
+      memoryLimitMiB: 1024,
+      compute: { type: "managedInstances", capacity },
     });
   }
   return stack;
@@ -96,7 +111,10 @@ describe("a cluster's default strategy across two providers, applied to the loca
       const changes = Object.entries(plannedActions(tf.plan())).filter(
         ([, a]) => a !== "no-op" && a !== "read",
       );
-      const byType = changes.map(([address, action]) => `${address.split(".")[0]} ${action}`).sort();
+      // The cluster's own resources: only the capacity and its IAM (the service and load balancer
+      // are new constructs of their own).
+      const clusterChanges = changes.filter(([address]) => address.split(".")[1]!.startsWith("apps_"));
+      const byType = clusterChanges.map(([address, action]) => `${address.split(".")[0]} ${action}`).sort();
       expect(byType).toEqual([
         "aws_ecs_capacity_provider create",
         "aws_iam_instance_profile create",
@@ -105,10 +123,52 @@ describe("a cluster's default strategy across two providers, applied to the loca
         "aws_iam_role_policy_attachment create",
         "aws_iam_role_policy_attachment create",
       ]);
-      for (const [address] of changes) expect(address).toMatch(/apps_managed_/);
+      for (const [address] of clusterChanges) expect(address).toMatch(/apps_managed_/);
+      for (const [address, action] of changes) {
+        expect(`${address} ${action}`).toMatch(/^[a-z0-9_]+\.(apps_managed|web|alb)_.* create$/);
+      }
       const plan = JSON.parse(fs.readFileSync(tf.planJsonPath, "utf8")) as {
-        resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
+        resource_changes: { address: string; type: string; change: { after: Record<string, unknown> } }[];
+        configuration: {
+          root_module: {
+            resources: { address: string; expressions: Record<string, unknown>; depends_on?: string[] }[];
+          };
+        };
       };
+      const after = (type: string, prefix: string): Record<string, unknown>[] =>
+        plan.resource_changes
+          .filter((c) => c.type === type && c.address.startsWith(`${type}.${prefix}`))
+          .map((c) => c.change.after);
+      expect(after("aws_ecs_task_definition", "web_")).toEqual([
+        expect.objectContaining({
+          requires_compatibilities: ["MANAGED_INSTANCES"],
+          network_mode: "awsvpc",
+          cpu: "512",
+          memory: "1024",
+        }),
+      ]);
+      const [service] = after("aws_ecs_service", "web_");
+      expect(service).toMatchObject({
+        capacity_provider_strategy: [{ capacity_provider: "mi-demo-managed", weight: 1, base: 0 }],
+        network_configuration: [expect.objectContaining({ assign_public_ip: false })],
+      });
+      expect(service).not.toHaveProperty("launch_type", "EC2");
+      // Subnets and security group are known after apply: the configuration names them.
+      const config = plan.configuration.root_module.resources.find((r) =>
+        r.address.startsWith("aws_ecs_service.web_"),
+      )!;
+      expect(JSON.stringify(config.expressions.network_configuration)).toMatch(
+        /aws_subnet\.net_private-subnet-0_.*aws_subnet\.net_private-subnet-1_.*|aws_security_group\.web_tasks-sg_/,
+      );
+      expect(JSON.stringify(config.expressions.network_configuration)).toContain(
+        "aws_security_group.web_tasks-sg_",
+      );
+      expect(config.depends_on).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^aws_ecs_capacity_provider\.apps_managed_capacity-provider_/),
+        ]),
+      );
+      expect(after("aws_lb_target_group", "web_")).toEqual([expect.objectContaining({ target_type: "ip" })]);
       const provider = plan.resource_changes.find(
         (c) => c.type === "aws_ecs_capacity_provider" && c.change.after.name === "mi-demo-managed",
       );

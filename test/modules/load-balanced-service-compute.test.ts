@@ -1,6 +1,12 @@
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EcsCluster, IEcsCluster } from "../../modules/ecs-cluster";
+import {
+  EcsCluster,
+  IEcsCluster,
+  MANAGED_INSTANCES_INFRASTRUCTURE_POLICY,
+  MANAGED_INSTANCES_INSTANCE_POLICY,
+  ManagedInstancesCapacity,
+} from "../../modules/ecs-cluster";
 import { STAR_RESOURCE_ACTIONS as CLUSTER_STAR_RESOURCE_ACTIONS } from "../../modules/ecs-cluster/iam";
 import {
   FARGATE_TASK_SIZES,
@@ -100,6 +106,21 @@ function computeStack(): TerraformStack {
     dockerLabels: { "traefik.enable": "true" },
   });
   addWorker(w, "batch", { compute: { type: "external", placementAttributes: { role: "batch" } } });
+  const managed = w.cluster.addManagedInstancesCapacity("managed", {
+    vcpuCount: { min: 2, max: 4 },
+    memoryMib: { min: 4096 },
+  });
+  addService(w, "mi", {
+    rulePriority: 30,
+    pathPatterns: ["/mi/*"],
+    cpuUnits: 512,
+    memoryLimitMiB: 1024,
+    compute: { type: "managedInstances", capacity: managed },
+  });
+  addWorker(w, "miworker", {
+    compute: { type: "managedInstances", capacity: managed, subnetIds: SUBNETS, assignPublicIp: true },
+    placementConstraints: [{ type: "distinctInstance" }],
+  });
   return stack;
 }
 
@@ -298,7 +319,83 @@ describe("GIVEN a stack with EC2, Fargate and EXTERNAL services", () => {
     expect(addService(w, "ec2", { rulePriority: 2, pathPatterns: ["/x"] }).securityGroup).toBeUndefined();
   });
 
+  it("THEN a Managed Instances service is an awsvpc MANAGED_INSTANCES task sized by cpuUnits and memoryLimitMiB", () => {
+    expect(one(json, "aws_ecs_task_definition", "mi")).toMatchObject({
+      network_mode: "awsvpc",
+      requires_compatibilities: ["MANAGED_INSTANCES"],
+      cpu: "512",
+      memory: "1024",
+    });
+    // awsvpc: the host port is the container port.
+    expect(container(json, "mi").portMappings).toEqual([
+      expect.objectContaining({ containerPort: 8080, hostPort: 8080 }),
+    ]);
+  });
+
+  it("THEN it runs on its capacity (a reference, waited for), in the private subnets with its own group", () => {
+    const service = one(json, "aws_ecs_service", "mi");
+    const provider = Object.keys(json.resource.aws_ecs_capacity_provider!).find((key) =>
+      key.startsWith("apps_managed_"),
+    )!;
+    expect(service.capacity_provider_strategy).toEqual([
+      { base: 0, capacity_provider: `\${aws_ecs_capacity_provider.${provider}.name}`, weight: 1 },
+    ]);
+    expect(service.depends_on).toEqual(expect.arrayContaining([`aws_ecs_capacity_provider.${provider}`]));
+    expect(service.network_configuration).toEqual({
+      subnets: [
+        expect.stringMatching(/^\$\{aws_subnet\.net_private-subnet-0_/),
+        expect.stringMatching(/^\$\{aws_subnet\.net_private-subnet-1_/),
+      ],
+      security_groups: [expect.stringMatching(/^\$\{aws_security_group\.mi_tasks-sg_[0-9A-F]+\.id\}$/)],
+      assign_public_ip: false,
+    });
+    expect(service).not.toHaveProperty("launch_type");
+    expect(service).not.toHaveProperty("platform_version");
+    expect(service).not.toHaveProperty("ordered_placement_strategy");
+    expect(one(json, "aws_security_group", "mi", "tasks-sg").description).toBe(
+      "Managed Instances tasks of service mi",
+    );
+  });
+
+  it("THEN its target group registers ip targets, and only the load balancer reaches its tasks", () => {
+    expect(one(json, "aws_lb_target_group", "mi").target_type).toBe("ip");
+    expect(one(json, "aws_vpc_security_group_ingress_rule", "mi", "tasks-ingress")).toMatchObject({
+      from_port: 8080,
+      to_port: 8080,
+      ip_protocol: "tcp",
+      referenced_security_group_id: expect.stringContaining("aws_security_group.alb_") as unknown,
+    });
+    expect(one(json, "aws_vpc_security_group_egress_rule", "mi", "tasks-egress-443")).toMatchObject({
+      from_port: 443,
+      cidr_ipv4: "0.0.0.0/0",
+    });
+  });
+
+  it("THEN a Managed Instances worker takes the subnets, public IP and placement constraints", () => {
+    expect(one(json, "aws_ecs_task_definition", "miworker")).toMatchObject({
+      network_mode: "awsvpc",
+      requires_compatibilities: ["MANAGED_INSTANCES"],
+      cpu: "256",
+      memory: "512",
+    });
+    const service = one(json, "aws_ecs_service", "miworker");
+    expect(service.network_configuration).toMatchObject({ subnets: SUBNETS, assign_public_ip: true });
+    expect(service.placement_constraints).toEqual([{ type: "distinctInstance" }]);
+    expect(service.capacity_provider_strategy).toEqual([
+      {
+        base: 0,
+        capacity_provider: expect.stringContaining("aws_ecs_capacity_provider.apps_managed_") as unknown,
+        weight: 1,
+      },
+    ]);
+    expect(container(json, "miworker")).not.toHaveProperty("portMappings");
+  });
+
   it("keeps the IAM lint clean", () => {
+    const data = (json as unknown as { data: Record<string, Record<string, unknown>> }).data;
+    const clusterPartition = Object.keys(data.aws_partition!).find((key) =>
+      key.startsWith("apps_partition_"),
+    );
     const scan = scanIam(json as unknown as Parameters<typeof scanIam>[0]);
     const iamOnly = {
       ...scan,
@@ -308,6 +405,13 @@ describe("GIVEN a stack with EC2, Fargate and EXTERNAL services", () => {
       describeFindings(
         lintIam(iamOnly, {
           allowedStarResourceActions: { ...CLUSTER_STAR_RESOURCE_ACTIONS, ...STAR_RESOURCE_ACTIONS },
+          // The two AWS managed policies AWS documents for the Managed Instances capacity.
+          allowedManagedPolicyArns: [
+            MANAGED_INSTANCES_INFRASTRUCTURE_POLICY,
+            MANAGED_INSTANCES_INSTANCE_POLICY,
+          ].map(
+            (policy) => `arn:\${data.aws_partition.${clusterPartition}.partition}:iam::aws:policy/${policy}`,
+          ),
         }),
       ),
     ).toBe("");
@@ -343,7 +447,7 @@ describe("Rejected compute", () => {
   it("refuses an unknown compute type", () => {
     expect(service({ compute: { type: "lambda" } as never })).toThrow(
       lbFail(
-        `compute\\.type \\("lambda"\\) must be one of "ec2", "fargate", "external"; leave compute unset`,
+        `compute\\.type \\("lambda"\\) must be one of "ec2", "fargate", "managedInstances", "external"; leave compute unset`,
       ),
     );
   });
@@ -521,6 +625,165 @@ describe("Rejected compute", () => {
     expect(imported({ fargateCapacityProviders: "yes" as never })).toThrow(
       /^EcsCluster.fromAttributes 'platform': fargateCapacityProviders \("yes"\) must be true or false/,
     );
+  });
+
+  describe("on Managed Instances", () => {
+    type Compute = Partial<Extract<NonNullable<ServiceOptions["compute"]>, { type: "managedInstances" }>>;
+    /** A service of cluster `apps` with a Managed Instances capacity `managed` (and `other`'s). */
+    const mi =
+      (
+        compute: (capacity: ManagedInstancesCapacity, other: ManagedInstancesCapacity) => Compute,
+        options: ServiceOptions = {},
+        kind: "service" | "worker" = "service",
+      ): (() => void) =>
+      () =>
+        Testing.synthScope((s) => {
+          const w = makeWorld(s);
+          const capacity = w.cluster.addManagedInstancesCapacity("managed", {
+            vcpuCount: { min: 2 },
+            memoryMib: { min: 4096 },
+          });
+          const otherCluster = new EcsCluster(s, "other", { network: w.network });
+          const other = otherCluster.addManagedInstancesCapacity("managed", {
+            vcpuCount: { min: 2 },
+            memoryMib: { min: 4096 },
+          });
+          const props = {
+            ...options,
+            compute: { type: "managedInstances", ...compute(capacity, other) } as never,
+          };
+          if (kind === "service") addService(w, "web", props);
+          else addWorker(w, "jobs", props as WorkerOptions);
+        });
+
+    it("accepts its capacity, and one made elsewhere by name", () => {
+      expect(mi((capacity) => ({ capacity }))).not.toThrow();
+      expect(mi(() => ({ capacity: { capacityProviderName: "existing-mi" } }))).not.toThrow();
+    });
+
+    it("refuses an unknown key, naming it", () => {
+      expect(mi((capacity) => ({ capacity, spot: true }) as Compute)).toThrow(
+        /^LoadBalancedService 'web': compute.*spot/,
+      );
+    });
+
+    it("refuses a missing or untyped capacity", () => {
+      expect(mi(() => ({}))).toThrow(
+        lbFail("compute\\.capacity \\(undefined\\) must be a Managed Instances capacity provider"),
+      );
+      expect(mi(() => ({ capacity: "mi" as never }))).toThrow(
+        lbFail(
+          'compute\\.capacity \\("mi"\\) must be a Managed Instances capacity provider.*addManagedInstancesCapacity',
+        ),
+      );
+    });
+
+    it("refuses another cluster's capacity", () => {
+      expect(mi((_, other) => ({ capacity: other }))).toThrow(
+        lbFail(
+          ".*compute\\.capacity .* must be a Managed Instances capacity of the service's cluster 'apps'",
+        ),
+      );
+    });
+
+    it("refuses a strategy mixing it with Auto Scaling group or Fargate providers", () => {
+      expect(
+        mi((capacity) => ({ capacity }), {
+          capacityProviderStrategy: [{ capacityProvider: "apps-managed" }, { capacityProvider: "FARGATE" }],
+        }),
+      ).toThrow(
+        lbFail(
+          'capacityProviderStrategy \\("FARGATE"\\) must name only Managed Instances capacity providers with compute type managedInstances',
+        ),
+      );
+      expect(
+        mi((capacity) => ({ capacity }), {
+          capacityProviderStrategy: [
+            { capacityProvider: "apps-managed" },
+            { capacityProvider: "apps-default" },
+          ],
+        }),
+      ).toThrow(lbFail('capacityProviderStrategy \\("apps-default"\\) must name only Managed Instances'));
+    });
+
+    it("refuses a strategy without its capacity, and takes one naming it literally as a reference", () => {
+      expect(
+        mi(() => ({ capacity: { capacityProviderName: "existing-mi" } }), {
+          capacityProviderStrategy: [{ capacityProvider: "apps-managed" }],
+        }),
+      ).toThrow(
+        lbFail(`capacityProviderStrategy \\(\\["apps-managed"\\]\\) must name compute.capacity's provider`),
+      );
+      const json = JSON.parse(
+        Testing.synthScope((s) => {
+          const w = makeWorld(s);
+          const capacity = w.cluster.addManagedInstancesCapacity("managed", {
+            vcpuCount: { min: 2 },
+            memoryMib: { min: 4096 },
+          });
+          addWorker(w, "jobs", {
+            compute: { type: "managedInstances", capacity },
+            capacityProviderStrategy: [{ capacityProvider: "apps-managed", base: 1, weight: 2 }],
+          });
+        }),
+      ) as SynthJson;
+      const service = one(json, "aws_ecs_service", "jobs");
+      expect(service.capacity_provider_strategy).toEqual([
+        {
+          base: 1,
+          capacity_provider: expect.stringMatching(
+            /^\$\{aws_ecs_capacity_provider\.apps_managed_.*\.name\}$/,
+          ) as unknown,
+          weight: 2,
+        },
+      ]);
+    });
+
+    it("refuses a worker on an imported cluster without a network", () => {
+      expect(() =>
+        Testing.synthScope((s) => {
+          const cluster = EcsCluster.fromAttributes(s, "platform", {
+            clusterName: "platform",
+            clusterArn: "arn:aws:ecs:eu-west-2:123456789012:cluster/platform",
+          });
+          new WorkerService(s, "jobs", {
+            cluster,
+            image: "public.ecr.aws/x/y:1",
+            compute: { type: "managedInstances", capacity: { capacityProviderName: "mi" } },
+          });
+        }),
+      ).toThrow(
+        workerFail(`compute\\.type \\("managedInstances"\\) must run on a cluster whose network is known`),
+      );
+    });
+
+    it("refuses bad subnets and flags", () => {
+      expect(mi((capacity) => ({ capacity, subnetIds: ["sub-1"] }))).toThrow(
+        lbFail('compute\\.subnetIds\\[0\\] \\("sub-1"\\) must be a subnet id'),
+      );
+      expect(mi((capacity) => ({ capacity, assignPublicIp: "yes" as never }), {}, "worker")).toThrow(
+        workerFail('compute\\.assignPublicIp \\("yes"\\) must be true or false'),
+      );
+    });
+
+    it("refuses an EC2 service whose strategy names a Managed Instances provider of the cluster", () => {
+      const ec2 =
+        (name: (capacity: ManagedInstancesCapacity) => string): (() => void) =>
+        () =>
+          Testing.synthScope((s) => {
+            const w = makeWorld(s);
+            const capacity = w.cluster.addManagedInstancesCapacity("managed", {
+              vcpuCount: { min: 2 },
+              memoryMib: { min: 4096 },
+            });
+            addService(w, "web", { capacityProviderStrategy: [{ capacityProvider: name(capacity) }] });
+          });
+      const message = lbFail(
+        '.* must name the cluster\'s Auto Scaling group capacity providers with compute type ec2.*; set compute: \\{ type: "managedInstances", capacity \\}',
+      );
+      expect(ec2(() => "apps-managed")).toThrow(message);
+      expect(ec2((capacity) => capacity.capacityProviderName)).toThrow(message);
+    });
   });
 
   it("refuses a bad docker label key", () => {

@@ -308,7 +308,8 @@ export const ecsServiceSpec: ModuleSpec<LoadBalancedServiceProps, LoadBalancedSe
       reason:
         "Decides at synth time the launch type, the task definition's network mode and size, the target " +
         "type and whether the service gets a security group of its own; the module runs on the cluster's " +
-        "EC2 capacity (the construct's default). Fargate services: use the cdktf construct (see its README).",
+        "EC2 capacity (the construct's default). Fargate and Managed Instances services: use the cdktf " +
+        "construct (see its README).",
     },
     secrets: { as: "fixed", reason: fixedEntries("the container's secrets and the execution role's reads") },
     secretsKmsKeyArns: { as: "fixed", reason: "Only with secrets, which the module has none of." },
